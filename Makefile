@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh machine with Python 3.11:
+#   make run   - install, ingest the corpus on first run, start the chat (embedded Chroma, no model)
+#   make test  - install, run the whole test suite (unit, integration, browser, eval gates)
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8501
+
+.PHONY: run test install ingest browser-deps audit bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch first and pinned: anything looser pulls a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: install
+	$(PY) -m deelwijzer ingest
+
+run: install
+	@$(PY) -m deelwijzer ingest --if-missing
+	HF_HUB_OFFLINE=1 $(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Headless Chromium for the browser end-to-end tests (Debian packages; no browser download).
+browser-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: install browser-deps
+	HF_HUB_OFFLINE=1 $(PY) -m pytest
+
+audit: install
+	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
+
+bench: install
+	$(PY) bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .deelwijzer test-output
