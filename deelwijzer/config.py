@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     prompt_version: str = "v1"
 
     feedback_path: Path | None = None  # default: <data_dir>/feedback.jsonl
+    # Embeddings keyed by (embedder, text hash): re-ingesting unchanged text never re-embeds.
+    embedding_cache: Path | None = None  # default: <data_dir>/embedding-cache.sqlite
 
     @property
     def resolved_chroma_path(self) -> Path:
@@ -55,7 +57,7 @@ class Settings(BaseSettings):
 
     @property
     def embedding_cache_path(self) -> Path:
-        return self.data_dir / "embedding-cache.sqlite"
+        return self.embedding_cache or self.data_dir / "embedding-cache.sqlite"
 
 
 @lru_cache(maxsize=1)
