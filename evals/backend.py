@@ -1,0 +1,77 @@
+"""What the runner needs from the rest of Deelwijzer, behind one small interface.
+
+`RealBackend` calls the real modules (imported lazily so suite validation and report tests never
+load the embedder). Unit tests pass a fake with the same methods."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from deelwijzer.models import Answer, Chunk, Passage, Verdict
+
+
+class Backend(Protocol):
+    def search(self, query: str, k: int, mode: str | None) -> list[Passage]: ...
+    def all_chunks(self) -> list[Chunk]: ...
+    def ask(self, question: str, facts: dict[str, Any] | None = None) -> Answer: ...
+    def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict: ...
+    def doc_aliases(self) -> dict[str, str]: ...
+    @property
+    def llm_configured(self) -> bool: ...
+
+
+def manifest_aliases(corpus_dir: Path) -> dict[str, str]:
+    """doc_id, source_file and original_file (the seed set's names) -> doc_id."""
+    path = Path(corpus_dir) / "manifest.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    aliases: dict[str, str] = {}
+    for doc in data.get("documents", []):
+        doc_id = str(doc["id"])
+        for key in ("id", "source_file", "original_file"):
+            if doc.get(key):
+                aliases[str(doc[key])] = doc_id
+    return aliases
+
+
+class RealBackend:
+    """The real retriever, answerer and rules engine for one Settings."""
+
+    def __init__(self, settings: Any):
+        self.settings = settings
+
+    def search(self, query: str, k: int, mode: str | None) -> list[Passage]:
+        from deelwijzer.retrieve import get_retriever
+
+        return get_retriever(self.settings).search(query, k=k, mode=mode)
+
+    def all_chunks(self) -> list[Chunk]:
+        return self._chunks
+
+    @cached_property
+    def _chunks(self) -> list[Chunk]:
+        from deelwijzer.store import open_store
+
+        return open_store(self.settings).all_chunks()
+
+    def ask(self, question: str, facts: dict[str, Any] | None = None) -> Answer:
+        from deelwijzer.answer import ask
+
+        return ask(question, self.settings, facts=facts)
+
+    def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict:
+        from deelwijzer.rules import evaluate, load_rules
+
+        return evaluate(load_rules(self.settings.rules_dir), facts, plan)
+
+    def doc_aliases(self) -> dict[str, str]:
+        return manifest_aliases(self.settings.corpus_dir)
+
+    @property
+    def llm_configured(self) -> bool:
+        return getattr(self.settings, "llm_provider", "none") != "none"

@@ -1,0 +1,99 @@
+"""Regenerate the converted suites from the shared sources:
+
+    .venv/bin/python -m evals.tools.convert
+
+- /work/shared/evals_seed.yaml -> evals/suites/seed.yaml (ids kept; lookup/definition/decision give a
+  retrieval and an answer case, out_of_corpus a refusal case)
+- stappenplannen.md §12 -> evals/suites/stappenplannen.yaml (verdict cases on facts) and
+  evals/suites/stappenplannen-vragen.yaml (the same cases asked as the professional's question)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+from deelwijzer.config import PROJECT_ROOT
+
+SHARED = Path("/work/shared")
+SUITES = PROJECT_ROOT / "evals" / "suites"
+
+
+def _dump(data: dict, path: Path, header: str) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110)
+    path.write_text(header + text, encoding="utf-8")
+
+
+def convert_seed(seed: Path, aliases: dict[str, str]) -> dict:
+    items = yaml.safe_load(seed.read_text(encoding="utf-8"))
+    cases: list[dict] = []
+    for it in items:
+        if it["type"] == "out_of_corpus":
+            cases.append({"kind": "refusal", "id": it["id"], "question": it["question"].strip()})
+            continue
+        doc = aliases.get(it["source_file"], it["source_file"])
+        tags = [it["type"]]
+        cases.append({
+            "kind": "retrieval", "id": it["id"], "tags": tags, "question": it["question"].strip(),
+            "doc": doc, "heading": it["source_heading"], "key_phrases": list(it["key_phrases"]),
+        })
+        cases.append({
+            "kind": "answer", "id": it["id"], "tags": tags, "question": it["question"].strip(),
+            "reference_answer": it["reference_answer"].strip(),
+            "must_cite_doc": doc, "must_cite_heading": it["source_heading"],
+        })
+    return {"name": "seed", "description": "Gedeelde seed-set (40 vragen), omgezet; ids behouden.", "cases": cases}
+
+
+_TC = re.compile(r"^#### (TC-\d+) · (\w+) · `(\w+)`", re.M)
+
+
+def convert_stappenplannen(md: Path) -> tuple[dict, dict]:
+    text = md.read_text(encoding="utf-8")
+    text = text[text.index("## 12. Test cases"):]
+    blocks = _TC.split(text)[1:]
+    fact_cases, question_cases = [], []
+    for i in range(0, len(blocks), 4):
+        tc, plan, outcome, body = blocks[i:i + 4]
+        vraag = re.search(r'\*\*Vraag:\*\* "(.+)"', body).group(1)
+        facts = yaml.safe_load(re.search(r"\*\*Facts:\*\* `(\{.*\})`", body).group(1))
+        step = re.search(r"\*\*Beslissende stap:\*\* `([\w.]+)`", body).group(1)
+        basis_m = re.search(r"\*\*Verwacht:\*\*.*?basis: ([^;)]+)", body)
+        basis = [b.strip() for b in re.split(r",\s*(?=art)", basis_m.group(1))] if basis_m else []
+        heading = re.search(r'\*\*Heading:\*\* "([^"]+)"', body)
+        base = {"id": tc, "tags": [plan], "source": f"stappenplannen.md §12 {tc}"
+                + (f" · {heading.group(1)}" if heading else "")}
+        case = {"kind": "verdict", **base, "facts": facts, "expected_outcome": outcome, "expected_step": step}
+        if basis:
+            case["expected_basis"] = basis
+        fact_cases.append(case)
+        question_cases.append({"kind": "verdict", **base, "question": vraag, "expected_outcome": outcome,
+                               "expected_step": step})
+    return (
+        {"name": "stappenplannen", "description": "Testcases uit stappenplannen.md §12, op feiten.",
+         "cases": fact_cases},
+        {"name": "stappenplannen-vragen",
+         "description": "Dezelfde testcases, gesteld als vraag (de assistent moet plan en feiten zelf herkennen).",
+         "cases": question_cases},
+    )
+
+
+def main() -> int:
+    from evals.backend import manifest_aliases
+
+    aliases = manifest_aliases(PROJECT_ROOT / "corpus")
+    header = "# Gegenereerd door `python -m evals.tools.convert`; bewerk de bron, niet dit bestand.\n"
+    seed = convert_seed(SHARED / "evals_seed.yaml", aliases)
+    _dump(seed, SUITES / "seed.yaml", header)
+    facts, questions = convert_stappenplannen(SHARED / "design" / "stappenplannen.md")
+    _dump(facts, SUITES / "stappenplannen.yaml", header)
+    _dump(questions, SUITES / "stappenplannen-vragen.yaml", header)
+    print(f"seed: {len(seed['cases'])} cases; stappenplannen: {len(facts['cases'])} + {len(questions['cases'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
