@@ -1,0 +1,495 @@
+"""Deelwijzer chat (Streamlit). UI only: widgets, session state and rendering.
+
+Retrieval, answering, the rules engine, privacy checks and ingest all live in `deelwijzer` /
+`ingest`; this file only calls them. Everything a user or a document wrote is rendered inert
+(escaped Markdown, or escaped HTML where a highlight needs <mark>)."""
+
+from __future__ import annotations
+
+import html
+import itertools
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from deelwijzer import ui_support as ui
+from deelwijzer.config import Settings
+from deelwijzer.feedback import build_record, write_feedback
+from deelwijzer.models import Answer, Question, Verdict
+
+st.set_page_config(page_title="Deelwijzer", page_icon=":material/balance:", layout="wide")
+
+EXAMPLES = (
+    "Mag ik als wijkteammedewerker gegevens over een cliënt delen met de politie?",
+    "Wat is een conflict van plichten?",
+    "Welke gegevens mag de politie verstrekken aan de gemeente?",
+)
+
+# --- cached resources (built once per process; keyed by the settings they depend on) ----------
+
+
+@st.cache_resource(show_spinner=False)
+def settings_for(_key: str) -> Settings:
+    return Settings()
+
+
+def current_settings() -> Settings:
+    # Settings read env vars and .env; the key makes a changed environment a new cache entry.
+    probe = Settings()
+    return settings_for(probe.model_dump_json())
+
+
+@st.cache_resource(show_spinner="Zoekmodel laden…")
+def load_embedder(key: str, _settings: Settings):
+    from deelwijzer.embed import get_embedder
+
+    ui.RESOURCE_LOADS["embedder"] += 1
+    return get_embedder(_settings)
+
+
+@st.cache_resource(show_spinner="Index openen…")
+def load_store(key: str, _settings: Settings):
+    from deelwijzer.store import open_store
+
+    ui.RESOURCE_LOADS["store"] += 1
+    return open_store(_settings)
+
+
+@st.cache_resource(show_spinner="Stappenplannen laden…")
+def load_ruleset(rules_dir: str):
+    from deelwijzer.rules import load_rules
+
+    ui.RESOURCE_LOADS["rules"] += 1
+    return load_rules(Path(rules_dir))
+
+
+@st.cache_resource(show_spinner="Zoekindex voorbereiden…")
+def load_retriever(key: str, generation: str, _settings: Settings):
+    from deelwijzer.retrieve import get_retriever
+
+    ui.RESOURCE_LOADS["retriever"] += 1
+    return get_retriever(_settings)
+
+
+@st.cache_resource(show_spinner=False)
+def load_chunks(key: str, generation: str, _store) -> list:
+    ui.RESOURCE_LOADS["chunks"] += 1
+    return _store.all_chunks()
+
+
+settings = current_settings()
+SKEY = settings.model_dump_json()
+
+# --- session state -----------------------------------------------------------------------------
+
+state = st.session_state
+state.setdefault("messages", [])  # dicts: role, content (never personal data), answer, ...
+state.setdefault("panel_open", False)
+state.setdefault("plan", None)
+state.setdefault("facts", {})
+state.setdefault("facts_rev", 0)  # part of widget keys so edits never show stale values
+state.setdefault("show_copy", False)
+state.setdefault("pending_question", None)
+state.setdefault("ingest_result", None)
+_ids = itertools.count(len(state.messages))
+
+
+def set_facts(facts: dict[str, Any]) -> None:
+    state.facts = dict(facts)
+    state.facts_rev += 1
+    state.show_copy = False
+
+
+# --- resources, with a clear message when the index is missing ---------------------------------
+
+try:
+    embedder = load_embedder(SKEY, settings)
+    store = load_store(SKEY, settings)
+    generation = store.generation()
+    retriever = load_retriever(SKEY, generation, settings)
+    chunks = load_chunks(SKEY, generation, store)
+    ruleset = load_ruleset(str(settings.rules_dir))
+except Exception as exc:  # noqa: BLE001 - shown to the user, with what to do
+    st.title("Deelwijzer")
+    st.error(
+        "De index met handvatten kon niet worden geopend. Lees de handvatten eerst in met "
+        "`python -m deelwijzer ingest` (of `make run`) en laad de pagina opnieuw."
+    )
+    st.caption(f"Technische melding: {type(exc).__name__}: {exc}")
+    st.stop()
+
+
+# --- sidebar -----------------------------------------------------------------------------------
+
+
+def render_sidebar() -> None:
+    sb = st.sidebar
+    sb.header("Handvatten")
+    info = store.info()
+    documents = list(getattr(info, "documents", []) or [])
+    versions = {(getattr(d, "doc_id", None) or d.get("doc_id"), getattr(d, "version", None) or d.get("version"))
+                for d in documents} if documents else set()
+    c1, c2 = sb.columns(2)
+    c1.metric("Documenten", len({d for d, _ in versions}) if versions else len(documents))
+    c2.metric("Passages", getattr(info, "chunk_count", None) or len(chunks))
+    last = getattr(info, "last_ingest", None)
+    sb.caption(f"Laatst ingelezen: {last or 'onbekend'} · versies in de index: {len(versions) or len(documents)}")
+    with sb.expander("Documenten en versies"):
+        for d in documents:
+            title = getattr(d, "title", None) or d.get("title", "")
+            version = getattr(d, "version", None) or d.get("version", "")
+            era = getattr(d, "legal_era", None) or d.get("legal_era", "")
+            badge = " · vóór AVG" if era == "wbp" else ""
+            st.markdown(f"- {ui.inert_markdown(title)} — *{ui.inert_markdown(version)}*{badge}")
+
+    sb.header("Instellingen")
+    sb.markdown(
+        "**Taalmodel:** "
+        + ui.inert_markdown(
+            ui.llm_setting_label(settings.llm_provider, settings.llm_model, settings.llm_base_url,
+                                 settings.llm_model_path)
+        )
+    )
+    sb.caption(f"Zoeken: {settings.retrieval_mode} · embedder: {settings.embedder} · top {settings.top_k}")
+
+    sb.header("Opnieuw inlezen")
+    sb.caption("Leest de map met handvatten opnieuw in; alleen gewijzigde tekst wordt opnieuw verwerkt.")
+    if sb.button("Handvatten opnieuw inlezen", key="reingest", use_container_width=True):
+        run_reingest(sb)
+    if state.ingest_result:
+        sb.success(state.ingest_result)
+
+
+def run_reingest(container) -> None:
+    from ingest.pipeline import run_ingest
+
+    bar = container.progress(0.0, text="Inlezen starten…")
+
+    def progress(done: int, total: int, msg: str = "") -> None:
+        fraction = min(max(done / total, 0.0), 1.0) if total else 0.0
+        bar.progress(fraction, text=f"{done}/{total} {msg}".strip())
+
+    try:
+        report = run_ingest(settings, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - reported in the sidebar
+        bar.empty()
+        container.error(f"Inlezen mislukt: {exc}")
+        return
+    bar.progress(1.0, text="Klaar")
+    state.ingest_result = ui.ingest_summary(report)
+    load_store.clear()  # the store may point at a new active index; embedder stays loaded
+    st.rerun()
+
+
+# --- chat --------------------------------------------------------------------------------------
+
+
+def render_citations(msg: dict, answer: Answer) -> None:
+    if not answer.citations:
+        return
+    st.markdown("**Bronnen**")
+    for c in answer.citations:
+        with st.expander(ui.citation_label(c)):
+            st.caption(f"{c.title} · versie {c.version}")
+            if c.heading_path:
+                st.markdown("**Vindplaats:** " + ui.inert_markdown(c.heading_path))
+            if c.pre_avg:
+                st.warning(ui.PRE_AVG_NOTICE, icon=":material/warning:")
+            claims = ui.cited_claims(answer.answer, c.n)
+            st.markdown(ui.passage_html(c.text, claims), unsafe_allow_html=True)  # escaped in passage_html
+
+
+def render_feedback(msg: dict) -> None:
+    if msg.get("feedback"):
+        st.caption("Dank voor uw beoordeling; die wordt bewaard voor controle door het beheer.")
+        return
+    cols = st.columns([1, 1, 3])
+    for col, rating, label, icon in ((cols[0], "up", "Nuttig", ":material/thumb_up:"),
+                                     (cols[1], "down", "Niet nuttig", ":material/thumb_down:")):
+        if col.button(label, key=f"fb_{rating}_{msg['id']}", icon=icon, help="Beoordeel dit antwoord"):
+            record = build_record(msg["answer"], rating, msg.get("content"), msg.get("pii", False))
+            write_feedback(settings, record)
+            msg["feedback"] = rating
+            st.rerun()
+
+
+def render_answer(msg: dict) -> None:
+    answer: Answer = msg["answer"]
+    if answer.refused:
+        st.info(ui.inert_markdown(answer.answer))
+    else:
+        st.markdown(ui.inert_markdown_keep_markers(answer.answer))
+    render_citations(msg, answer)
+    if answer.verdict is not None:
+        if answer.verdict.outcome == "meer_informatie_nodig":
+            st.markdown("**Stappenplan:** beantwoord de vragen in het paneel *Stappenplan* voor een oordeel.")
+        else:
+            style = ui.outcome_style(answer.verdict.outcome)
+            st.markdown(f"**Stappenplan:** :{style.streamlit_colour}[{ui.inert_markdown(style.label)}] — "
+                        "zie het paneel *Stappenplan*.")
+    render_feedback(msg)
+
+
+def render_history() -> None:
+    for msg in state.messages:
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.markdown(ui.inert_markdown(msg["content"]))
+                if msg.get("pii"):
+                    st.warning(ui.pii_warning(msg.get("pii_kinds", ())), icon=":material/lock:")
+            else:
+                render_answer(msg)
+
+
+def get_answer(question: str, placeholder) -> Answer:
+    from deelwijzer.answer import ask, stream_ask
+
+    facts = dict(state.facts) if state.panel_open else None
+    if settings.llm_provider == "none":
+        with st.spinner("Zoeken in de handvatten…"):
+            return ask(question, settings, facts=facts)
+    text, final = "", None
+    for piece in stream_ask(question, settings, facts=facts):
+        if isinstance(piece, Answer):
+            final = piece
+        else:
+            text += str(piece)
+            placeholder.markdown(ui.inert_markdown(text) + " ▌")
+    placeholder.empty()
+    if final is None:
+        raise RuntimeError("stream_ask gaf geen eindantwoord")
+    return final
+
+
+def handle_question(raw: str) -> None:
+    from deelwijzer.privacy import detect_personal_data, redact
+
+    findings = detect_personal_data(raw)
+    # Personal data never enters session history, feedback or logs: keep only the redaction.
+    question = redact(raw) if findings else raw
+    kinds = tuple(dict.fromkeys(f.description for f in findings))  # descriptions hold no data
+    user_msg = {"id": next(_ids), "role": "user", "content": question, "pii": bool(findings),
+                "pii_kinds": kinds}
+    state.messages.append(user_msg)
+    with st.chat_message("user"):
+        st.markdown(ui.inert_markdown(question))
+        if findings:
+            st.warning(ui.pii_warning(kinds), icon=":material/lock:")
+    with st.chat_message("assistant"):
+        placeholder = st.empty()
+        try:
+            answer = get_answer(question, placeholder)
+        except Exception as exc:  # noqa: BLE001 - a failed answer must not kill the session
+            st.error(f"Er ging iets mis bij het beantwoorden: {type(exc).__name__}. Probeer het opnieuw.")
+            return
+    msg = {"id": next(_ids), "role": "assistant", "answer": answer, "content": question,
+           "pii": bool(findings), "feedback": None}
+    state.messages.append(msg)
+    if answer.verdict is not None:
+        state.panel_open = True
+        state.plan = answer.plan or answer.verdict.plan
+        set_facts(answer.facts)
+    st.rerun()
+
+
+# --- stappenplan panel ------------------------------------------------------------------------
+
+
+def evaluate_current() -> Verdict | None:
+    from deelwijzer.rules import evaluate
+
+    try:
+        return evaluate(ruleset, dict(state.facts), state.plan)
+    except Exception as exc:  # noqa: BLE001 - e.g. FactError after an edit; shown, not fatal
+        st.error(f"Deze feiten passen niet bij het stappenplan: {exc}")
+        return None
+
+
+def answer_fact(fact: str, value: Any) -> None:
+    facts = dict(state.facts)
+    facts[fact] = value
+    set_facts(facts)
+
+
+def render_question(q: Question) -> None:
+    with st.container(border=True):
+        st.markdown("**Volgende vraag**")
+        st.markdown(ui.inert_markdown(q.text or ui.fact_question(ruleset, q.fact)))
+        if q.help:
+            st.caption(q.help)
+        rev = state.facts_rev
+        options = ui.question_options(q)
+        if q.type == "bool" or (q.type == "enum" and len(options) <= 3):
+            cols = st.columns(len(options) or 1)
+            for i, (col, opt) in enumerate(zip(cols, options)):
+                if col.button(ui.option_label(opt), key=f"q_{rev}_{q.fact}_{i}", use_container_width=True):
+                    answer_fact(q.fact, opt)
+                    st.rerun()
+        elif q.type == "int":
+            value = st.number_input("Aantal", min_value=0, max_value=130, step=1, value=None,
+                                    key=f"q_{rev}_{q.fact}_num", placeholder="Vul een getal in")
+            if st.button("Bevestig", key=f"q_{rev}_{q.fact}_ok", disabled=value is None):
+                answer_fact(q.fact, int(value))
+                st.rerun()
+        else:
+            choice = st.selectbox("Kies een antwoord", options, index=None, format_func=ui.option_label,
+                                  key=f"q_{rev}_{q.fact}_sel", placeholder="Kies…")
+            if st.button("Bevestig", key=f"q_{rev}_{q.fact}_ok", disabled=choice is None):
+                answer_fact(q.fact, choice)
+                st.rerun()
+
+
+def render_known_facts() -> None:
+    facts = dict(state.facts)
+    with st.expander(f"Bekende feiten ({len(facts)}) — aanpasbaar", expanded=False):
+        if not facts:
+            st.caption("Nog geen feiten. Beantwoord de vragen hieronder.")
+        rev = state.facts_rev
+        for name, value in facts.items():
+            ftype, options = ui.fact_spec_type(ruleset, name, value)
+            label = ui.fact_question(ruleset, name)
+            if ftype == "bool":
+                choices: list[Any] = [True, False, None]
+            elif ftype == "int":
+                choices = []
+            else:
+                choices = list(options) or [value]
+                if value not in choices:
+                    choices.insert(0, value)
+                choices.append(None)
+            key = f"edit_{rev}_{name}"
+            if choices:
+                new = st.selectbox(label, choices, index=choices.index(value), key=key,
+                                   format_func=lambda v: "Onbekend (wis)" if v is None else ui.option_label(v))
+            else:
+                new = int(st.number_input(label, min_value=0, max_value=130, value=int(value), key=key))
+            if new != value:
+                changed = dict(state.facts)
+                if new is None:
+                    changed.pop(name, None)
+                else:
+                    changed[name] = new
+                set_facts(changed)
+                st.rerun()
+
+
+def render_trace(verdict: Verdict) -> None:
+    with st.expander("Hoe kwam dit oordeel tot stand? (doorlopen stappen)"):
+        for i, step in enumerate(verdict.trace, 1):
+            title = step.title or step.step
+            st.markdown(f"**{i}. {ui.inert_markdown(title)}** · `{ui.inert_markdown(step.step)}`")
+            if step.heading and step.heading != title:
+                st.caption(f"Kop in de handreiking: {step.heading}")
+            if step.facts_used:
+                st.markdown(ui.inert_markdown(
+                    "Feiten: " + "; ".join(f"{ui.fact_question(ruleset, k)}: {ui.format_fact_value(v)}"
+                                           for k, v in step.facts_used.items())))
+            if step.result:
+                st.markdown(ui.inert_markdown(f"Uitkomst van deze stap: {ui.humanize(step.result)}"))
+            if step.basis:
+                st.markdown(ui.inert_markdown("Grondslag: " + "; ".join(step.basis)))
+            chunk = ui.passage_for_heading(chunks, step.heading)
+            if chunk is not None:
+                st.markdown(
+                    f'<details><summary>Passage: {html.escape(chunk.title)} · versie '
+                    f'{html.escape(chunk.version)}</summary>{ui.passage_html(chunk.text, [])}</details>',
+                    unsafe_allow_html=True,  # every piece escaped above / in passage_html
+                )
+            elif step.heading:
+                st.caption("De kop van deze stap is niet in de index gevonden.")
+
+
+def render_verdict(verdict: Verdict) -> None:
+    style = ui.outcome_style(verdict.outcome)
+    st.markdown(ui.verdict_card_html(verdict, style), unsafe_allow_html=True)  # escaped inside
+    if verdict.beslissende_stap:
+        st.markdown("**Beslissende stap:** " + ui.inert_markdown(
+            f"{verdict.beslissende_stap}" + (f" — {verdict.heading}" if verdict.heading else "")))
+    if verdict.basis:
+        st.markdown("**Grondslag:** " + ui.inert_markdown("; ".join(verdict.basis)))
+    if verdict.wie:
+        st.markdown("**Voorleggen aan:** " + ui.inert_markdown("; ".join(verdict.wie)))
+    if verdict.verwijzing:
+        st.markdown("**Verwijzing:** " + ui.inert_markdown(verdict.verwijzing))
+    if verdict.voorwaarden:
+        st.markdown("**Voorwaarden**")
+        st.markdown("\n".join(f"- {ui.inert_markdown(ui.voorwaarde_label(v))}" for v in verdict.voorwaarden))
+    if verdict.ambiguities:
+        st.caption("Interpretatie: " + "; ".join(verdict.ambiguities))
+    render_trace(verdict)
+    st.info(ui.ADVICE_NOTICE, icon=":material/info:")
+    if st.button("Kopieer onderbouwing", key="copy_grounds", use_container_width=True):
+        state.show_copy = not state.show_copy
+    if state.show_copy:
+        st.caption("Klik op het kopieer-icoon rechtsboven in het vak en plak de tekst in uw dossier.")
+        st.code(ui.verdict_text(verdict, state.facts, ruleset), language=None, wrap_lines=True)
+
+
+def render_panel() -> None:
+    head, close = st.columns([4, 1])
+    head.subheader("Stappenplan")
+    if close.button("Sluiten", key="panel_close"):
+        state.panel_open = False
+        st.rerun()
+    plans = [None, *ui.PLAN_LABELS]
+    current = state.plan if state.plan in plans else None
+    chosen = st.selectbox(
+        "Voor wie is het stappenplan?", plans, index=plans.index(current), key=f"plan_{state.facts_rev}",
+        format_func=lambda p: "Weet ik niet: vraag naar mijn rol" if p is None else ui.plan_label(p),
+    )
+    if chosen != state.plan:
+        state.plan = chosen
+        set_facts(state.facts)
+        st.rerun()
+    render_known_facts()
+    verdict = evaluate_current()
+    if verdict is None:
+        return
+    if verdict.outcome == "meer_informatie_nodig" and verdict.vraag is not None:
+        st.caption(f"{len(state.facts)} feiten bekend. Beantwoord de vraag; het stappenplan rekent daarna opnieuw.")
+        render_question(verdict.vraag)
+        st.caption(ui.ADVICE_NOTICE)
+    else:
+        render_verdict(verdict)
+    if st.button("Opnieuw beginnen", key="panel_reset"):
+        set_facts({})
+        st.rerun()
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+render_sidebar()
+
+st.title("Deelwijzer")
+st.markdown("**Mag ik deze gegevens delen, met wie, en op welke grond?**  \n"
+            "Antwoorden komen uit de officiële handvatten, met de passages erbij. Bij een vraag over "
+            "delen loopt een stappenplan met u mee. Typ geen namen, BSN's of geboortedata.")
+
+if state.panel_open:
+    chat_col, panel_col = st.columns([3, 2], gap="large")
+else:
+    chat_col, panel_col = st.container(), None
+
+with chat_col:
+    if not state.messages:
+        st.caption("Voorbeeldvragen:")
+        for i, example in enumerate(EXAMPLES):
+            if st.button(example, key=f"example_{i}"):
+                state.pending_question = example
+                st.rerun()
+    if not state.panel_open and st.button("Doorloop een stappenplan", key="open_panel", type="primary"):
+        state.panel_open = True
+        st.rerun()
+    render_history()
+
+prompt = st.chat_input("Stel uw vraag over het delen van gegevens…")
+pending = prompt or state.pending_question
+if pending:
+    state.pending_question = None
+    with chat_col:
+        handle_question(pending)
+
+if panel_col is not None:
+    with panel_col:
+        render_panel()

@@ -1,0 +1,391 @@
+"""Pure helpers for the Streamlit UI: Dutch labels, colours, the "Kopieer onderbouwing" text,
+escaping and the highlight of cited sentences. No Streamlit import, so everything here is
+unit-testable and the UI module stays about widgets only."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from deelwijzer.models import Answer, Citation, Question, Verdict
+
+# How often each cached resource was built in this process. The UI bumps it inside its
+# st.cache_resource functions; tests read it to prove interactions do not reload resources.
+RESOURCE_LOADS: Counter[str] = Counter()
+
+ADVICE_NOTICE = (
+    "Dit is een advies met onderbouwing, geen besluit. Het volgt de stappen van de handreiking "
+    "voor de feiten die u opgaf; uw eigen professionele afweging geeft de doorslag. "
+    "Leg die afweging vast."
+)
+
+PRE_AVG_NOTICE = (
+    "Let op: deze passage komt uit een document van vóór de AVG (Wbp-tijdperk). "
+    "Controleer of de regels nog gelden."
+)
+
+PLAN_LABELS: dict[str, str] = {
+    "zorg": "Zorg- en hulpverleners",
+    "politie": "Politie en andere bevoegde autoriteiten",
+    "justitie": "Justitie (Openbaar Ministerie)",
+    "gemeenten": "Gemeenten (openbare-ordetaken)",
+    "onderwijs": "Onderwijsinstellingen",
+}
+
+
+@dataclass(frozen=True)
+class OutcomeStyle:
+    label: str  # plain Dutch, what the professional reads first
+    colour: str  # hex, used for the card's border and badge
+    streamlit_colour: str  # name for Streamlit's :colour[...] markdown
+
+
+OUTCOMES: dict[str, OutcomeStyle] = {
+    "mag_delen": OutcomeStyle("U mag de gegevens delen", "#1e7d32", "green"),
+    "verplicht_delen": OutcomeStyle("U bent verplicht de gegevens te delen", "#1565c0", "blue"),
+    "mag_niet_delen": OutcomeStyle("U mag de gegevens niet delen", "#c62828", "red"),
+    "raadpleeg_functionaris": OutcomeStyle(
+        "Leg het eerst voor aan de aangewezen functionaris", "#e65100", "orange"
+    ),
+    "ander_stappenplan": OutcomeStyle("Dit stappenplan past niet: kies een ander", "#6a1b9a", "violet"),
+    "meer_informatie_nodig": OutcomeStyle("Er is meer informatie nodig", "#546e7a", "gray"),
+}
+
+VOORWAARDEN: dict[str, str] = {
+    "afweging_vastleggen": "Leg uw afweging vast (waarom, welke gegevens, aan wie, wanneer).",
+    "wijs_ontvanger_op_geheimhouding": "Wijs de ontvanger op de geheimhoudingsplicht.",
+    "vermeld_herkomst_en_datum": (
+        "Vermeld of de gegevens uit eigen waarneming komen en de datum van verwerking."
+    ),
+    "convenant_verstrekking_registreren": (
+        "Registreer de verstrekking: wie vroeg, met welk doel, welke gegevens, op welke datum."
+    ),
+    "vastlegging_min_4_jaar": "Bewaar de vastlegging van de verstrekking ten minste vier jaar.",
+    "alleen_naam_en_adres": "Geef bij de aangifte alleen naam en adres (NAW-gegevens).",
+    "terughoudend_bij_ziekte": "Wees terughoudend als de agressie een symptoom van ziekte is.",
+    "afstemmen_met_politie": "Stem de verstrekking af met de politie.",
+    "anonimiseer_derden": "Anonimiseer gegevens over derden.",
+    "toestemming_vastleggen_in_dossier": "Leg de (mondelinge) toestemming vast in het dossier.",
+    "ontvanger_heeft_eigen_grondslag_nodig": (
+        "De ontvanger moet zelf een grondslag hebben om de gegevens te ontvangen."
+    ),
+    "controleer_baat_ontvanger": "Ga na of de ontvanger werkelijk baat heeft bij de gegevens.",
+    "controleer_verstrekkingenwijzer": "Controleer de verstrekkingenwijzer Wpg.",
+    "geen_herleidbare_kenmerken": "Bespreek de casus zonder herleidbare kenmerken.",
+}
+
+
+def outcome_style(outcome: str | None) -> OutcomeStyle:
+    return OUTCOMES.get(outcome or "", OutcomeStyle(humanize(outcome or "onbekend"), "#546e7a", "gray"))
+
+
+def humanize(code: str) -> str:
+    """`afweging_vastleggen` -> `Afweging vastleggen` for codes without a curated label."""
+    text = str(code).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def voorwaarde_label(code: str) -> str:
+    return VOORWAARDEN.get(code, humanize(code))
+
+
+def plan_label(plan: str | None) -> str:
+    if not plan:
+        return "Nog niet gekozen"
+    return PLAN_LABELS.get(plan, humanize(plan))
+
+
+def fact_question(ruleset: Any, fact: str) -> str:
+    """The question text for a fact from the rule set's fact dictionary, else a readable name."""
+    spec = getattr(ruleset, "facts", {}).get(fact) if ruleset is not None else None
+    for attr in ("question", "text", "vraag", "label"):
+        value = getattr(spec, attr, None) if spec is not None else None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return humanize(fact)
+
+
+def fact_spec_type(ruleset: Any, fact: str, value: Any = None) -> tuple[str, tuple[str, ...]]:
+    """(type, options) for editing a known fact; falls back to the value's own type."""
+    spec = getattr(ruleset, "facts", {}).get(fact) if ruleset is not None else None
+    ftype = getattr(spec, "type", None) if spec is not None else None
+    options = tuple(str(o) for o in (getattr(spec, "options", None) or getattr(spec, "values", None) or ()))
+    if not ftype:
+        ftype = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "enum"
+    return str(ftype), options
+
+
+def format_fact_value(value: Any) -> str:
+    if value is True:
+        return "Ja"
+    if value is False:
+        return "Nee"
+    if value is None:
+        return "Onbekend"
+    return humanize(str(value)) if isinstance(value, str) else str(value)
+
+
+def option_label(option: Any) -> str:
+    return format_fact_value(option)
+
+
+def question_options(question: Question) -> list[Any]:
+    """The answers offered for the engine's next question, as the values the engine expects."""
+    if question.type == "bool":
+        return [True, False]
+    return list(question.options)
+
+
+def parse_answer_value(question_type: str, raw: Any) -> Any:
+    """A widget value back to the engine's fact value (bool/int/enum string)."""
+    if question_type == "bool":
+        if isinstance(raw, bool):
+            return raw
+        return str(raw).strip().lower() in {"ja", "true", "1", "yes"}
+    if question_type == "int":
+        return int(raw)
+    return raw
+
+
+# --- inert rendering -------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$<])")
+
+
+def inert_markdown(text: str) -> str:
+    """Escape text so st.markdown shows it literally: no links, images, LaTeX or HTML.
+    Line breaks are kept as Markdown hard breaks."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return escaped.replace("\n", "  \n")
+
+
+def inert_markdown_keep_markers(text: str) -> str:
+    """Like inert_markdown, but citation markers [n] are shown bold so they stand out."""
+    parts = re.split(r"(\[\d+\])", str(text))
+    out = []
+    for part in parts:
+        m = re.fullmatch(r"\[(\d+)\]", part)
+        out.append(f"**\\[{m.group(1)}\\]**" if m else inert_markdown(part))
+    return "".join(out)
+
+
+# --- cited sentences -------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 2}
+
+
+def cited_claims(answer_text: str, n: int) -> list[str]:
+    """The answer's sentences that carry marker [n], markers removed."""
+    claims = []
+    for sentence in split_sentences(answer_text):
+        if f"[{n}]" in sentence:
+            claims.append(_MARKER.sub("", sentence).strip())
+    return claims
+
+
+def highlight_spans(passage: str, claims: Iterable[str], threshold: float = 0.5) -> list[tuple[str, bool]]:
+    """Split the passage into sentences, each flagged when a citing claim covers it well.
+
+    A passage sentence is highlighted when at least `threshold` of its words occur in one of
+    the claims (the extractive composer quotes sentences; an LLM paraphrases them). If nothing
+    reaches the threshold, the single best-overlapping sentence is highlighted."""
+    claim_words = [_words(c) for c in claims if c.strip()]
+    sentences = split_sentences(passage)
+    if not sentences:
+        return []
+    scores = []
+    for s in sentences:
+        sw = _words(s)
+        best = max((len(sw & cw) / len(sw) for cw in claim_words if sw), default=0.0)
+        scores.append(best)
+    flags = [score >= threshold for score in scores]
+    if claim_words and not any(flags) and max(scores) > 0.2:
+        flags[scores.index(max(scores))] = True
+    return list(zip(sentences, flags))
+
+
+def passage_html(passage: str, claims: Iterable[str]) -> str:
+    """The passage as escaped HTML with the cited sentences in <mark>. All text is escaped."""
+    pieces = []
+    for sentence, marked in highlight_spans(passage, claims):
+        text = html.escape(sentence)
+        pieces.append(f"<mark>{text}</mark>" if marked else text)
+    body = " ".join(pieces)
+    return f'<div class="dw-passage" style="white-space: pre-wrap; line-height: 1.5">{body}</div>'
+
+
+def citation_label(c: Citation) -> str:
+    parts = [f"[{c.n}] {c.title}"]
+    if c.version:
+        parts.append(f"versie {c.version}")
+    label = " · ".join(parts)
+    return label + (" · vóór AVG" if c.pre_avg else "")
+
+
+# --- verdict as text -------------------------------------------------------------------------
+
+
+def verdict_text(verdict: Verdict, facts: dict[str, Any] | None = None, ruleset: Any = None) -> str:
+    """The verdict with its grounds as plain Dutch text to paste into a dossier."""
+    style = outcome_style(verdict.outcome)
+    lines = [f"Uitkomst: {style.label}"]
+    if verdict.voorlopig:
+        lines.append(f"Voorlopige uitkomst: {outcome_style(verdict.voorlopig).label}")
+    lines.append(f"Stappenplan: {plan_label(verdict.plan)}")
+    if verdict.beslissende_stap:
+        heading = f" ({verdict.heading})" if verdict.heading else ""
+        lines.append(f"Beslissende stap: {verdict.beslissende_stap}{heading}")
+    if verdict.basis:
+        lines.append("Grondslag: " + "; ".join(verdict.basis))
+    if verdict.wie:
+        lines.append("Voorleggen aan: " + "; ".join(verdict.wie))
+    if verdict.verwijzing:
+        lines.append(f"Verwijzing: {verdict.verwijzing}")
+    if verdict.voorwaarden:
+        lines.append("Voorwaarden:")
+        lines.extend(f"- {voorwaarde_label(v)}" for v in verdict.voorwaarden)
+    if facts:
+        lines.append("Opgegeven feiten:")
+        lines.extend(f"- {fact_question(ruleset, k)}: {format_fact_value(v)}" for k, v in facts.items())
+    if verdict.trace:
+        lines.append("Doorlopen stappen:")
+        for step in verdict.trace:
+            title = step.title or step.step
+            heading = f" — {step.heading}" if step.heading and step.heading != title else ""
+            result = f": {humanize(step.result)}" if step.result else ""
+            lines.append(f"- {step.step} {title}{heading}{result}")
+    if verdict.ambiguities:
+        lines.append("Let op (interpretatie): " + "; ".join(verdict.ambiguities))
+    lines.append(f"Regelset: versie {verdict.rules_version}")
+    lines.append("")
+    lines.append(ADVICE_NOTICE)
+    return "\n".join(lines)
+
+
+def answer_text_for_copy(answer: Answer, facts: dict[str, Any] | None = None, ruleset: Any = None) -> str:
+    """Answer plus sources (and the verdict when there is one) as text for a dossier."""
+    lines = [_MARKER.sub(lambda m: f"[{m.group(1)}]", answer.answer.strip())]
+    if answer.citations:
+        lines.append("")
+        lines.append("Bronnen:")
+        for c in answer.citations:
+            pre = " (vóór AVG)" if c.pre_avg else ""
+            lines.append(f"[{c.n}] {c.title}, versie {c.version}{pre} — {c.heading_path}")
+    if answer.verdict is not None and answer.verdict.outcome != "meer_informatie_nodig":
+        lines.append("")
+        lines.append(verdict_text(answer.verdict, facts or answer.facts, ruleset))
+    return "\n".join(lines)
+
+
+def passage_for_heading(chunks: Iterable[Any], heading: str | None) -> Any | None:
+    """The first chunk (in document order) whose heading path ends in, or contains, the cited
+    heading; else the first whose text contains it. Used to show a trace step's passage."""
+    if not heading:
+        return None
+    needle = heading.strip().lower()
+    ordered = sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
+    for test in (
+        lambda c: c.heading_path and c.heading_path[-1].strip().lower() == needle,
+        lambda c: needle in c.heading_path_str.lower(),
+        lambda c: needle in c.text.lower(),
+    ):
+        for chunk in ordered:
+            if test(chunk):
+                return chunk
+    return None
+
+
+def llm_setting_label(provider: str, model: str | None = None, base_url: str | None = None,
+                      model_path: Any = None) -> str:
+    if provider == "none":
+        return "Geen taalmodel: antwoorden zijn letterlijke passages uit de handvatten (offline)"
+    if provider == "openai":
+        where = f" op {base_url}" if base_url else ""
+        return f"OpenAI-compatibele server{where}, model {model or 'standaard'}"
+    if provider == "local":
+        name = getattr(model_path, "name", None) or str(model_path or "niet ingesteld")
+        return f"Lokaal GGUF-model {name}"
+    return provider
+
+
+PII_WARNING = (
+    "Uw vraag lijkt persoonsgegevens te bevatten (een BSN, of een naam met geboortedatum). "
+    "Die zijn niet bewaard: de vraag is verwerkt en opgeslagen zonder die gegevens. "
+    "Stel uw vraag liever algemeen, zonder namen of nummers."
+)
+
+
+def verdict_card_html(verdict: Verdict, style: OutcomeStyle | None = None) -> str:
+    """The coloured head of the verdict card. Every text piece is HTML-escaped."""
+    style = style or outcome_style(verdict.outcome)
+    sub = f"Stappenplan: {plan_label(verdict.plan)}"
+    if verdict.voorlopig:
+        sub += f" · voorlopig: {outcome_style(verdict.voorlopig).label}"
+    return (
+        f'<div class="dw-verdict" data-outcome="{html.escape(verdict.outcome)}" '
+        f'style="border-left: 8px solid {style.colour}; background: {style.colour}14; '
+        f'padding: 0.8rem 1rem; border-radius: 6px; margin-bottom: 0.6rem">'
+        f'<div style="font-size: 0.8rem; text-transform: uppercase; letter-spacing: .05em; '
+        f'color: {style.colour}">Oordeel volgens het stappenplan</div>'
+        f'<div style="font-size: 1.25rem; font-weight: 700; color: {style.colour}">'
+        f"{html.escape(style.label)}</div>"
+        f'<div style="font-size: 0.85rem">{html.escape(sub)}</div></div>'
+    )
+
+
+def _get(obj: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        if isinstance(obj, dict) and name in obj:
+            return obj[name]
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    return default
+
+
+def ingest_summary(report: Any) -> str:
+    """What a re-ingest changed, in one Dutch sentence (report: IngestReport or its dict)."""
+    if hasattr(report, "to_dict"):
+        report = report.to_dict()
+    parts = []
+    for label, names in (
+        ("documenten nieuw", ("documents_added", "added_documents", "new_documents")),
+        ("documenten gewijzigd", ("documents_changed", "changed_documents", "updated_documents")),
+        ("documenten ongewijzigd", ("documents_unchanged", "unchanged_documents")),
+        ("documenten verwijderd", ("documents_removed", "removed_documents")),
+        ("passages toegevoegd", ("chunks_added", "added_chunks")),
+        ("passages verwijderd", ("chunks_removed", "chunks_deleted", "removed_chunks")),
+        ("opnieuw ingebed", ("embedded", "chunks_embedded", "embedded_chunks")),
+    ):
+        value = _get(report, *names)
+        if value is None:
+            continue
+        count = len(value) if isinstance(value, (list, tuple, set, dict)) else value
+        parts.append(f"{count} {label}")
+    errors = _get(report, "errors", default=()) or ()
+    if errors:
+        parts.append(f"{len(errors)} fouten")
+    stale = _get(report, "stale_rule_headings", "stale_rules", "rules_to_review", default=()) or ()
+    if stale:
+        parts.append(f"{len(stale)} regelkoppen om te controleren")
+    if not parts:
+        return "Inlezen klaar."
+    return "Inlezen klaar: " + ", ".join(parts) + "."
+
+
+def pii_warning(kinds: Iterable[str] = ()) -> str:
+    """The warning shown under a question that looked like it held personal data."""
+    found = "; ".join(kinds)
+    return PII_WARNING + (f" Herkend: {found}." if found else "")
