@@ -88,6 +88,7 @@ LAW_ALIASES: dict[str, str] = {
     "wgs": "wgs",
     "wet gemeentelijke schuldhulpverlening": "wgs",
     "wpg besluit": "wpg",
+    "wet big": "big",
 }
 
 # Organisations. Case-insensitive aliases; `ORG_ALIASES_CASED` are matched on the original text
