@@ -1,0 +1,382 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused with reciprocal rank fusion.
+
+* Both legs see the same metadata filters (`where`: doc_id, legal_era, plan).
+* Fusion is weighted RRF: score = sum_leg w_leg / (RRF_K + rank_leg). Rank-based, so the
+  anisotropic cosine of the embedder and the unbounded BM25 score never need calibrating.
+* Near-duplicates are collapsed at ranking time: the handvat for Veiligheidshuizen repeats
+  whole paragraphs across partner sections, and five copies must not fill the top five.
+* `assess_relevance` tells the answer layer whether the corpus holds an answer at all (the
+  refusal signal), from lexical evidence plus the dense leg's rank statistics.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .bm25 import BM25Index, get_bm25
+from .config import Settings
+from .models import Chunk, Passage
+from .textnorm import STOPWORDS, fold, stem, words
+
+# Tuned on the seed set with bench/retrieval.py (see the report in bench/results/).
+RRF_K = 60
+LEG_DEPTH = 50
+DENSE_WEIGHT = 1.0
+BM25_WEIGHT = 1.0
+# Jaccard similarity of word 4-gram shingles above which two chunks count as one.
+DUPLICATE_JACCARD = 0.6
+
+# plan -> first words of the heading that opens that plan in the excessief-geweld handreiking.
+PLAN_HEADINGS: dict[str, str] = {
+    "zorg": "stappenplan zorg",
+    "politie": "stappenplan politie",
+    "justitie": "stappenplan justitie",
+    "gemeenten": "stappenplan gemeenten",
+    "onderwijs": "stappenplan onderwijs",
+}
+
+MODES = ("hybrid", "dense", "bm25")
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc_ids: frozenset[str] = frozenset()
+    legal_era: str | None = None
+    plan: str | None = None
+
+    @classmethod
+    def from_where(cls, where: Mapping[str, Any] | None) -> "Filters":
+        if not where:
+            return cls()
+        unknown = set(where) - {"doc_id", "legal_era", "plan"}
+        if unknown:
+            raise ValueError(f"Onbekend filter: {', '.join(sorted(unknown))} (geldig: doc_id, legal_era, plan)")
+        doc = where.get("doc_id")
+        doc_ids = frozenset([doc] if isinstance(doc, str) else (doc or ()))
+        plan = where.get("plan")
+        if plan is not None and plan not in PLAN_HEADINGS:
+            raise ValueError(f"Onbekend stappenplan: {plan} (geldig: {', '.join(PLAN_HEADINGS)})")
+        return cls(doc_ids=doc_ids, legal_era=where.get("legal_era"), plan=plan)
+
+    @property
+    def empty(self) -> bool:
+        return not self.doc_ids and self.legal_era is None and self.plan is None
+
+    def matches(self, chunk: Chunk) -> bool:
+        if self.doc_ids and chunk.doc_id not in self.doc_ids:
+            return False
+        if self.legal_era is not None and chunk.legal_era != self.legal_era:
+            return False
+        if self.plan is not None:
+            prefix = PLAN_HEADINGS[self.plan]
+            if not any(fold(h).strip().startswith(prefix) for h in chunk.heading_path):
+                return False
+        return True
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The part Chroma can filter on natively (plan is a heading prefix: post-filtered)."""
+        clauses: list[dict[str, Any]] = []
+        if len(self.doc_ids) == 1:
+            clauses.append({"doc_id": next(iter(self.doc_ids))})
+        elif self.doc_ids:
+            clauses.append({"doc_id": {"$in": sorted(self.doc_ids)}})
+        if self.legal_era is not None:
+            clauses.append({"legal_era": self.legal_era})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+# --------------------------------------------------------------------------- fusion
+
+
+def rrf_fuse(
+    legs: Sequence[Sequence[Chunk]],
+    weights: Sequence[float],
+    rrf_k: float = RRF_K,
+) -> list[tuple[Chunk, float]]:
+    """Weighted reciprocal rank fusion of ranked chunk lists (rank 1 = best)."""
+    scores: dict[str, float] = {}
+    by_id: dict[str, Chunk] = {}
+    first_seen: dict[str, tuple[int, int]] = {}
+    for leg_no, (leg, w) in enumerate(zip(legs, weights)):
+        for rank, chunk in enumerate(leg, start=1):
+            scores[chunk.id] = scores.get(chunk.id, 0.0) + w / (rrf_k + rank)
+            by_id.setdefault(chunk.id, chunk)
+            first_seen.setdefault(chunk.id, (rank, leg_no))
+    order = sorted(scores, key=lambda cid: (-scores[cid], first_seen[cid]))
+    return [(by_id[cid], scores[cid]) for cid in order]
+
+
+def shingles(text: str, n: int = 4) -> frozenset[int]:
+    toks = words(fold(text))
+    if len(toks) < n:
+        return frozenset([hash(tuple(toks))])
+    return frozenset(hash(tuple(toks[i : i + n])) for i in range(len(toks) - n + 1))
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def collapse_duplicates(
+    ranked: Iterable[tuple[Chunk, float]],
+    k: int,
+    signature,
+    threshold: float = DUPLICATE_JACCARD,
+) -> list[tuple[Chunk, float]]:
+    """Keep the best-ranked chunk of each group of near-identical texts, up to k results."""
+    kept: list[tuple[Chunk, float]] = []
+    sigs: list[frozenset[int]] = []
+    for chunk, score in ranked:
+        sig = signature(chunk)
+        if any(jaccard(sig, s) >= threshold for s in sigs):
+            continue
+        kept.append((chunk, score))
+        sigs.append(sig)
+        if len(kept) >= k:
+            break
+    return kept
+
+
+# --------------------------------------------------------------------------- relevance
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """Whether the corpus plausibly answers the query. `reason` is for logs and tests."""
+
+    in_corpus: bool
+    reason: str
+    coverage: float = 0.0  # idf-weighted share of query content words in the best passage
+    unknown: tuple[str, ...] = ()  # query content words the corpus never uses
+    dense_margin: float | None = None  # top-1 cosine minus median of the dense leg's tail
+    details: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    passages: list[Passage]
+    relevance: Relevance
+    dense: list[Passage]
+    bm25: list[Passage]
+
+
+# --------------------------------------------------------------------------- retriever
+
+
+class Retriever:
+    def __init__(
+        self,
+        settings: Settings,
+        store,
+        *,
+        rrf_k: float = RRF_K,
+        depth: int = LEG_DEPTH,
+        dense_weight: float = DENSE_WEIGHT,
+        bm25_weight: float = BM25_WEIGHT,
+        dedupe: bool = True,
+    ):
+        self.settings = settings
+        self.store = store
+        self.rrf_k = rrf_k
+        self.depth = depth
+        self.weights = (dense_weight, bm25_weight)
+        self.dedupe = dedupe
+        self._sig_cache: dict[str, frozenset[int]] = {}
+        self._cache_key = f"{settings.resolved_chroma_path}|{settings.chroma_host}|{settings.collection}"
+
+    # -- legs
+
+    @property
+    def bm25(self) -> BM25Index:
+        return get_bm25(self.store, self._cache_key)
+
+    def dense_leg(self, query: str, depth: int, filters: Filters) -> list[Passage]:
+        # The plan filter is applied afterwards, so ask for more to keep `depth` results.
+        ask = depth if filters.plan is None else depth * 4
+        hits = self.store.dense_search(query, ask, where=filters.chroma_where())
+        return [p for p in hits if filters.matches(p.chunk)][:depth]
+
+    def bm25_leg(self, query: str, depth: int, filters: Filters) -> list[Passage]:
+        index = self.bm25
+        mask = None
+        if not filters.empty:
+            mask = np.fromiter((filters.matches(c) for c in index.chunks), dtype=bool, count=len(index))
+        return [
+            Passage(chunk=index.chunks[h.index], score=h.score, rank=r)
+            for r, h in enumerate(index.search(query, depth, mask=mask), start=1)
+        ]
+
+    # -- public API
+
+    def search(
+        self, query: str, k: int | None = None, mode: str | None = None, where: Mapping[str, Any] | None = None
+    ) -> list[Passage]:
+        return self.retrieve(query, k=k, mode=mode, where=where, assess=False).passages
+
+    def retrieve(
+        self,
+        query: str,
+        k: int | None = None,
+        mode: str | None = None,
+        where: Mapping[str, Any] | None = None,
+        assess: bool = True,
+    ) -> RetrievalResult:
+        """Passages plus the evidence the refusal decision needs (both legs are kept)."""
+        k = k or self.settings.top_k
+        mode = mode or self.settings.retrieval_mode
+        if mode not in MODES:
+            raise ValueError(f"Onbekende zoekmodus: {mode} (geldig: {', '.join(MODES)})")
+        filters = Filters.from_where(where)
+        # The relevance check always needs both legs; a single-leg search skips the other.
+        need_dense = mode != "bm25" or assess
+        need_bm25 = mode != "dense" or assess
+        dense = self.dense_leg(query, self.depth, filters) if need_dense else []
+        lexical = self.bm25_leg(query, self.depth, filters) if need_bm25 else []
+
+        if mode == "dense":
+            ranked = [(p.chunk, p.score) for p in dense]
+        elif mode == "bm25":
+            ranked = [(p.chunk, p.score) for p in lexical]
+        else:
+            ranked = rrf_fuse([[p.chunk for p in dense], [p.chunk for p in lexical]], self.weights, self.rrf_k)
+        if self.dedupe:
+            ranked = collapse_duplicates(ranked, k, self._signature)
+        passages = [Passage(chunk=c, score=float(s), rank=r) for r, (c, s) in enumerate(ranked[:k], start=1)]
+        relevance = self._assess(query, passages, dense, lexical) if assess else Relevance(True, "niet beoordeeld")
+        return RetrievalResult(passages=passages, relevance=relevance, dense=dense, bm25=lexical)
+
+    def assess_relevance(self, query: str, passages: Sequence[Passage] | None = None) -> Relevance:
+        """Refusal signal for `query` (re-runs both legs; cheap: ~30 ms dense + <1 ms BM25)."""
+        filters = Filters()
+        dense = self.dense_leg(query, self.depth, filters)
+        lexical = self.bm25_leg(query, self.depth, filters)
+        if passages is None:
+            passages = self.search(query)
+        return self._assess(query, list(passages), dense, lexical)
+
+    def is_out_of_corpus(self, query: str, passages: Sequence[Passage] | None = None) -> bool:
+        return not self.assess_relevance(query, passages).in_corpus
+
+    # -- internals
+
+    def _signature(self, chunk: Chunk) -> frozenset[int]:
+        sig = self._sig_cache.get(chunk.id)
+        if sig is None:
+            sig = self._sig_cache[chunk.id] = shingles(chunk.text)
+        return sig
+
+    def _assess(
+        self, query: str, passages: Sequence[Passage], dense: Sequence[Passage], lexical: Sequence[Passage]
+    ) -> Relevance:
+        return assess_evidence(query, self.bm25, passages, dense, lexical)
+
+
+# --------------------------------------------------------------------------- refusal rule
+
+
+def query_content_stems(query: str) -> list[str]:
+    """Distinct stems of the query's content words (stopwords and 1-letter tokens dropped)."""
+    seen: dict[str, None] = {}
+    for w in words(fold(query)):
+        if w in STOPWORDS or len(w) < 2 or w[0].isdigit():
+            continue
+        seen.setdefault(stem(w), None)
+    return list(seen)
+
+
+def _chunk_stems(index: BM25Index, chunk: Chunk) -> set[str]:
+    from .bm25 import chunk_index_text
+    from .textnorm import analyze
+
+    return set(analyze(chunk_index_text(chunk), index.decompounder))
+
+
+def lexical_coverage(query: str, index: BM25Index, passages: Sequence[Passage]) -> tuple[float, tuple[str, ...]]:
+    """Best idf-weighted share of query content stems found in one passage, and unknown words."""
+    stems = query_content_stems(query)
+    if not stems:
+        return 0.0, ()
+    max_idf = index.max_idf()
+    idf = {s: (index.term_idf(s) if index.term_idf(s) is not None else max_idf) for s in stems}
+    unknown = tuple(s for s in stems if index.term_idf(s) is None)
+    total = sum(idf.values())
+    best = 0.0
+    for p in passages:
+        have = _chunk_stems(index, p.chunk)
+        best = max(best, sum(v for s, v in idf.items() if s in have) / total)
+    return best, unknown
+
+
+def dense_margin(dense: Sequence[Passage]) -> float | None:
+    """Top-1 dense score minus the median of the leg's tail: relative, so anisotropy cancels."""
+    if len(dense) < 10:
+        return None
+    scores = [p.score for p in dense]
+    return float(scores[0] - float(np.median(scores[len(scores) // 2 :])))
+
+
+# Thresholds of the refusal rule, set on the seed set (see bench/retrieval.py --relevance).
+MIN_COVERAGE = 0.5
+MIN_DENSE_MARGIN = 0.03
+
+
+def assess_evidence(
+    query: str,
+    index: BM25Index,
+    passages: Sequence[Passage],
+    dense: Sequence[Passage],
+    lexical: Sequence[Passage],
+) -> Relevance:
+    coverage, unknown = lexical_coverage(query, index, list(passages)[:5])
+    margin = dense_margin(dense)
+    details = {"coverage": coverage, "unknown": float(len(unknown))}
+    if margin is not None:
+        details["dense_margin"] = margin
+    if not passages:
+        return Relevance(False, "niets gevonden", coverage, unknown, margin, details)
+    if coverage < MIN_COVERAGE:
+        return Relevance(False, f"te weinig zoekwoorden in de passages ({coverage:.2f})", coverage, unknown, margin, details)
+    if margin is not None and margin < MIN_DENSE_MARGIN:
+        return Relevance(False, f"geen passage springt eruit (marge {margin:.3f})", coverage, unknown, margin, details)
+    return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)
+
+
+def assess_relevance(query: str, passages: Sequence[Passage], settings: Settings) -> Relevance:
+    """Refusal signal for the answer layer: `in_corpus=False` means say it is not in the handvatten."""
+    return get_retriever(settings).assess_relevance(query, passages)
+
+
+# --------------------------------------------------------------------------- process cache
+
+_RETRIEVERS: dict[tuple[str, str], Retriever] = {}
+_LOCK = threading.Lock()
+
+
+def get_retriever(settings: Settings) -> Retriever:
+    """One Retriever per (settings, index generation) per process."""
+    from .store import open_store
+
+    store = open_store(settings)
+    key = (settings.model_dump_json(), store.generation())
+    with _LOCK:
+        hit = _RETRIEVERS.get(key)
+        if hit is None:
+            skey = key[0]
+            for old in [k for k in _RETRIEVERS if k[0] == skey]:
+                del _RETRIEVERS[old]
+            hit = _RETRIEVERS[key] = Retriever(settings, store)
+        return hit

@@ -1,0 +1,133 @@
+"""Retriever wiring (fusion, filters, duplicate collapsing) with a named fake store, and the
+real hybrid retrieval + refusal signal on the real index (fixture `real_settings`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deelwijzer.config import Settings
+from deelwijzer.models import Chunk, Passage
+from deelwijzer.retrieve import Filters, Retriever, collapse_duplicates, rrf_fuse, shingles
+
+
+def chunk(cid: str, text: str, doc_id: str = "doc", era: str = "avg", heading: tuple[str, ...] = ()) -> Chunk:
+    return Chunk(
+        id=cid, doc_id=doc_id, title="", version="1", legal_era=era, source_file=f"{doc_id}.txt",
+        heading_path=heading, ordinal=0, text=text, char_start=0, char_end=len(text), content_hash=cid,
+    )
+
+
+class FakeDenseStore:
+    """Named fake store: BM25 sees `chunks`; the dense leg returns `dense_order` (filtered by
+    the Chroma-style `where` it receives, as Chroma would) and records that `where`."""
+
+    def __init__(self, chunks: list[Chunk], dense_order: list[str]):
+        self.chunks = chunks
+        self.dense_order = dense_order
+        self.wheres: list[dict | None] = []
+
+    def all_chunks(self):
+        return self.chunks
+
+    def generation(self):
+        return "fake-" + ",".join(c.id for c in self.chunks)
+
+    def dense_search(self, query, k, where=None):
+        self.wheres.append(where)
+        by_id = {c.id: c for c in self.chunks}
+        out = [by_id[i] for i in self.dense_order if _chroma_match(by_id[i], where)]
+        return [Passage(chunk=c, score=0.9 - 0.01 * r, rank=r) for r, c in enumerate(out[:k], start=1)]
+
+
+def _chroma_match(c: Chunk, where) -> bool:
+    if not where:
+        return True
+    if "$and" in where:
+        return all(_chroma_match(c, w) for w in where["$and"])
+    ((key, cond),) = where.items()
+    value = c.metadata()[key]
+    return value in cond["$in"] if isinstance(cond, dict) else value == cond
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path)
+
+
+def test_rrf_prefers_agreement_of_both_legs():
+    a, b, c = chunk("a", "x"), chunk("b", "y"), chunk("c", "z")
+    # a is 1st in one leg only; b is 2nd in both: 2/62 > 1/61.
+    fused = rrf_fuse([[a, b], [c, b]], [1.0, 1.0], rrf_k=60)
+    assert [ch.id for ch, _ in fused] == ["b", "a", "c"]
+    assert fused[0][1] == pytest.approx(2 / 62)
+
+
+def test_rrf_leg_weight_breaks_ties():
+    a, b = chunk("a", "x"), chunk("b", "y")
+    fused = rrf_fuse([[a, b], [b, a]], [1.0, 2.0])
+    assert fused[0][0].id == "b"
+
+
+def test_modes_use_their_leg(settings):
+    chunks = [chunk("lex", "beroepsgeheim van de huisarts"), chunk("den", "geheimhouding arts")]
+    store = FakeDenseStore(chunks, dense_order=["den", "lex"])
+    r = Retriever(settings, store)
+    assert [p.chunk.id for p in r.search("beroepsgeheim", mode="bm25")] == ["lex"]
+    assert [p.chunk.id for p in r.search("beroepsgeheim", mode="dense")] == ["den", "lex"]
+    hybrid = r.search("beroepsgeheim", mode="hybrid")
+    assert hybrid[0].chunk.id == "lex"  # first lexically, second densely beats dense-only
+    assert [p.rank for p in hybrid] == [1, 2]
+
+
+def test_unknown_mode_and_filter_are_errors(settings):
+    r = Retriever(settings, FakeDenseStore([chunk("a", "tekst")], ["a"]))
+    with pytest.raises(ValueError):
+        r.search("tekst", mode="magic")
+    with pytest.raises(ValueError):
+        r.search("tekst", where={"colour": "red"})
+    with pytest.raises(ValueError):
+        r.search("tekst", where={"plan": "brandweer"})
+
+
+def test_filters_apply_to_both_legs(settings):
+    chunks = [
+        chunk("old", "melding bij Veilig Thuis", doc_id="veiligheidshuizen", era="wbp"),
+        chunk("new", "melding bij Veilig Thuis", doc_id="toekomstscenario", era="avg"),
+        chunk("pol", "melding bij Veilig Thuis politie", doc_id="excessief-geweld",
+              heading=("Stappenplan Politie", "Stap 5: Noodzakelijkheid")),
+    ]
+    store = FakeDenseStore(chunks, dense_order=["old", "new", "pol"])
+    r = Retriever(settings, store, dedupe=False)
+    for mode in ("dense", "bm25", "hybrid"):
+        assert {p.chunk.id for p in r.search("Veilig Thuis melding", mode=mode, where={"legal_era": "wbp"})} == {"old"}
+        assert {p.chunk.id for p in r.search("Veilig Thuis melding", mode=mode, where={"doc_id": "toekomstscenario"})} == {"new"}
+        assert {p.chunk.id for p in r.search("Veilig Thuis melding", mode=mode, where={"plan": "politie"})} == {"pol"}
+    assert {"legal_era": "wbp"} in store.wheres and {"doc_id": "toekomstscenario"} in store.wheres
+
+
+def test_filters_combine_into_chroma_where():
+    f = Filters.from_where({"doc_id": ["a", "b"], "legal_era": "avg"})
+    assert f.chroma_where() == {"$and": [{"doc_id": {"$in": ["a", "b"]}}, {"legal_era": "avg"}]}
+    assert Filters.from_where({"plan": "zorg"}).chroma_where() is None
+    assert Filters.from_where({"plan": "zorg"}).matches(chunk("z", "t", heading=("Stappenplan zorg- en hulpverleners",)))
+
+
+def test_near_duplicates_collapse(settings):
+    para = ("Niet altijd is het nodig om persoonsgegevens te verstrekken. Soms kan worden volstaan met "
+            "het delen van geanonimiseerde informatie of met een signaal aan de betrokken partner.")
+    chunks = [chunk(f"copy{i}", para + f" Partner {i}.", heading=(f"5.{i} Partner {i}",)) for i in range(5)]
+    chunks.append(chunk("other", "Anonimiseren van informatie is een alternatief voor verstrekken."))
+    store = FakeDenseStore(chunks, dense_order=[f"copy{i}" for i in range(5)] + ["other"])
+    r = Retriever(settings, store)
+    ids = [p.chunk.id for p in r.search("persoonsgegevens verstrekken geanonimiseerde informatie", k=5)]
+    assert sum(i.startswith("copy") for i in ids) == 1 and "other" in ids
+    raw = Retriever(settings, store, dedupe=False).search("persoonsgegevens verstrekken", k=5)
+    assert sum(p.chunk.id.startswith("copy") for p in raw) >= 4
+
+
+def test_collapse_keeps_order_and_limit():
+    a, b, c = chunk("a", "een twee drie vier vijf"), chunk("b", "een twee drie vier vijf"), chunk("c", "zes zeven acht negen tien")
+    kept = collapse_duplicates([(a, 3.0), (b, 2.0), (c, 1.0)], k=5, signature=lambda ch: shingles(ch.text))
+    assert [ch.id for ch, _ in kept] == ["a", "c"]
