@@ -1,0 +1,126 @@
+"""Shared helpers for the benchmarks: settings for a bench index, the seed set, timing statistics,
+a plain-text table and the JSON result file. Benchmarks are scripts, not tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as `python bench/x.py` from a checkout without install
+    sys.path.insert(0, str(ROOT))
+
+from deelwijzer.config import PROJECT_ROOT, Settings  # noqa: E402
+
+RESULTS = PROJECT_ROOT / "bench" / "results"
+DATA = PROJECT_ROOT / "bench" / "data"
+SEED = PROJECT_ROOT.parent / "shared" / "evals_seed.yaml"
+# The embedding cache the test suite fills (same embedder, same chunk texts): reusing it means a
+# bench index of the real corpus costs seconds, not the ~4 minutes of embedding.
+SHARED_CACHE = PROJECT_ROOT / ".deelwijzer" / "test-embedding-cache.sqlite"
+
+
+def bench_settings(data_dir: Path, **overrides: Any) -> Settings:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    SHARED_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    overrides.setdefault("embedding_cache", SHARED_CACHE)
+    overrides.setdefault("llm_provider", "none")
+    return Settings(data_dir=data_dir, **overrides)
+
+
+def ensure_real_index(data_dir: Path | None = None) -> Settings:
+    """Settings whose index holds the real corpus (ingested into bench/data/real when missing)."""
+    from deelwijzer.store import open_store
+
+    settings = bench_settings(data_dir or DATA / "real")
+    if not open_store(settings).generation():
+        from ingest.pipeline import run_ingest
+
+        print(f"Index van het echte corpus bouwen in {settings.data_dir} ...", flush=True)
+        run_ingest(settings)
+    return settings
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class SeedItem:
+    id: str
+    question: str
+    key_phrases: tuple[str, ...]
+    type: str
+
+
+def load_seed(path: Path = SEED) -> list[SeedItem]:
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [SeedItem(r["id"], collapse(r["question"]),
+                     tuple(collapse(p) for p in (r.get("key_phrases") or ())), r["type"]) for r in raw]
+
+
+def passage_correct(item: SeedItem, text: str) -> bool:
+    """The seed set's criterion: the passage contains every key phrase (whitespace collapsed)."""
+    t = collapse(text)
+    return bool(item.key_phrases) and all(p in t for p in item.key_phrases)
+
+
+def recall_at(items: Sequence[SeedItem], results: dict[str, list[str]], k: int) -> float:
+    answerable = [it for it in items if it.key_phrases]
+    hits = sum(any(passage_correct(it, t) for t in results[it.id][:k]) for it in answerable)
+    return hits / len(answerable) if answerable else 0.0
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def latency_stats(seconds: Sequence[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in seconds)
+    q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else [ms[0]] * 99
+    return {"n": len(ms), "p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2),
+            "mean_ms": round(statistics.fmean(ms), 2), "max_ms": round(ms[-1], 2)}
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+def machine() -> dict[str, Any]:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |"
+    print(line)
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    data = {"benchmark": name, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": machine(), **data}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"\nResultaat: {path.relative_to(PROJECT_ROOT)}")
+    return path
