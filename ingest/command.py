@@ -1,0 +1,81 @@
+"""`deelwijzer ingest [PATH ...] [--json] [--rebuild] [--if-missing]`.
+
+Exit codes: 0 everything ingested, 1 some files failed (the index is still updated for the rest and
+failed documents keep their previous version), 2 bad usage or no index could be built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="bestanden of mappen (standaard: de hele corpus-map)")
+    parser.add_argument("--json", action="store_true", help="rapport als JSON op stdout")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="bouw de index volledig opnieuw op (bijv. na wisselen van embedder)")
+    parser.add_argument("--if-missing", action="store_true",
+                        help="doe niets als er al een index is (gebruikt door `make run`)")
+
+
+def _tqdm_progress():
+    from tqdm import tqdm
+
+    state: dict = {"bar": None, "message": None}
+
+    def progress(done: int, total: int, message: str) -> None:
+        if state["message"] != message:
+            if state["bar"] is not None:
+                state["bar"].close()
+            state["bar"] = tqdm(total=total, desc=message, unit="", file=sys.stderr, leave=False)
+            state["message"] = message
+        bar = state["bar"]
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].close()
+
+    return progress, close
+
+
+def run(args: argparse.Namespace) -> int:
+    from deelwijzer.config import get_settings
+    from deelwijzer.embed import EmbedderError
+    from deelwijzer.store import StoreError, open_store
+    from ingest.pipeline import run_ingest
+
+    settings = get_settings()
+    if args.if_missing and not args.paths:
+        if open_store(settings).generation():
+            if not args.json:
+                print("Index bestaat al; niets te doen (gebruik `deelwijzer ingest` om bij te werken).")
+            return 0
+
+    paths = [Path(p) for p in args.paths] or None
+    progress, close = _tqdm_progress() if sys.stderr.isatty() and not args.json else (None, lambda: None)
+    try:
+        report = run_ingest(settings, paths=paths, progress=progress, rebuild=args.rebuild)
+    except (EmbedderError, StoreError) as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        close()
+
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for d in report.documents:
+            print(f"{d.status:<10} {d.doc_id:<28} {d.chunks:>4} passages  ({d.version})")
+        print(f"{report.chunks_added} toegevoegd, {report.chunks_removed} verwijderd, "
+              f"{report.chunks_total} passages in de index, {report.seconds:.1f} s")
+    for e in report.errors:
+        kept = " (vorige versie blijft in de index)" if e.kept_previous else ""
+        print(f"Fout in {e.file}: {e.reason}{kept}", file=sys.stderr)
+    return 1 if report.errors else 0

@@ -1,0 +1,245 @@
+"""Ingest: prepared chunks -> embeddings (cached) -> a new complete index -> atomic switch.
+
+The desired index is computed first (all chunks of the documents that parsed, plus the previous
+chunks of documents that failed or were not part of this run). If it equals the active index, nothing
+is embedded and no collection is written. Otherwise a new collection is built from copied vectors
+(unchanged chunks) and new embeddings (changed chunks, via the on-disk cache), and the store flips to
+it in one step (see deelwijzer/store.py). The old index serves until that flip.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import numpy as np
+
+from deelwijzer.embed import embedder_name, get_embedder, passage_text
+from deelwijzer.embed_cache import EmbeddingCache, text_key
+from deelwijzer.models import Chunk
+from deelwijzer.store import DocumentSummary, open_store
+
+if TYPE_CHECKING:
+    from deelwijzer.config import Settings
+
+Progress = Callable[[int, int, str], None]
+EMBED_BATCH = 16  # chunks per embedding call (batching is ~2x faster than one by one)
+SKIP_NAMES = {"manifest.yaml", "manifest.yml", "README.md"}
+
+
+@dataclass
+class DocumentReport:
+    doc_id: str
+    title: str
+    version: str
+    status: str  # added | updated | unchanged | removed
+    chunks: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "title": self.title, "version": self.version,
+                "status": self.status, "chunks": self.chunks}
+
+
+@dataclass
+class FileError:
+    file: str
+    reason: str
+    kept_previous: bool = False  # the document's previous chunks keep serving
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "reason": self.reason, "kept_previous": self.kept_previous}
+
+
+@dataclass
+class IngestReport:
+    documents: list[DocumentReport] = field(default_factory=list)
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    errors: list[FileError] = field(default_factory=list)
+    chunks_embedded: int = 0  # cache misses actually sent to the model
+    generation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [d.to_dict() for d in self.documents],
+            "chunks_added": self.chunks_added,
+            "chunks_removed": self.chunks_removed,
+            "chunks_total": self.chunks_total,
+            "seconds": round(self.seconds, 3),
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Directories become their files (recursively, sorted); the manifest itself is skipped.
+    Paths that do not exist are passed on so the preparer reports them by name."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(
+                f for f in sorted(p.rglob("*"))
+                if f.is_file() and f.name not in SKIP_NAMES and not f.name.startswith(".")
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _is_full_corpus(settings: "Settings", paths: list[Path] | None) -> bool:
+    if paths is None:
+        return True
+    corpus = settings.corpus_dir.resolve()
+    return any(p.is_dir() and p.resolve() == corpus for p in paths)
+
+
+def _error_fields(err: Any) -> tuple[str, str]:
+    path = getattr(err, "path", None) or getattr(err, "file", None) or ""
+    reason = getattr(err, "reason", None) or str(err)
+    return str(path), str(reason)
+
+
+def _embed_missing(settings: "Settings", chunks: list[Chunk], progress: Progress | None,
+                   report: IngestReport) -> dict[str, np.ndarray]:
+    """Vectors for `chunks` by chunk id: from the cache, the rest from the model (then cached)."""
+    if not chunks:
+        return {}
+    name = embedder_name(settings.embedder)
+    cache = EmbeddingCache(settings.embedding_cache_path)
+    try:
+        texts = {c.id: passage_text(c) for c in chunks}
+        cached = cache.get_many(name, list(texts.values()))
+        todo = [c for c in chunks if text_key(texts[c.id]) not in cached]
+        out = {c.id: cached[text_key(texts[c.id])] for c in chunks if text_key(texts[c.id]) in cached}
+        if todo:
+            embedder = get_embedder(settings)
+            total = len(todo)
+            if progress:
+                progress(0, total, "Passages embedden")
+            for i in range(0, total, EMBED_BATCH):
+                part = todo[i : i + EMBED_BATCH]
+                part_texts = [texts[c.id] for c in part]
+                vectors = embedder.embed_passages(part_texts)
+                cache.put_many(name, part_texts, vectors)  # committed per batch: a kill loses little
+                for c, v in zip(part, vectors):
+                    out[c.id] = v
+                report.chunks_embedded += len(part)
+                if progress:
+                    progress(min(i + len(part), total), total, "Passages embedden")
+        return out
+    finally:
+        cache.close()
+
+
+def run_ingest(settings: "Settings", paths: list[Path] | None = None, progress: Progress | None = None,
+               rebuild: bool = False) -> IngestReport:
+    """Bring the index in line with the documents at `paths` (default: the whole corpus)."""
+    from ingest.prepare import prepare_documents
+
+    started = time.perf_counter()
+    report = IngestReport()
+    paths = [Path(p) for p in paths] if paths else None
+    full = _is_full_corpus(settings, paths)
+    files = _expand(paths if paths is not None else [settings.corpus_dir])
+
+    if progress:
+        progress(0, 1, "Documenten lezen")
+    prepared = prepare_documents(files, settings.corpus_dir)
+
+    store = open_store(settings)
+    old_meta = store.active_meta() or {}
+    old = store.active_records()  # id -> (text, metadata)
+    old_by_doc: dict[str, dict[str, tuple[str, dict]]] = {}
+    for cid, (text, meta) in old.items():
+        old_by_doc.setdefault(str(meta.get("doc_id", "")), {})[cid] = (text, meta)
+    old_doc_by_file = {
+        str(meta.get("source_file", "")): str(meta.get("doc_id", "")) for _, meta in old.values()
+    }
+
+    # Desired state, document by document.
+    desired: dict[str, Chunk] = {}
+    kept_docs: set[str] = set()  # documents whose previous chunks stay as they were
+    new_docs = {info.doc_id: (info, chunks) for info, chunks in prepared.documents}
+    for err in prepared.errors:
+        path, reason = _error_fields(err)
+        doc_id = old_doc_by_file.get(Path(path).name)
+        kept = bool(doc_id) and doc_id not in new_docs
+        if kept:
+            kept_docs.add(doc_id)  # type: ignore[arg-type]
+        report.errors.append(FileError(path, reason, kept_previous=kept))
+    if not full:  # an explicit subset never removes the documents it does not mention
+        kept_docs |= set(old_by_doc) - set(new_docs)
+
+    for doc_id in kept_docs:
+        for cid, (text, meta) in old_by_doc.get(doc_id, {}).items():
+            desired[cid] = Chunk.from_metadata(cid, text, meta)
+    for info, chunks in new_docs.values():
+        for c in chunks:
+            desired[c.id] = c
+
+    # Diff against the active index: ids and the stored metadata (a moved file keeps its ids).
+    added_ids = [cid for cid in desired if cid not in old]
+    removed_ids = [cid for cid in old if cid not in desired]
+    changed_meta = any(
+        desired[cid].metadata() != old[cid][1] or desired[cid].text != old[cid][0]
+        for cid in desired if cid in old
+    )
+    want_embedder = embedder_name(settings.embedder)
+    embedder_changed = bool(old) and old_meta.get("embedder") != want_embedder
+    report.chunks_added = len(added_ids)
+    report.chunks_removed = len(removed_ids)
+
+    for doc_id, (info, chunks) in sorted(new_docs.items()):
+        before = set(old_by_doc.get(doc_id, {}))
+        now = {c.id for c in chunks}
+        status = "added" if not before else ("unchanged" if before == now else "updated")
+        report.documents.append(DocumentReport(doc_id, info.title, info.version, status, len(chunks)))
+    for doc_id in sorted(set(old_by_doc) - set(new_docs) - kept_docs):
+        meta = next(iter(old_by_doc[doc_id].values()))[1]
+        report.documents.append(DocumentReport(
+            doc_id, str(meta.get("title", "")), str(meta.get("version", "")), "removed", 0))
+
+    nothing_to_do = not (added_ids or removed_ids or changed_meta or embedder_changed or rebuild)
+    if nothing_to_do and (old or not desired):
+        store.cleanup_leftovers()
+        if old:
+            store.touch_last_ingest()
+        report.chunks_total = len(old)
+        report.generation = store.generation()
+        report.seconds = time.perf_counter() - started
+        if progress:
+            progress(1, 1, "Index is al actueel")
+        return report
+
+    store.cleanup_leftovers()  # half-built collections of a killed run
+    ordered = sorted(desired.values(), key=lambda c: (c.doc_id, c.ordinal, c.id))
+    copy_ids = [] if (embedder_changed or rebuild) else [c.id for c in ordered if c.id in old]
+    vectors = store.read_records(copy_ids)
+    vectors.update(_embed_missing(settings, [c for c in ordered if c.id not in vectors], progress, report))
+
+    embedder_dim = (int(next(iter(vectors.values())).shape[0]) if vectors
+                    else int(old_meta.get("dim") or 0))
+    if progress:
+        progress(0, 1, "Index opbouwen")
+    build = store.begin_build(want_embedder, embedder_dim)
+    try:
+        if ordered:
+            build.add(ordered, np.stack([vectors[c.id] for c in ordered]))
+        summaries: dict[str, DocumentSummary] = {}
+        for c in ordered:
+            s = summaries.get(c.doc_id)
+            summaries[c.doc_id] = DocumentSummary(
+                c.doc_id, c.title, c.version, (s.chunks if s else 0) + 1, c.source_file)
+        build.commit(list(summaries.values()))
+    except BaseException:
+        build.abort()
+        raise
+    report.chunks_total = build.count
+    report.generation = build.name
+    report.seconds = time.perf_counter() - started
+    if progress:
+        progress(1, 1, "Klaar")
+    return report
