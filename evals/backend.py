@@ -75,3 +75,12 @@ class RealBackend:
     @property
     def llm_configured(self) -> bool:
         return getattr(self.settings, "llm_provider", "none") != "none"
+
+    @cached_property
+    def judge(self) -> Any:
+        """The configured chat model, used as faithfulness judge; None without a model."""
+        if not self.llm_configured:
+            return None
+        from deelwijzer.llm import get_chat_model
+
+        return get_chat_model(self.settings)

@@ -273,6 +273,11 @@ class Runner:
             reasons.append(f"antwoord bevat wat niet mag: {s!r}")
         if case.reference_answer and not ans.refused:
             scores["key_fact_overlap"] = M.key_fact_overlap(case.reference_answer, ans.answer)
+        judge = getattr(self.backend, "judge", None)
+        if judge is not None and not ans.refused and ans.answer.strip():
+            from evals.judge import judge_faithfulness
+
+            scores["faithfulness_model_judged"] = judge_faithfulness(judge, ans.answer, ans.passages)
         details = {
             "answer": ans.answer[:600],
             "refused": ans.refused,
@@ -356,7 +361,7 @@ def aggregate(results: list[CaseResult]) -> tuple[dict[str, float | None], dict[
     m["must_not_contain_rate"] = _mean_of(ans, "must_not_contain")
     m["key_fact_overlap"] = _mean_of(ans, "key_fact_overlap")
     m["answer_pass_rate"] = M.mean(float(r.passed) for r in ans)
-    m["faithfulness_model_judged"] = None  # not implemented: no model judge in this version
+    m["faithfulness_model_judged"] = _mean_of(ans, "faithfulness_model_judged")
     m["case_pass_rate"] = M.mean(float(r.passed) for r in results)
     lat = [r.latency_ms for r in results]
     m["latency_p50_ms"] = M.percentile(lat, 50)
@@ -404,8 +409,11 @@ def run_suite(
         bar.close()
     metrics, confusion = aggregate(results)
     notes = []
-    if backend.llm_configured:
-        notes.append("Model-beoordeelde trouw (faithfulness) is in deze versie niet geïmplementeerd.")
+    if metrics.get("faithfulness_model_judged") is not None:
+        notes.append(
+            "‘Trouw aan bronnen’ is MODEL-BEOORDEELD: een taalmodel gaf per antwoord een score; "
+            "dat is een oordeel van een model, geen meting."
+        )
     return SuiteResult(
         suite=suite.name,
         path=suite.path,

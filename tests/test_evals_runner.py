@@ -239,3 +239,37 @@ def test_comparison_lists_cases_that_flip():
                       [run_suite(s, fake_b, RunConfig(), progress=False)])
     assert comp.changed_cases() == [("t", "retrieval:r", False, True)]
     assert comp.to_dict()["deltas"][0]["delta"] == 1.0
+
+
+class FakeJudgeLLM:
+    """Stands in for a chat model acting as judge; returns a fixed score."""
+
+    def __init__(self, reply: str):
+        self.reply = reply
+        self.prompts = []
+
+    def invoke(self, messages):
+        from langchain_core.messages import AIMessage
+
+        self.prompts.append(messages)
+        return AIMessage(self.reply)
+
+
+def test_model_judged_faithfulness_is_labelled_and_only_with_a_judge():
+    a1 = BY_ID["a1"]
+    fake = FakeBackend(answers={"vraag": answer("Drang is indringend.", passages=[Passage(a1, 1.0)])})
+    case = [{"kind": "answer", "id": "a", "question": "vraag"}]
+    res = run_suite(suite(case), fake, RunConfig(), progress=False)
+    assert res.metrics["faithfulness_model_judged"] is None and not res.notes
+    fake.judge = FakeJudgeLLM("Score: 0,75")
+    res = run_suite(suite(case), fake, RunConfig(), progress=False)
+    assert res.metrics["faithfulness_model_judged"] == 0.75
+    assert "MODEL-BEOORDEELD" in res.notes[0]
+    assert "MODEL-BEOORDEELD" in report.to_html([res])
+    assert "confronterende aanpak" in fake.judge.prompts[0][1].content  # the passages were shown
+
+
+def test_parse_score():
+    from evals.judge import parse_score
+
+    assert parse_score("0.8") == 0.8 and parse_score("score 1") == 1.0 and parse_score("geen") is None
