@@ -127,21 +127,19 @@ def render_sidebar() -> None:
     sb = st.sidebar
     sb.header("Handvatten")
     info = store.info()
-    documents = list(getattr(info, "documents", []) or [])
-    versions = {(getattr(d, "doc_id", None) or d.get("doc_id"), getattr(d, "version", None) or d.get("version"))
-                for d in documents} if documents else set()
+    documents = list(ui._get(info, "documents", default=()) or ())
+    versions = {(ui._get(d, "doc_id"), ui._get(d, "version")) for d in documents}
     c1, c2 = sb.columns(2)
-    c1.metric("Documenten", len({d for d, _ in versions}) if versions else len(documents))
-    c2.metric("Passages", getattr(info, "chunk_count", None) or len(chunks))
-    last = getattr(info, "last_ingest", None)
-    sb.caption(f"Laatst ingelezen: {last or 'onbekend'} · versies in de index: {len(versions) or len(documents)}")
+    c1.metric("Documenten", len({doc for doc, _ in versions}))
+    c2.metric("Passages", ui._get(info, "chunk_count", default=None) or len(chunks))
+    last = ui.format_timestamp(ui._get(info, "last_ingest", default=None))
+    sb.caption(f"Versies in de index: {len(versions)} · laatst ingelezen: {last}")
     with sb.expander("Documenten en versies"):
         for d in documents:
-            title = getattr(d, "title", None) or d.get("title", "")
-            version = getattr(d, "version", None) or d.get("version", "")
-            era = getattr(d, "legal_era", None) or d.get("legal_era", "")
-            badge = " · vóór AVG" if era == "wbp" else ""
-            st.markdown(f"- {ui.inert_markdown(title)} — *{ui.inert_markdown(version)}*{badge}")
+            title, version = ui._get(d, "title", default=""), ui._get(d, "version", default="")
+            n = ui._get(d, "chunks", default=None)
+            extra = f" · {n} passages" if n is not None else ""
+            st.markdown(f"- {ui.inert_markdown(title)} — *{ui.inert_markdown(version)}*{extra}")
 
     sb.header("Instellingen")
     sb.markdown(
@@ -378,7 +376,7 @@ def render_trace(verdict: Verdict) -> None:
     with st.expander("Hoe kwam dit oordeel tot stand? (doorlopen stappen)"):
         for i, step in enumerate(verdict.trace, 1):
             title = step.title or step.step
-            st.markdown(f"**{i}. {ui.inert_markdown(title)}** · `{ui.inert_markdown(step.step)}`")
+            st.markdown(f"**{i}. {ui.inert_markdown(title)}** · {ui.inert_markdown(step.step)}")
             if step.heading and step.heading != title:
                 st.caption(f"Kop in de handreiking: {step.heading}")
             if step.facts_used:

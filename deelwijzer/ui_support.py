@@ -356,33 +356,44 @@ def _get(obj: Any, *names: str, default: Any = None) -> Any:
 
 
 def ingest_summary(report: Any) -> str:
-    """What a re-ingest changed, in one Dutch sentence (report: IngestReport or its dict)."""
-    if hasattr(report, "to_dict"):
-        report = report.to_dict()
-    parts = []
-    for label, names in (
-        ("documenten nieuw", ("documents_added", "added_documents", "new_documents")),
-        ("documenten gewijzigd", ("documents_changed", "changed_documents", "updated_documents")),
-        ("documenten ongewijzigd", ("documents_unchanged", "unchanged_documents")),
-        ("documenten verwijderd", ("documents_removed", "removed_documents")),
-        ("passages toegevoegd", ("chunks_added", "added_chunks")),
-        ("passages verwijderd", ("chunks_removed", "chunks_deleted", "removed_chunks")),
-        ("opnieuw ingebed", ("embedded", "chunks_embedded", "embedded_chunks")),
-    ):
-        value = _get(report, *names)
-        if value is None:
-            continue
-        count = len(value) if isinstance(value, (list, tuple, set, dict)) else value
-        parts.append(f"{count} {label}")
+    """What a re-ingest changed, in Dutch (report: ingest.pipeline.IngestReport or its dict)."""
+    docs = _get(report, "documents", default=()) or ()
+    status_labels = (("added", "nieuw"), ("updated", "bijgewerkt"), ("removed", "verwijderd"),
+                     ("unchanged", "ongewijzigd"))
+    counts = Counter(str(_get(d, "status", default="")) for d in docs)
+    parts = [f"{counts[s]} document(en) {label}" for s, label in status_labels if counts.get(s)]
+    changed = [d for d in docs if _get(d, "status") in ("added", "updated", "removed")]
+    for name, label in (("chunks_added", "passages toegevoegd"), ("chunks_removed", "passages verwijderd"),
+                        ("chunks_embedded", "passages opnieuw ingebed"), ("chunks_total", "passages totaal")):
+        value = _get(report, name, default=None)
+        if value is not None:
+            parts.append(f"{value} {label}")
     errors = _get(report, "errors", default=()) or ()
     if errors:
-        parts.append(f"{len(errors)} fouten")
-    stale = _get(report, "stale_rule_headings", "stale_rules", "rules_to_review", default=()) or ()
-    if stale:
-        parts.append(f"{len(stale)} regelkoppen om te controleren")
-    if not parts:
-        return "Inlezen klaar."
-    return "Inlezen klaar: " + ", ".join(parts) + "."
+        parts.append(f"{len(errors)} bestand(en) met fouten")
+    text = "Inlezen klaar: " + ", ".join(parts) + "." if parts else "Inlezen klaar."
+    if changed:
+        text += " Gewijzigd: " + "; ".join(
+            f"{_get(d, 'title', default=_get(d, 'doc_id'))} ({_get(d, 'version')}, "
+            f"{dict(status_labels).get(_get(d, 'status'), _get(d, 'status'))})"
+            for d in changed) + "."
+    elif docs:
+        text += " Er is niets veranderd."
+    return text
+
+
+def format_timestamp(value: Any) -> str:
+    """ISO timestamp -> '23-11-2026 16:05 UTC'; anything else shown as is."""
+    if not value:
+        return "onbekend"
+    from datetime import datetime
+
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    zone = " UTC" if dt.utcoffset() is not None and dt.utcoffset().total_seconds() == 0 else ""
+    return dt.strftime("%d-%m-%Y %H:%M") + zone
 
 
 def pii_warning(kinds: Iterable[str] = ()) -> str:

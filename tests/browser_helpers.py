@@ -75,7 +75,7 @@ def stop_process(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def make_driver(user_data_dir: Path, width: int = 1500, height: int = 1100):
+def make_driver(user_data_dir: Path, width: int = 1440, height: int = 1600):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -89,17 +89,12 @@ def make_driver(user_data_dir: Path, width: int = 1500, height: int = 1100):
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
 
 
-def screenshot(driver, name: str) -> Path:
+def screenshot(driver, name: str, element=None) -> Path:
+    """Save a PNG; Streamlit scrolls inside its main block, so bring `element` into view first."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    # Full-page capture: grow the window to the app's scroll height for the shot.
-    height = driver.execute_script(
-        "const m = document.querySelector('section.main, [data-testid=\"stMain\"]');"
-        "return Math.max(document.body.scrollHeight, m ? m.scrollHeight : 0);"
-    )
-    size = driver.get_window_size()
-    driver.set_window_size(size["width"], min(max(int(height) + 120, size["height"]), 4000))
-    time.sleep(0.3)
+    if element is not None:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", element)
+        time.sleep(0.4)
     driver.save_screenshot(str(path))
-    driver.set_window_size(size["width"], size["height"])
     return path
