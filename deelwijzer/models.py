@@ -162,6 +162,9 @@ class TraceStep:
     result: str = ""
     basis: tuple[str, ...] = ()
     note: str = ""
+    # Verbatim phrase under `heading` that pins the exact place in the handreiking
+    # (headings like "Voor wie?" occur once per plan).
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
