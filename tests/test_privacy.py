@@ -158,3 +158,32 @@ def test_filter_on_handler_redacts_args_and_exceptions():
     formatted = logging.Formatter().format(record)
     assert "111222333" not in formatted and "Pietersen" not in formatted and "1980" not in formatted
     assert "vraag BSN [BSN]" in formatted
+
+
+def _answer():
+    from deelwijzer.models import Answer, LLMInfo
+
+    return Answer(answer="Zie de bron.", refused=False, citations=(), verdict=None, plan=None,
+                  facts={}, llm=LLMInfo("none"), prompt_version=None)
+
+
+@pytest.mark.parametrize("raw", [
+    "Mag ik BSN 123456782 doorgeven aan de school?",
+    "Jan de Vries, geboren op 12-03-1985: mag ik zijn dossier delen?",
+])
+def test_feedback_never_stores_personal_data(tmp_path, raw):
+    """The app's flow (app.handle_question): detect, keep only the redaction, flag it; the feedback
+    record then stores no question text at all."""
+    from deelwijzer.config import Settings
+    from deelwijzer.feedback import build_record, write_feedback
+
+    settings = Settings(data_dir=tmp_path)
+    flagged = contains_personal_data(raw)
+    assert flagged
+    path = write_feedback(settings, build_record(_answer(), "down", redact(raw), flagged))
+    stored = path.read_text(encoding="utf-8")
+    for secret in ("123456782", "Vries", "12-03-1985", "doorgeven", "dossier"):
+        assert secret not in stored
+    # A question without personal data is kept (for review), so the check above is meaningful.
+    path = write_feedback(settings, build_record(_answer(), "up", "Wat is drang?", False))
+    assert "Wat is drang?" in path.read_text(encoding="utf-8")
