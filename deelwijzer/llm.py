@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from functools import lru_cache
@@ -17,6 +18,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 
 from deelwijzer.config import Settings
 from deelwijzer.models import LLMInfo
+
+log = logging.getLogger(__name__)
 
 # Small by default: answers are short and the CPU has 2 cores.
 LOCAL_MAX_NEW_TOKENS = int(os.environ.get("DEELWIJZER_LOCAL_MAX_NEW_TOKENS", "160"))
@@ -85,17 +88,13 @@ _LOAD_LOCK = threading.Lock()
 
 @lru_cache(maxsize=2)
 def _local_chat_model(gguf_path: str, max_new_tokens: int) -> BaseChatModel:
-    """Load once per process (~dequantising 0.5B weights to float32 takes a while)."""
+    """Load once per process and wrap it as a LangChain chat model."""
     with _LOAD_LOCK:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from langchain_huggingface import ChatHuggingFace, HuggingFacePipeline
-        from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
+        from transformers import pipeline
 
-        path = Path(gguf_path)
-        kwargs = {"gguf_file": path.name, "local_files_only": True}
-        tokenizer = AutoTokenizer.from_pretrained(str(path.parent), **kwargs)
-        model = AutoModelForCausalLM.from_pretrained(str(path.parent), **kwargs)
-        model.eval()
+        tokenizer, model = load_transformers_model(Path(gguf_path))
         pipe = pipeline(
             "text-generation",
             model=model,
@@ -104,6 +103,45 @@ def _local_chat_model(gguf_path: str, max_new_tokens: int) -> BaseChatModel:
             do_sample=False,
             return_full_text=False,
         )
-        llm = HuggingFacePipeline(pipeline=pipe, model_id=str(path))
+        llm = HuggingFacePipeline(pipeline=pipe, model_id=gguf_path)
         # Passing the tokenizer keeps ChatHuggingFace from looking the model id up on the hub.
-        return ChatHuggingFace(llm=llm, tokenizer=tokenizer, model_id=str(path))
+        return ChatHuggingFace(llm=llm, tokenizer=tokenizer, model_id=gguf_path)
+
+
+def load_transformers_model(gguf: Path):
+    """(tokenizer, model) from the verified GGUF file, only ever from local disk.
+
+    De-quantising the GGUF with transformers takes minutes on 2 cores, so the first load saves
+    the result next to it as safetensors (float16, ~1 GB) in a folder named after the GGUF's
+    sha256; later loads read that folder in seconds. The folder is only used when its marker
+    names the trusted hash, and it is written atomically."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from deelwijzer.local_model import MODEL_SHA256
+
+    cache = gguf.parent / f"hf-{MODEL_SHA256[:16]}"
+    marker = cache / "SOURCE_SHA256"
+    if marker.is_file() and marker.read_text().strip() == MODEL_SHA256:
+        tokenizer = AutoTokenizer.from_pretrained(str(cache), local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(str(cache), local_files_only=True, dtype=torch.float32)
+        return tokenizer, model.eval()
+
+    kwargs = {"gguf_file": gguf.name, "local_files_only": True}
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), **kwargs).eval()
+    try:
+        import shutil
+        import tempfile
+
+        tmp = Path(tempfile.mkdtemp(dir=gguf.parent, prefix=".hf-"))
+        model.to(torch.float16).save_pretrained(str(tmp))
+        model.to(torch.float32)
+        tokenizer.save_pretrained(str(tmp))
+        (tmp / "SOURCE_SHA256").write_text(MODEL_SHA256 + "\n")
+        if cache.exists():
+            shutil.rmtree(cache)
+        os.replace(tmp, cache)
+    except OSError as exc:  # a failed cache write only costs time on the next load
+        log.warning("kon het omgezette model niet bewaren: %s", exc)
+    return tokenizer, model

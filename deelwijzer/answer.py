@@ -1,0 +1,255 @@
+"""Question -> passages -> route + facts -> rules engine -> draft -> guard -> Answer.
+
+The verdict always comes from the rules engine; a language model (or the extractive composer)
+only writes the explanation around it, and the guard enforces that."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Protocol, Sequence
+
+from deelwijzer.compose import compose_extractive
+from deelwijzer.config import Settings
+from deelwijzer.facts import extract_deterministic, extract_with_llm, filter_facts, merge_facts
+from deelwijzer.guard import Guarded, guard, verdict_block
+from deelwijzer.llm import get_chat_model, llm_info
+from deelwijzer.models import Answer, Passage, Verdict
+from deelwijzer.route import route_question
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000  # longer questions are cut for retrieval and the prompt, with a note
+PROMPT_PASSAGES = 5  # passages shown to a language model (small context for small models)
+PROMPT_PASSAGE_CHARS = 1200
+TRUNCATION_NOTE = (
+    "Let op: uw vraag was erg lang; alleen de eerste {n} tekens zijn gebruikt om te zoeken."
+)
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as given (empty)."""
+
+
+# ------------------------------------------------------------------ ports (real ones by default)
+
+
+class RulesPort(Protocol):
+    def facts_dictionary(self) -> dict[str, Any]: ...
+    def validate(self, facts: dict[str, Any]) -> dict[str, Any]: ...
+    def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict: ...
+
+
+@dataclass
+class EngineRules:
+    """The real rules engine (deelwijzer.rules) behind the RulesPort."""
+
+    settings: Settings
+    _ruleset: Any = field(default=None, init=False)
+
+    @property
+    def ruleset(self):
+        if self._ruleset is None:
+            from deelwijzer.rules import load_rules
+
+            self._ruleset = load_rules(self.settings.rules_dir)
+        return self._ruleset
+
+    def facts_dictionary(self) -> dict[str, Any]:
+        return dict(self.ruleset.facts)
+
+    def validate(self, facts: dict[str, Any]) -> dict[str, Any]:
+        from deelwijzer.rules import validate_facts
+
+        return validate_facts(self.ruleset, facts)
+
+    def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict:
+        from deelwijzer.rules import evaluate
+
+        return evaluate(self.ruleset, facts, plan=plan)
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    passages: list[Passage]
+    relevant: bool
+    reason: str = ""
+
+
+def real_retrieve(settings: Settings) -> Callable[[str], Retrieved]:
+    from deelwijzer.retrieve import get_retriever
+
+    retriever = get_retriever(settings)
+
+    def run(query: str) -> Retrieved:
+        result = retriever.retrieve(query, k=settings.top_k)
+        return Retrieved(result.passages, bool(result.relevance.in_corpus), result.relevance.reason)
+
+    return run
+
+
+# ------------------------------------------------------------------ the pipeline
+
+
+@dataclass
+class Prepared:
+    """Everything before the draft: shared by ask() and stream_ask()."""
+
+    question: str
+    query: str
+    notes: list[str]
+    retrieved: Retrieved
+    is_decision: bool
+    facts: dict[str, Any]
+    verdict: Verdict | None
+    plan: str | None
+
+
+def _clean_question(question: str) -> tuple[str, str, list[str]]:
+    if question is None or not str(question).strip():
+        raise QuestionError("Lege vraag: stel een vraag over het delen van gegevens.")
+    text = " ".join(str(question).replace("\x00", " ").split())
+    notes: list[str] = []
+    query = text
+    if len(text) > MAX_QUESTION_CHARS:
+        query = text[:MAX_QUESTION_CHARS]
+        notes.append(TRUNCATION_NOTE.format(n=MAX_QUESTION_CHARS))
+    return text, query, notes
+
+
+def prepare(
+    question: str,
+    settings: Settings,
+    facts: dict[str, Any] | None,
+    llm,
+    *,
+    rules: RulesPort,
+    retrieve: Callable[[str], Retrieved],
+) -> Prepared:
+    text, query, notes = _clean_question(question)
+    retrieved = retrieve(query)
+    route = route_question(query)
+    dictionary = rules.facts_dictionary()
+
+    found = filter_facts(extract_deterministic(query), dictionary, rules.validate, "extractor")
+    from_llm: dict[str, Any] = {}
+    if llm is not None and route.is_decision:
+        try:
+            raw = extract_with_llm(query, llm, settings, dictionary)
+            from_llm = filter_facts(raw, dictionary, rules.validate, "taalmodel")
+        except Exception as exc:  # a model failure never blocks the engine
+            log.warning("feitextractie door taalmodel mislukt: %s", type(exc).__name__)
+    explicit = dict(facts or {})
+    merged = merge_facts(from_llm, found, explicit)
+    if explicit:
+        merged = rules.validate(merged)  # explicit facts must be valid: raises with the valid names
+
+    verdict = None
+    if (route.is_decision or explicit) and retrieved.relevant:
+        verdict = rules.evaluate(merged, plan=merged.get("plan"))
+    plan = verdict.plan if verdict else None
+    return Prepared(text, query, notes, retrieved, route.is_decision or bool(explicit), merged, verdict, plan)
+
+
+def _format_passages(passages: Sequence[Passage]) -> str:
+    blocks = []
+    for n, p in enumerate(passages[:PROMPT_PASSAGES], start=1):
+        c = p.chunk
+        era = " [Wbp]" if c.pre_avg else ""
+        body = " ".join(c.text.split())[:PROMPT_PASSAGE_CHARS]
+        blocks.append(f"[{n}]{era} {c.title} — {c.heading_path_str}\n{body}")
+    return "\n\n".join(blocks)
+
+
+def _prompt_messages(prep: Prepared, settings: Settings):
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from deelwijzer.prompts import load_prompt
+
+    template = load_prompt(settings, "answer")
+    verdict_text = verdict_block(prep.verdict) if prep.verdict else "Geen oordeel: dit is geen deelvraag voor het stappenplan."
+    system, user = template.render(
+        passages=_format_passages(prep.retrieved.passages), verdict=verdict_text, question=prep.query
+    )
+    return template.version, [SystemMessage(content=system), HumanMessage(content=user)]
+
+
+def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_version: str | None) -> Answer:
+    return Answer(
+        answer=guarded.text,
+        refused=guarded.refused,
+        citations=guarded.citations,
+        verdict=None if guarded.refused else prep.verdict,
+        plan=None if guarded.refused else prep.plan,
+        facts=prep.facts,
+        llm=llm_info(settings, llm),
+        prompt_version=prompt_version,
+        passages=tuple(prep.retrieved.passages),
+    )
+
+
+def _resolve(settings: Settings, llm, rules: RulesPort | None, retrieve):
+    if llm is None:
+        llm = get_chat_model(settings)
+    return llm, rules or EngineRules(settings), retrieve or real_retrieve(settings)
+
+
+def ask(
+    question: str,
+    settings: Settings,
+    facts: dict[str, Any] | None = None,
+    llm=None,
+    *,
+    rules: RulesPort | None = None,
+    retrieve: Callable[[str], Retrieved] | None = None,
+) -> Answer:
+    """Answer one question. `llm` overrides the configured model (tests pass fakes);
+    `rules`/`retrieve` are seams for unit tests, the real engine and index by default."""
+    answer = None
+    for piece in stream_ask(question, settings, facts, llm, rules=rules, retrieve=retrieve):
+        if isinstance(piece, Answer):
+            answer = piece
+    assert answer is not None
+    return answer
+
+
+def stream_ask(
+    question: str,
+    settings: Settings,
+    facts: dict[str, Any] | None = None,
+    llm=None,
+    *,
+    rules: RulesPort | None = None,
+    retrieve: Callable[[str], Retrieved] | None = None,
+) -> Iterator[str | Answer]:
+    """Yield text pieces of the draft, then the final (guarded) Answer. The final Answer's text
+    is authoritative: the guard may remove claims the streamed draft contained, so a UI should
+    replace the streamed text with `Answer.answer` at the end."""
+    t0 = time.perf_counter()
+    llm, rules, retrieve = _resolve(settings, llm, rules, retrieve)
+    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve)
+    if not prep.retrieved.relevant or not prep.retrieved.passages:
+        guarded = guard("", prep.retrieved.passages, None, relevant=False)
+        yield guarded.text
+        yield _finish(prep, guarded, settings, llm, None)
+        return
+
+    prompt_version = None
+    if llm is None:
+        draft = compose_extractive(prep.query, prep.retrieved.passages)
+    else:
+        prompt_version, messages = _prompt_messages(prep, settings)
+        chunks: list[str] = []
+        for chunk in llm.stream(messages):
+            piece = getattr(chunk, "content", "") or ""
+            if piece:
+                chunks.append(piece)
+                yield piece
+        draft = "".join(chunks)
+    guarded = guard(draft, prep.retrieved.passages, prep.verdict, notes=prep.notes)
+    if llm is None:
+        yield guarded.text
+    log.info("ask: %.0f ms, %d passages, refused=%s", (time.perf_counter() - t0) * 1000,
+             len(prep.retrieved.passages), guarded.refused)
+    yield _finish(prep, guarded, settings, llm, prompt_version)

@@ -1,0 +1,239 @@
+"""The guard: reconciles a draft (from a language model or the extractive composer) with the
+retrieved passages and the rules engine, so that
+
+- every [n] in the text resolves to a retrieved passage (others are dropped);
+- a yes/no claim in the draft that the engine's outcome does not support is removed, and the
+  engine's verdict with its trace and basis is shown instead;
+- with facts missing, the engine's next question is asked and no yes/no is given;
+- when nothing relevant was retrieved, the answer is an honest refusal;
+- passages from pre-AVG (Wbp) documents are marked as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from deelwijzer.models import Citation, Passage, Verdict
+from deelwijzer.route import fold
+
+REFUSAL_TEXT = (
+    "Dit staat niet in de handvatten. Ik kan deze vraag daarom niet beantwoorden; ik geef geen antwoord "
+    "uit algemene kennis. Raadpleeg de privacyfunctionaris of de FG van uw organisatie."
+)
+CLAIM_REMOVED_NOTE = (
+    "(Een uitspraak in het concept die afweek van het oordeel van het stappenplan is weggelaten.)"
+)
+PRE_AVG_NOTE = "Let op: {refs} {verb} gebaseerd op de Wbp, vóór de AVG."
+
+OUTCOME_TEXT = {
+    "mag_delen": "U mag de gegevens delen.",
+    "mag_niet_delen": "U mag de gegevens niet delen.",
+    "verplicht_delen": "U bent verplicht de gegevens te verstrekken.",
+    "meer_informatie_nodig": "Het stappenplan heeft meer informatie nodig voor een oordeel.",
+    "raadpleeg_functionaris": "Leg de verstrekking eerst voor aan: {wie}.",
+    "ander_stappenplan": "Dit stappenplan is niet van toepassing. Zie: {verwijzing}.",
+}
+CONDITION_TEXT = {
+    "afweging_vastleggen": "leg uw afweging vast",
+    "wijs_ontvanger_op_geheimhouding": "wijs de ontvanger op de geheimhoudingsplicht",
+    "vermeld_herkomst_en_datum": "vermeld de herkomst en de datum van de gegevens",
+    "alleen_naam_en_adres": "verstrek alleen naam en adres",
+    "toestemming_vastleggen_in_dossier": "leg de toestemming vast in het dossier",
+    "ontvanger_heeft_eigen_grondslag_nodig": "de ontvanger heeft een eigen grondslag nodig",
+    "anonimiseer_derden": "anonimiseer gegevens van derden",
+    "vastlegging_min_4_jaar": "bewaar de vastlegging ten minste 4 jaar",
+}
+
+# ------------------------------------------------------------------ citations
+
+_CITE_GROUP = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
+
+
+def _renumber(text: str, valid: set[int]) -> tuple[str, list[int], list[int]]:
+    """Drop [n] markers that point at no passage. Returns (text, used in order, dropped)."""
+    used: list[int] = []
+    dropped: list[int] = []
+
+    def repl(m: re.Match[str]) -> str:
+        nums = [int(x) for x in re.split(r"[,;]", m.group(1))]
+        keep = [n for n in nums if n in valid]
+        dropped.extend(n for n in nums if n not in valid)
+        for n in keep:
+            if n not in used:
+                used.append(n)
+        return "".join(f"[{n}]" for n in keep)
+
+    text = _CITE_GROUP.sub(repl, text)
+    text = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
+    return text, used, dropped
+
+
+def make_citation(n: int, passage: Passage) -> Citation:
+    c = passage.chunk
+    return Citation(
+        n=n,
+        chunk_id=c.id,
+        source_file=c.source_file,
+        title=c.title,
+        version=c.version,
+        heading_path=c.heading_path_str,
+        text=c.text,
+        pre_avg=c.pre_avg,
+    )
+
+
+# ------------------------------------------------------------------ verdict claims
+
+_VERB = r"(delen|verstrekken|melden|doorgeven|door te geven|geven|doorsturen|informeren|uitwisselen|bespreken|vertellen)"
+_NEGATIVE = [
+    rf"\b(u|je|jij|ik|men|we|wij) (mag|mogen|kunt|kan|kun) .{{0,80}}\b(niet|geen)\b.{{0,60}}\b{_VERB}\b",
+    rf"\b(mag|mogen|kunt|kan) (u|je|jij|ik|we|wij) .{{0,60}}\b(niet|geen)\b.{{0,60}}\b{_VERB}\b",
+    r"\bdat mag niet\b", r"\b(is|zijn) (dus )?niet toegestaan\b", r"\bis verboden\b", r"^\W*nee\b",
+]
+_OBLIGATION = [
+    r"\b(u|je|jij|ik|we|wij) (bent|ben|zijn|is) (dus )?verplicht\b",
+    rf"\b(u|je|jij|ik|we|wij) (moet|moeten) .{{0,60}}\b{_VERB}\b",
+    r"\bverplicht (om )?(te )?" + _VERB,
+]
+_POSITIVE = [
+    rf"\b(u|je|jij|ik|we|wij) (mag|mogen) .{{0,80}}\b{_VERB}\b",
+    rf"\b(mag|mogen) (u|je|jij|ik|we|wij) .{{0,80}}\b{_VERB}\b",
+    r"^\W*ja\b", r"\bdat mag\b(?! niet)", r"\b(is|zijn) (dus |wel )?toegestaan\b",
+]
+_ALLOWED_CLAIMS = {
+    "mag_delen": {"positive"},
+    "verplicht_delen": {"positive", "obligation"},
+    "mag_niet_delen": {"negative"},
+}
+
+
+def classify_claim(sentence: str) -> str | None:
+    """'negative' | 'obligation' | 'positive' | None: does this sentence tell the asker yes/no?"""
+    s = fold(sentence).strip()
+    s = re.sub(r"^[-*•]\s*", "", s)
+    if any(re.search(p, s) for p in _NEGATIVE):
+        return "negative"
+    if any(re.search(p, s) for p in _OBLIGATION):
+        return "obligation"
+    if any(re.search(p, s) for p in _POSITIVE):
+        return "positive"
+    return None
+
+
+_SPLIT = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def strip_unsupported_claims(draft: str, verdict: Verdict | None) -> tuple[str, int]:
+    """Remove every sentence whose yes/no claim the engine's outcome does not support."""
+    allowed = _ALLOWED_CLAIMS.get(verdict.outcome, set()) if verdict else set()
+    removed = 0
+    out_lines = []
+    for line in draft.split("\n"):
+        kept = []
+        for sentence in re.split(r"(?<=[.!?])\s+", line):
+            kind = classify_claim(sentence)
+            if kind is not None and kind not in allowed:
+                removed += 1
+                continue
+            kept.append(sentence)
+        new_line = " ".join(kept).rstrip()
+        if new_line.strip() in ("", "-", "*", "•") and line.strip():
+            continue  # the whole line was a removed claim
+        out_lines.append(new_line)
+    return "\n".join(out_lines).strip(), removed
+
+
+# ------------------------------------------------------------------ the engine's block
+
+
+def verdict_block(verdict: Verdict) -> str:
+    """The engine's verdict (or its next question) as readable Dutch."""
+    plan = f" {verdict.plan}" if verdict.plan else ""
+    lines: list[str] = []
+    if verdict.outcome == "meer_informatie_nodig":
+        lines.append(f"Oordeel van het stappenplan{plan}: nog geen oordeel; er is meer informatie nodig.")
+        if verdict.vraag:
+            q = verdict.vraag
+            lines.append(f"Volgende vraag: {q.text}")
+            if q.options:
+                lines.append("Mogelijke antwoorden: " + ", ".join(q.options))
+            elif q.type == "bool":
+                lines.append("Mogelijke antwoorden: ja, nee")
+            if q.help:
+                lines.append(f"Toelichting: {q.help}")
+    else:
+        text = OUTCOME_TEXT[verdict.outcome].format(
+            wie=", ".join(verdict.wie) or "de bevoegde functionaris",
+            verwijzing=verdict.verwijzing or "een ander stappenplan",
+        )
+        lines.append(f"Oordeel van het stappenplan{plan}: {text}")
+        if verdict.voorlopig:
+            lines.append(f"Voorlopig oordeel na die toetsing: {verdict.voorlopig.replace('_', ' ')}.")
+    if verdict.heading or verdict.beslissende_stap:
+        lines.append(f"Beslissende stap: {verdict.heading or verdict.beslissende_stap}")
+    if verdict.basis:
+        lines.append("Grondslag: " + "; ".join(verdict.basis))
+    if verdict.voorwaarden:
+        lines.append("Voorwaarden: " + "; ".join(CONDITION_TEXT.get(v, v.replace("_", " ")) for v in verdict.voorwaarden))
+    if verdict.trace:
+        lines.append("Doorlopen stappen: " + " → ".join(f"{t.step} ({t.result})" if t.result else t.step for t in verdict.trace))
+    lines.append(
+        f"Dit oordeel komt uit de regels van het stappenplan (versie {verdict.rules_version}), niet van een "
+        "taalmodel. Het stappenplan is geen afvinklijst: uw eigen afweging blijft nodig."
+    )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ the guard
+
+
+@dataclass(frozen=True)
+class Guarded:
+    text: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    removed_claims: int = 0
+    dropped_citations: tuple[int, ...] = ()
+
+
+def refusal() -> Guarded:
+    return Guarded(text=REFUSAL_TEXT, citations=(), refused=True)
+
+
+def guard(
+    draft: str,
+    passages: Sequence[Passage],
+    verdict: Verdict | None,
+    *,
+    relevant: bool = True,
+    notes: Sequence[str] = (),
+) -> Guarded:
+    """The final answer text and its citations; see the module docstring for the rules."""
+    if not relevant or not passages:
+        return refusal()
+    valid = set(range(1, len(passages) + 1))
+    body, removed = strip_unsupported_claims(draft, verdict)
+    body, used, dropped = _renumber(body, valid)
+    if not used:
+        # A draft without any (valid) citation still gets its sources: the top passages it came from.
+        used = [n for n in (1, 2) if n in valid]
+        body = (body + "\n" if body else "") + "Relevante passages: " + " ".join(f"[{n}]" for n in used)
+    parts = [body]
+    if removed:
+        parts.append(CLAIM_REMOVED_NOTE)
+    if verdict is not None:
+        parts.append(verdict_block(verdict))
+    citations = tuple(make_citation(n, passages[n - 1]) for n in used)
+    old = [f"[{c.n}]" for c in citations if c.pre_avg]
+    if old:
+        parts.append(PRE_AVG_NOTE.format(refs=", ".join(old), verb="is" if len(old) == 1 else "zijn"))
+    parts.extend(notes)
+    return Guarded(
+        text="\n\n".join(p for p in parts if p),
+        citations=citations,
+        refused=False,
+        removed_claims=removed,
+        dropped_citations=tuple(dropped),
+    )
