@@ -81,4 +81,4 @@ def strip_glued_markers(text: str, numbers: set[int]) -> str:
         return m.group(1) + m.group(2) if int(m.group(3)) in numbers else m.group(0)
 
     # letter (or closing bracket/quote) + optional punctuation + number, then space/punct/end
-    return re.sub(r"([a-zà-ÿ\)’”])([.,;:]?)(\d{1,3})(?=[\s,.;:)]|$)", repl, text, flags=re.MULTILINE)
+    return re.sub(r"([a-zà-ÿ\)’”])([.,;:]?)(\d{1,3})(?=[\s,;:)]|\.(?!\d)|$)", repl, text, flags=re.MULTILINE)

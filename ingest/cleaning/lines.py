@@ -116,9 +116,11 @@ def _should_join(prev: str, nxt: str, removed_between: bool) -> bool:
     if p.lstrip().startswith("#"):
         return False
     if nxt[:1].islower():
-        return True
+        # A short capitalised line is a heading ("Instemmen"), not the first half of a sentence.
+        return removed_between or len(p.strip()) >= 25 or not p.lstrip()[:1].isupper()
     # Page debris removed in the middle of a sentence: "(High Impact ... Crimes), zoals".
-    return removed_between and len(p) >= 60 and not re.match(r"^\s?\d+(\.\d+)*\.?\s", nxt)
+    return (removed_between and len(p) >= 60 and len(nxt) >= 40
+            and not re.match(r"^\s?(?:\d+(\.\d+)*\.?|Deel \d+:|Bijlage \d+)\s", nxt))
 
 
 def tidy(lines: list[str]) -> str:

@@ -1,0 +1,1 @@
+"""Heading detection per document profile (`headings`) and section splitting (`split`)."""
