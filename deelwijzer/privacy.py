@@ -17,6 +17,7 @@ Findings carry a description that is safe to show or log: it never repeats the m
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -188,8 +189,12 @@ def _find_name_dob(text: str) -> list[Finding]:
     names = _name_spans(text)
     found = []
     used_dates: set[tuple[int, int]] = set()
+    starts = [d[0] for d in dates]
     for name in names:
-        near = [d for d in dates if d not in used_dates and 0 <= _gap(name, d) <= _NEAR
+        # Only dates starting in a window around the name can be near it (keeps this linear).
+        lo = bisect.bisect_left(starts, name[0] - _NEAR - 40)
+        hi = bisect.bisect_right(starts, name[1] + _NEAR)
+        near = [d for d in dates[lo:hi] if d not in used_dates and 0 <= _gap(name, d) <= _NEAR
                 and "\n\n" not in text[min(name[1], d[1]):max(name[0], d[0])]]
         if not near:
             continue

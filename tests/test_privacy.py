@@ -187,3 +187,45 @@ def test_feedback_never_stores_personal_data(tmp_path, raw):
     # A question without personal data is kept (for review), so the check above is meaningful.
     path = write_feedback(settings, build_record(_answer(), "up", "Wat is drang?", False))
     assert "Wat is drang?" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_app_history_and_logs_hold_no_personal_data(real_settings, monkeypatch, tmp_path, caplog):
+    """The chat (app.py via Streamlit's AppTest): a question with a BSN and a name with a date of
+    birth leaves neither in the session history, the rendered page, the feedback file or the logs."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DEELWIJZER_DATA_DIR", str(real_settings.data_dir))
+    monkeypatch.setenv("DEELWIJZER_EMBEDDING_CACHE", str(real_settings.embedding_cache_path))
+    monkeypatch.setenv("DEELWIJZER_FEEDBACK_PATH", str(tmp_path / "feedback.jsonl"))
+    monkeypatch.setenv("DEELWIJZER_LLM_PROVIDER", "none")
+    install_redaction()
+    raw = "Mag ik het BSN 123456782 van Jan de Vries, geboren op 12-03-1985, aan de school geven?"
+    with caplog.at_level(logging.DEBUG):
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
+        at.run()
+        at.chat_input[0].set_value(raw).run()
+    assert not at.exception, [e.value for e in at.exception]
+    messages = at.session_state["messages"]
+    assert messages, "the question was not handled"
+    history = repr(messages)
+    page = " ".join(str(getattr(el, "value", "")) for el in at.main)
+    feedback = (tmp_path / "feedback.jsonl").read_text(encoding="utf-8") if (tmp_path / "feedback.jsonl").exists() else ""
+    for secret in ("123456782", "Vries", "12-03-1985"):
+        assert secret not in history
+        assert secret not in page
+        assert secret not in feedback
+        assert secret not in caplog.text
+    assert "[BSN]" in history
+
+
+def test_redaction_stays_fast_on_long_adversarial_text():
+    """Every question and log line passes through redact(): no quadratic blow-up on long input."""
+    import time
+
+    texts = [("Jan Jansen 1-1-1990 ") * 2500, "Aa " * 30000 + "1-1-1990", "123 " * 25000,
+             "Jan " + "van de " * 8000 + "x 12-12-1980"]
+    t0 = time.perf_counter()
+    for t in texts:
+        redact(t)
+    assert time.perf_counter() - t0 < 10  # ~1 s here; generous for a loaded CI machine
