@@ -135,6 +135,11 @@ def load_transformers_model(gguf: Path):
         import tempfile
 
         tmp = Path(tempfile.mkdtemp(dir=gguf.parent, prefix=".hf-"))
+        # The weights are already de-quantised floats; drop the GGUF "quantizer" so transformers
+        # agrees to serialise them as a plain checkpoint.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         model.to(torch.float16).save_pretrained(str(tmp))
         model.to(torch.float32)
         tokenizer.save_pretrained(str(tmp))
