@@ -36,7 +36,7 @@ def sections(text: str, doc_id: str) -> list[Section]:
         out.append(Section(path, body_start, min(offsets[h.line], len(text))))
         stack = [s for s in stack if s.level < h.level] + [h]
         path = tuple(s.text for s in stack)
-        body_start = min(offsets[h.end], len(text))
+        body_start = min(offsets[h.end] + (h.body_col if h.end == h.line else 0), len(text))
     out.append(Section(path, body_start, len(text)))
     return _merge_repeats(out, text)
 

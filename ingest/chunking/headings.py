@@ -20,6 +20,9 @@ class Heading:
     end: int  # index after the last heading line
     level: int
     text: str
+    # Run-in heading ("Instemmen: Is er ..."): the body starts at this column of `line`
+    # (then `end == line`).
+    body_col: int = 0
 
 
 @dataclass
@@ -128,24 +131,29 @@ def _veiligheidshuizen(lines: list[str], i: int, st: ScanState) -> Heading | Non
 # --- 001 Toekomstscenario: Deel N, numbered parts, short-line topic blocks (left column) -------
 _TS_DEEL = re.compile(r"^Deel \d+:")
 _TS_NUMBERED = re.compile(r"^(\d+)\.\s*([A-Z‘].*)$")
+_TS_RUN_IN = re.compile(r"^([A-Z][a-zë]{4,}(?: [a-zë]+){0,2}): (?=[A-Z])")
 
 
 def _toekomstscenario(lines: list[str], i: int, st: ScanState) -> Heading | None:
     line = lines[i].strip()
-    if _TS_DEEL.match(line):
+    # "Bijlage:" in the first half is the reading guide announcing it, not the appendix itself.
+    if _TS_DEEL.match(line) or (re.match(r"^Bijlage( \d+)?:", line) and len(line) < 80 and i > len(lines) // 2):
         st.tracker.reset()
         st.depth = 1
         return Heading(i, i + 1, 1, line)
     m = _TS_NUMBERED.match(line)
     if m:
         number = parse_number(m.group(1))
-        if (number and st.tracker.accepts(number) and len(line) <= 70 and not _TERMINAL.search(line)
+        text, end = _continuation(lines, i, line.rstrip(","), max_len=30, max_lines=3)
+        if (number and st.tracker.accepts(number) and len(text) <= 80 and not _TERMINAL.search(text)
                 and _blank(lines, i - 1)):
             st.tracker.accept(number)
             st.depth = 2
-            text, end = _continuation(lines, i, line, max_len=40)
             return Heading(i, end, 2, text)
         return None
+    m = _TS_RUN_IN.match(line)
+    if m and _blank(lines, i - 1):
+        return Heading(i, i, st.depth + 1, m.group(1), body_col=len(lines[i]) - len(lines[i].lstrip()) + m.end())
     h = _topic_block(lines, i, st.depth + 1)
     return h if h and not h.text.endswith(":") else None
 
@@ -187,8 +195,10 @@ def _aa_en_hunze(lines: list[str], i: int, st: ScanState) -> Heading | None:
     m = _AH_NUMBERED.match(line)
     if m:
         number = parse_number(m.group(1))
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if (number and st.tracker.accepts(number) and len(line) <= 90 and not _TERMINAL.search(line)
-                and (len(number) > 1 or m.group(1).endswith("."))):
+                and (len(number) > 1 or (m.group(1).endswith(".") and len(line) <= 75 and not _DANGLING.search(line)))
+                and not nxt[:1].islower()):  # a wrapped list item continues in lower case
             st.tracker.accept(number)
             st.depth = len(number)
             text, end = _continuation(lines, i, line, max_len=40)
@@ -301,10 +311,10 @@ def find_headings(lines: list[str], doc_id: str) -> list[Heading]:
             i += 1
             continue
         level = max(1, h.level)
-        h = Heading(h.line, h.end, level, " ".join(h.text.split()))
+        h = Heading(h.line, h.end, level, " ".join(h.text.split()), h.body_col)
         for lv in [k for k in st.open_texts if k >= level]:
             del st.open_texts[lv]
         st.open_texts[level] = h.text
         found.append(h)
-        i = h.end
+        i = max(h.end, h.line + 1)
     return found
