@@ -211,6 +211,16 @@ def parse_json_facts(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+# The facts a question typically states, shown to the model. The full dictionary (~100 facts)
+# would make the prompt too long for a small local model; the engine asks for the rest.
+PROMPT_FACTS: tuple[str, ...] = tuple(dict.fromkeys(
+    ["rol", "ontvanger", "toestemming", "strafbaar_feit", "wil_aangifte_doen", "is_persoonsgegeven",
+     "bijzonder_persoonsgegeven", "strafrechtelijk_persoonsgegeven", "leeftijd_betrokkene", "verstrekkingsdoel",
+     "wettelijke_plicht", "is_noodzakelijk", "is_proportioneel", "subsidiair"]
+    + [p.fact for p in PATTERNS]
+))
+
+
 def extract_with_llm(question: str, llm, settings, fact_specs: dict[str, Any]) -> dict[str, Any]:
     """Raw facts from the model's JSON reply (unfiltered)."""
     from langchain_core.messages import HumanMessage, SystemMessage
@@ -218,7 +228,8 @@ def extract_with_llm(question: str, llm, settings, fact_specs: dict[str, Any]) -
     from deelwijzer.prompts import load_prompt
 
     template = load_prompt(settings, "facts")
-    system, user = template.render(fact_list=fact_list_for_prompt(fact_specs), question=question)
+    names = [n for n in PROMPT_FACTS if n in fact_specs]
+    system, user = template.render(fact_list=fact_list_for_prompt(fact_specs, names), question=question)
     reply = llm.invoke([SystemMessage(content=system), HumanMessage(content=user)])
     return parse_json_facts(getattr(reply, "content", str(reply)))
 

@@ -130,23 +130,25 @@ def load_transformers_model(gguf: Path):
     kwargs = {"gguf_file": gguf.name, "local_files_only": True}
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), **kwargs)
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), **kwargs).eval()
-    try:
-        import shutil
-        import tempfile
+    import shutil
+    import tempfile
 
-        tmp = Path(tempfile.mkdtemp(dir=gguf.parent, prefix=".hf-"))
+    tmp = Path(tempfile.mkdtemp(dir=gguf.parent, prefix=".hf-"))
+    try:
         # The weights are already de-quantised floats; drop the GGUF "quantizer" so transformers
         # agrees to serialise them as a plain checkpoint.
         model.hf_quantizer = None
         if hasattr(model.config, "quantization_config"):
             del model.config.quantization_config
         model.to(torch.float16).save_pretrained(str(tmp))
-        model.to(torch.float32)
         tokenizer.save_pretrained(str(tmp))
         (tmp / "SOURCE_SHA256").write_text(MODEL_SHA256 + "\n")
         if cache.exists():
             shutil.rmtree(cache)
         os.replace(tmp, cache)
-    except OSError as exc:  # a failed cache write only costs time on the next load
-        log.warning("kon het omgezette model niet bewaren: %s", exc)
+    except Exception as exc:  # a failed cache write only costs time on the next load
+        log.warning("kon het omgezette model niet bewaren: %s", type(exc).__name__)
+    finally:
+        model.to(torch.float32)
+        shutil.rmtree(tmp, ignore_errors=True)
     return tokenizer, model
