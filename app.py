@@ -79,7 +79,10 @@ def load_chunks(key: str, generation: str, _store) -> list:
 
 
 settings = current_settings()
-SKEY = settings.model_dump_json()
+# Resources depend only on where the index lives and which embedder reads it; other settings
+# (feedback path, language model) must not force a reload.
+SKEY = "|".join(str(v) for v in (settings.resolved_chroma_path, settings.chroma_host, settings.chroma_port,
+                                  settings.collection, settings.embedder, settings.embedding_cache_path))
 
 # --- session state -----------------------------------------------------------------------------
 
@@ -202,7 +205,7 @@ def render_feedback(msg: dict) -> None:
     if msg.get("feedback"):
         st.caption("Dank voor uw beoordeling; die wordt bewaard voor controle door het beheer.")
         return
-    cols = st.columns([1, 1, 3])
+    cols = st.columns([1.3, 1.7, 3])
     for col, rating, label, icon in ((cols[0], "up", "Nuttig", ":material/thumb_up:"),
                                      (cols[1], "down", "Niet nuttig", ":material/thumb_down:")):
         if col.button(label, key=f"fb_{rating}_{msg['id']}", icon=icon, help="Beoordeel dit antwoord"):
@@ -221,7 +224,8 @@ def render_answer(msg: dict) -> None:
     render_citations(msg, answer)
     if answer.verdict is not None:
         if answer.verdict.outcome == "meer_informatie_nodig":
-            st.markdown("**Stappenplan:** beantwoord de vragen in het paneel *Stappenplan* voor een oordeel.")
+            st.markdown("**Stappenplan:** beantwoord de vragen in het paneel *Stappenplan* hiernaast; "
+                        "daar verschijnt het oordeel.")
         else:
             style = ui.outcome_style(answer.verdict.outcome)
             st.markdown(f"**Stappenplan:** :{style.streamlit_colour}[{ui.inert_markdown(style.label)}] — "
@@ -345,7 +349,7 @@ def render_known_facts() -> None:
             st.caption("Nog geen feiten. Beantwoord de vragen hieronder.")
         rev = state.facts_rev
         for name, value in facts.items():
-            ftype, options = ui.fact_spec_type(ruleset, name, value)
+            ftype, options = ui.fact_spec_type(ruleset, name, value, state.plan)
             label = ui.fact_question(ruleset, name)
             if ftype == "bool":
                 choices: list[Any] = [True, False, None]
@@ -425,9 +429,9 @@ def render_verdict(verdict: Verdict) -> None:
 
 
 def render_panel() -> None:
-    head, close = st.columns([4, 1])
+    head, close = st.columns([3, 2])
     head.subheader("Stappenplan")
-    if close.button("Sluiten", key="panel_close"):
+    if close.button("Sluiten", key="panel_close", icon=":material/close:", use_container_width=True):
         state.panel_open = False
         st.rerun()
     plans = [None, *ui.PLAN_LABELS]

@@ -108,11 +108,14 @@ def fact_question(ruleset: Any, fact: str) -> str:
     return humanize(fact)
 
 
-def fact_spec_type(ruleset: Any, fact: str, value: Any = None) -> tuple[str, tuple[str, ...]]:
+def fact_spec_type(ruleset: Any, fact: str, value: Any = None, plan: str | None = None) -> tuple[str, tuple[Any, ...]]:
     """(type, options) for editing a known fact; falls back to the value's own type."""
     spec = getattr(ruleset, "facts", {}).get(fact) if ruleset is not None else None
     ftype = getattr(spec, "type", None) if spec is not None else None
-    options = tuple(str(o) for o in (getattr(spec, "options", None) or getattr(spec, "values", None) or ()))
+    options: tuple[Any, ...] = ()
+    if spec is not None and ftype == "enum":
+        opts = getattr(spec, "options", None)
+        options = tuple(opts(plan) if callable(opts) else (opts or getattr(spec, "values", ()) or ()))
     if not ftype:
         ftype = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "enum"
     return str(ftype), options
@@ -188,12 +191,19 @@ def _words(text: str) -> set[str]:
 
 
 def cited_claims(answer_text: str, n: int) -> list[str]:
-    """The answer's sentences that carry marker [n], markers removed."""
-    claims = []
-    for sentence in split_sentences(answer_text):
-        if f"[{n}]" in sentence:
-            claims.append(_MARKER.sub("", sentence).strip())
-    return claims
+    """The answer's sentences that carry marker [n], markers removed. A marker that opens a
+    sentence ("… toestemming. [1] Verder …") belongs to the sentence before it."""
+    sentences = split_sentences(answer_text)
+    claims: list[str] = []
+    for i, sentence in enumerate(sentences):
+        lead = re.match(r"^\s*((?:\[\d+\]\s*)+)", sentence)
+        lead_markers = set(_MARKER.findall(lead.group(1))) if lead else set()
+        rest = sentence[lead.end():] if lead else sentence
+        if str(n) in lead_markers and i > 0:
+            claims.append(_MARKER.sub("", sentences[i - 1]).strip())
+        if f"[{n}]" in rest:
+            claims.append(_MARKER.sub("", rest).strip())
+    return [c for c in dict.fromkeys(claims) if c]
 
 
 def highlight_spans(passage: str, claims: Iterable[str], threshold: float = 0.5) -> list[tuple[str, bool]]:
