@@ -16,7 +16,7 @@ import re
 _LINK_OR_BOLD = r"(?:\[[^\]\[]{1,80}\]\(#\)|\*\*[^*]{1,60}\*\*)"
 _LINK_RUN = re.compile(rf"^[ \t]*(?:{_LINK_OR_BOLD}[ \t]*\n?[ \t]*){{2,}}$", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]\[]{1,300})\]\(#\)")
-_BOLD = re.compile(r"\*\*([^*]{1,80}?)\*\*")
+_BOLD = re.compile(r"\*\*([^*]{1,400}?)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*([^*\n]{1,80}?)\*(?![*\w])")
 _NAV_ITEM = re.compile(r"^\s*\S.{0,80}\s>\s*$")
 
@@ -35,7 +35,7 @@ _FOOTER = ("over de handreiking", "stappenplannen", "wettelijk kader")
 def strip_link_markup(text: str) -> str:
     text = _LINK_RUN.sub("", text)
     text = _LINK.sub(lambda m: " ".join(m.group(1).split()), text)
-    text = _BOLD.sub(lambda m: " ".join(m.group(1).split()), text)
+    text = _BOLD.sub(r"\1", text).replace("**", "")  # then unpaired markers ("- 1. Persoonsgegevens**")
     return _ITALIC.sub(r"\1", text)
 
 

@@ -18,6 +18,8 @@ def normalise_characters(text: str) -> str:
     text = text.replace(_PUA_BULLET, "•")
     # U+FFFD sits where a bullet or tab glyph was: drop it and the spaces it leaves behind.
     text = re.sub(r"[ \t]*\ufffd[ \t]*", " ", text)
+    # Missing space after a question mark: "voordoet?Dat is wanneer".
+    text = re.sub(r"(?<=[a-z])\?(?=[A-Z][a-z]+\s)", "? ", text)
     return text
 
 
