@@ -1,0 +1,400 @@
+"""The decision engine: a pure function of (rule set, facts) -> Verdict.
+
+It walks one stappenplan step by step. In a step the rules are tried in order; the first rule
+whose condition is definitively true fires (three-valued logic, see logic.py). A rule whose
+condition is still open stops the walk with `meer_informatie_nodig` and names the first unknown
+fact as the next question. A positive end verdict then passes the plan's overlays (AVG plans)
+and post-conditions (Wpg/Wjsg plans); both can only make the verdict stricter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from deelwijzer.models import TraceStep, Verdict
+
+from .facts import validate_facts
+from .logic import UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts
+from .model import Plan, RuleError, RuleSet
+
+POSITIVE = ("mag_delen", "verplicht_delen")
+MAX_STEPS = 200  # far above the longest path; a loop in the rules is a RuleError, not a hang
+
+
+@dataclass
+class _StepResult:
+    kind: str  # next | outcome | keep | unknown
+    then: dict[str, Any] = field(default_factory=dict)
+    missing: str | None = None
+    heading: str = ""
+    anchor: str = ""
+
+
+@dataclass
+class _Run:
+    ruleset: RuleSet
+    plan: Plan
+    facts: dict[str, Any]
+    vars: dict[str, Any] = field(default_factory=dict)
+    used: dict[str, Any] = field(default_factory=dict)
+    trace: list[TraceStep] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)
+    voorwaarden: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    branches: list[str] = field(default_factory=list)
+    _derived: dict[str, Tri] = field(default_factory=dict)
+
+    # ---- fact lookup -------------------------------------------------------------------
+    def lookup(self, name: str) -> Tri:
+        if name.startswith("$"):
+            return Tri(self.vars.get(name[1:]))
+        if name in self.facts:
+            self.used[name] = self.facts[name]
+            return Tri(self.facts[name])
+        if name in self.plan.fixed:
+            self.used[name] = self.plan.fixed[name]
+            return Tri(self.plan.fixed[name])
+        spec = self.plan.derived.get(name)
+        if spec is not None:
+            t = self._derived.get(name)
+            if t is None:
+                self._derived[name] = Tri(UNKNOWN, name)  # cycle guard
+                t = eval_expr(spec["expr"], self.lookup, self.ruleset.groups, name)
+                if not t.known and spec.get("ask") == "self":
+                    inputs = [f for f in expr_facts(spec["expr"]) if not f.startswith("$")]
+                    if not any(f in self.facts for f in inputs):
+                        t = Tri(UNKNOWN, name, t.notes)
+                self._derived[name] = t
+            if t.known:
+                self.used[name] = t.value
+            return Tri(t.value, t.missing, list(t.notes))
+        if name in self.plan.defaults:
+            self.used[name] = self.plan.defaults[name]
+            return Tri(self.plan.defaults[name])
+        fact = self.ruleset.facts.get(name)
+        if fact is not None and fact.default is not None:
+            self.used[name] = fact.default
+            return Tri(fact.default)
+        return Tri(UNKNOWN, name)
+
+    def when(self, cond: dict[str, Any]) -> Tri:
+        return eval_when(cond, self.lookup, self.ruleset.groups)
+
+    # ---- one step ----------------------------------------------------------------------
+    def rule_match(self, rule: dict[str, Any]) -> Tri:
+        if rule.get("else"):
+            return Tri(True)
+        parts = []
+        if "when" in rule:
+            parts.append(self.when(rule["when"]))
+        if "when_any_false" in rule:
+            parts.append(eval_any_false(rule["when_any_false"], self.lookup))
+        return conj(parts)
+
+    def any_of(self, members: list[dict[str, Any]]) -> tuple[Tri, int | None]:
+        results = [eval_expr(m["test"], self.lookup, self.ruleset.groups) for m in members]
+        for i, r in enumerate(results):
+            if r.known and r.value is True:
+                # The first true member in document order sets the route; an earlier member
+                # that is still open and would take another route must be asked first.
+                for j in range(i):
+                    if not results[j].known and members[j].get("route") != members[i].get("route"):
+                        return Tri(UNKNOWN, results[j].missing), None
+                self.notes.extend(r.notes)
+                return Tri(True), i
+        open_ = [r for r in results if not r.known]
+        if open_:
+            return Tri(UNKNOWN, open_[0].missing), None
+        for r in results:
+            self.notes.extend(r.notes)
+        return Tri(False), None
+
+    def eval_step(self, step: dict[str, Any]) -> _StepResult:
+        heading, anchor = step["heading"], step.get("anchor", "")
+        for i, rule in enumerate(step["rules"]):
+            if "any_of" in rule:
+                t, member = self.any_of(rule["any_of"])
+                if not t.known:
+                    return _StepResult("unknown", missing=t.missing, heading=heading, anchor=anchor)
+                if member is None:
+                    then, branch = rule["on_fail"], f"{step['id']}#{i}:fail"
+                else:
+                    m = rule["any_of"][member]
+                    then, branch = m["then"], f"{step['id']}#{i}:{m['id']}"
+            else:
+                t = self.rule_match(rule)
+                if not t.known:
+                    return _StepResult("unknown", missing=t.missing, heading=heading, anchor=anchor)
+                if not t.value:
+                    continue
+                self.notes.extend(t.notes)
+                then, branch = rule["then"], f"{step['id']}#{i}"
+            self.branches.append(branch)
+            heading = then.get("heading", heading)
+            anchor = then.get("anchor", anchor)
+            self.vars.update(then.get("set", {}))
+            self.notes.extend(then.get("ambiguity", []))
+            if not then.get("fallthrough"):
+                self.basis.extend(then.get("basis", []))
+            self.voorwaarden.extend(then.get("voorwaarden", []))
+            if then.get("continue"):
+                continue
+            if then.get("keep"):
+                return _StepResult("keep", then, heading=heading, anchor=anchor)
+            if "next" in then:
+                return _StepResult("next", then, heading=heading, anchor=anchor)
+            return _StepResult("outcome", then, heading=heading, anchor=anchor)
+        raise RuleError(f"stap {step['id']}: geen enkele regel is van toepassing (gat in de regels)")
+
+    def annotate(self, step: dict[str, Any], result: _StepResult) -> None:
+        """Step-level notes: always-on ambiguities/articles and conditional annotations.
+        Annotations never ask a question: only a definitively true condition adds them."""
+        self.notes.extend(step.get("ambiguity", []))
+        if result.kind != "unknown" and not result.then.get("fallthrough"):
+            self.basis.extend(step.get("basis", []))
+        for ann in step.get("annotations", []):
+            t = eval_when(ann.get("when", {}), self._peek, self.ruleset.groups)
+            if t.known and t.value:
+                self.voorwaarden.extend(ann.get("voorwaarden", []))
+                self.notes.extend(ann.get("ambiguity", []))
+                if result.kind != "unknown":
+                    self.basis.extend(ann.get("basis", []))
+
+    def _peek(self, name: str) -> Tri:
+        """Lookup that does not mark the fact as used (annotations are not decisions)."""
+        used = dict(self.used)
+        t = self.lookup(name)
+        self.used = used
+        return t
+
+    def outcome_of(self, then: dict[str, Any]) -> str:
+        for case in then.get("outcome_if", []):
+            t = self.when(case["when"])
+            if t.known and t.value:
+                return case["outcome"]
+        return then["outcome"]
+
+    def record(self, step: dict[str, Any], res: _StepResult, result_text: str) -> None:
+        self.trace.append(
+            TraceStep(
+                step=step["id"],
+                title=step["title"],
+                heading=res.heading,
+                facts_used=dict(self.used),
+                result=result_text,
+                basis=tuple(_dedup(step.get("basis", []) + res.then.get("basis", []))),
+                note=res.then.get("reason", "") or step.get("note", ""),
+                anchor=res.anchor,
+            )
+        )
+        self.used = {}
+
+
+def _dedup(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def evaluate(ruleset: RuleSet, facts: dict[str, Any], plan: str | None = None) -> Verdict:
+    """The verdict of the stappenplan for these facts. Raises FactError on invalid facts."""
+    return evaluate_with_branches(ruleset, facts, plan)[0]
+
+
+def evaluate_with_branches(
+    ruleset: RuleSet, facts: dict[str, Any], plan: str | None = None
+) -> tuple[Verdict, list[str]]:
+    """As `evaluate`, plus the ids of the rule branches taken (for coverage reports)."""
+    facts = validate_facts(ruleset, facts, plan)
+    plan_id = plan or facts.get("plan")
+    pre_trace: list[TraceStep] = []
+    if plan_id is None:
+        routed = _route(ruleset, facts)
+        if isinstance(routed, Verdict):
+            return routed, []
+        plan_id, step = routed
+        pre_trace.append(step)
+    run = _Run(ruleset, ruleset.plans[plan_id], facts)
+    run.trace.extend(pre_trace)
+    return _walk(run), run.branches
+
+
+def _route(ruleset: RuleSet, facts: dict[str, Any]) -> tuple[str, TraceStep] | Verdict:
+    lookup = lambda n: Tri(facts[n]) if n in facts else Tri(UNKNOWN, n)  # noqa: E731
+    for i, route in enumerate(ruleset.routing):
+        t = eval_when(route["when"], lookup, ruleset.groups)
+        ask = None
+        if not t.known:
+            ask = t.missing
+        elif t.value and "plan" in route:
+            step = TraceStep(
+                step="routing",
+                title="Keuze van het stappenplan",
+                heading=route["heading"],
+                facts_used={"rol": facts.get("rol")},
+                result=f"stappenplan {route['plan']}",
+                note=route.get("reason", ""),
+                anchor=route.get("anchor", ""),
+            )
+            return route["plan"], step
+        elif t.value:
+            ask = route.get("ask")
+        else:
+            continue
+        step = TraceStep(
+            step="routing",
+            title="Keuze van het stappenplan",
+            heading=route.get("heading", ""),
+            facts_used={k: facts[k] for k in ("rol",) if k in facts},
+            result="meer_informatie_nodig",
+            note=route.get("reason", ""),
+            anchor=route.get("anchor", ""),
+        )
+        return Verdict(
+            outcome="meer_informatie_nodig",
+            beslissende_stap="routing",
+            basis=(),
+            trace=(step,),
+            vraag=ruleset.question(ask) if ask else None,
+            voorwaarden=(),
+            wie=(),
+            verwijzing=None,
+            rules_version=ruleset.version,
+            plan=None,
+            heading=route.get("heading"),
+        )
+    raise RuleError("routing.yaml: geen enkele regel is van toepassing")
+
+
+def _walk(run: _Run) -> Verdict:
+    plan = run.plan
+    step_id = plan.start
+    for _ in range(MAX_STEPS):
+        step = plan.steps[step_id]
+        res = run.eval_step(step)
+        run.annotate(step, res)
+        if res.kind == "unknown":
+            run.record(step, res, "meer_informatie_nodig")
+            return _verdict(run, "meer_informatie_nodig", step_id, res, missing=res.missing)
+        if res.kind == "next":
+            run.record(step, res, f"→ {res.then['next']}")
+            step_id = res.then["next"]
+            continue
+        outcome = run.outcome_of(res.then)
+        run.record(step, res, outcome)
+        return _finish(run, outcome, step_id, res)
+    raise RuleError(f"stappenplan {plan.id}: meer dan {MAX_STEPS} stappen (lus in de regels?)")
+
+
+def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
+    if outcome not in POSITIVE:
+        return _verdict(run, outcome, step_id, res, missing=res.then.get("ask"))
+    # Overlays (AVG plans): may only make the verdict stricter.
+    for overlay_id in res.then.get("overlays", []):
+        step = run.plan.steps[overlay_id]
+        ores = run.eval_step(step)
+        run.annotate(step, ores)
+        if ores.kind == "unknown":
+            run.record(step, ores, "meer_informatie_nodig")
+            return _verdict(run, "meer_informatie_nodig", overlay_id, ores, missing=ores.missing,
+                            voorlopig=outcome)
+        if ores.kind == "keep":
+            run.record(step, ores, f"{outcome} (blijft)")
+            continue
+        o = run.outcome_of(ores.then)
+        if o not in ("mag_niet_delen", "meer_informatie_nodig"):
+            raise RuleError(f"overlay {overlay_id} mag het oordeel alleen verzwaren, niet {o}")
+        run.record(step, ores, o)
+        return _verdict(run, o, overlay_id, ores, missing=ores.then.get("ask"), voorlopig=outcome)
+    return _postconditions(run, outcome, step_id, res)
+
+
+def _postconditions(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
+    effects: list[tuple[str, dict[str, Any], Any]] = []
+    for pc_id in run.plan.postconditions:
+        pc = run.ruleset.postconditions[pc_id]
+        applies = run.when(pc.applies_when)
+        run.used = {}
+        if not applies.known:
+            # cannot happen with consistent rules: the path has settled these facts already
+            raise RuleError(f"{pc_id}: toepasselijkheid hangt af van onbekend feit {applies.missing}")
+        if not applies.value:
+            continue
+        if pc.always is not None:
+            effect, branch = pc.always, "always"
+        else:
+            v = run.lookup(pc.requires)
+            if v.known and v.value is True:
+                effect, branch = None, "true"
+            elif v.known:
+                effect, branch = pc.if_false, "false"
+            else:
+                effect, branch = pc.if_unknown, "unknown"
+        run.branches.append(f"{pc_id}:{branch}")
+        run.notes.extend(pc.ambiguity)
+        result = effect["outcome"] if effect else f"{outcome} (blijft)"
+        run.trace.append(
+            TraceStep(
+                step=pc_id,
+                title=f"Voorwaarde achteraf ({pc.step})",
+                heading=pc.heading,
+                facts_used=dict(run.used),
+                result=result,
+                basis=pc.basis,
+                note=(effect or {}).get("reason", ""),
+                anchor=pc.anchor,
+            )
+        )
+        run.used = {}
+        if effect:
+            effects.append((pc_id, effect, pc))
+    if not effects:
+        return _verdict(run, outcome, step_id, res)
+    blocking = [e for e in effects if e[1]["outcome"] == "mag_niet_delen"]
+    chosen = blocking or effects
+    pc_id, effect, pc = chosen[0]
+    final = effect["outcome"]
+    wie: list[str] = []
+    if final == "raadpleeg_functionaris":
+        for _, e, _ in effects:
+            wie.extend(e.get("wie", []))
+    pres = _StepResult("outcome", effect, heading=pc.heading, anchor=pc.anchor)
+    return _verdict(
+        run,
+        final,
+        pc.step,
+        pres,
+        voorlopig=outcome if final == "raadpleeg_functionaris" else None,
+        wie=wie,
+    )
+
+
+def _verdict(
+    run: _Run,
+    outcome: str,
+    step_id: str,
+    res: _StepResult,
+    missing: str | None = None,
+    voorlopig: str | None = None,
+    wie: list[str] | None = None,
+) -> Verdict:
+    rs = run.ruleset
+    positive = outcome in POSITIVE or voorlopig in POSITIVE
+    voorwaarden = _dedup(["afweging_vastleggen"] + run.voorwaarden) if positive else []
+    notes = [f"{k}: {rs.ambiguities[k]}" for k in _dedup(run.notes)]
+    vraag = rs.question(missing, run.plan.id) if missing and outcome == "meer_informatie_nodig" else None
+    verwijzing = res.then.get("verwijzing") if outcome == "ander_stappenplan" else None
+    return Verdict(
+        outcome=outcome,  # type: ignore[arg-type]
+        beslissende_stap=step_id,
+        basis=tuple(_dedup(run.basis)),
+        trace=tuple(run.trace),
+        vraag=vraag,
+        voorwaarden=tuple(voorwaarden),
+        wie=tuple(_dedup(wie if wie is not None else list(res.then.get("wie", [])))),
+        verwijzing=verwijzing,
+        rules_version=rs.version,
+        plan=run.plan.id,
+        heading=res.heading,
+        voorlopig=voorlopig,  # type: ignore[arg-type]
+        ambiguities=tuple(notes),
+    )

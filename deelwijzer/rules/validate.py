@@ -1,0 +1,434 @@
+"""Static checks behind `deelwijzer rules validate`.
+
+* schema: every file against rules/schema.yaml (jsonschema);
+* references: steps, overlays, post-conditions, voorwaarden, ambiguities, facts, enum values,
+  groups and context variables all resolve;
+* reachability: every step is reachable from its plan's start;
+* termination: the step graph has no cycle and every step is exhaustive (for every
+  combination of values of the facts it reads some rule fires or asks a question), so every
+  path ends in an outcome;
+* citations: every heading and anchor is found verbatim in the source document (whitespace
+  normalised); a miss is reported as "review needed" with the file and step.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .logic import expr_facts
+from .model import RuleError, RuleSet
+
+MAX_COMBINATIONS = 50_000
+
+
+@dataclass
+class Report:
+    errors: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # cited text not found in the corpus
+    warnings: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.review
+
+
+# ---- walking the rules data ---------------------------------------------------------------
+def _thens(step: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for rule in step["rules"]:
+        if "any_of" in rule:
+            for m in rule["any_of"]:
+                yield m["then"]
+            yield rule["on_fail"]
+        else:
+            yield rule["then"]
+
+
+def _conditions(step: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for rule in step["rules"]:
+        if "when" in rule:
+            yield rule["when"]
+        for then in [rule.get("then") or {}] + [m["then"] for m in rule.get("any_of", [])] + [
+            rule.get("on_fail") or {}
+        ]:
+            for case in then.get("outcome_if", []):
+                yield case["when"]
+    for ann in step.get("annotations", []):
+        yield ann["when"]
+
+
+def _step_facts(step: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for rule in step["rules"]:
+        names.extend((rule.get("when") or {}).keys())
+        names.extend(rule.get("when_any_false", []))
+        for m in rule.get("any_of", []):
+            names.extend(expr_facts(m["test"]))
+        for then in [rule.get("then") or {}] + [m["then"] for m in rule.get("any_of", [])]:
+            for case in then.get("outcome_if", []):
+                names.extend(case["when"].keys())
+    return list(dict.fromkeys(names))
+
+
+def branch_ids(ruleset: RuleSet) -> list[str]:
+    """Every branch a case can exercise: each rule, each any_of member and its failure, and
+    each outcome of each post-condition. Same ids as `evaluate_with_branches` reports."""
+    out: list[str] = []
+    for plan in ruleset.plans.values():
+        for step_id, step in plan.steps.items():
+            for i, rule in enumerate(step["rules"]):
+                if "any_of" in rule:
+                    out.extend(f"{step_id}#{i}:{m['id']}" for m in rule["any_of"])
+                    out.append(f"{step_id}#{i}:fail")
+                else:
+                    out.append(f"{step_id}#{i}")
+        for pc_id in plan.postconditions:
+            pc = ruleset.postconditions[pc_id]
+            if pc.always is not None:
+                out.append(f"{pc_id}:always")
+            else:
+                out.extend(f"{pc_id}:{b}" for b in ("true", "false", "unknown"))
+    return list(dict.fromkeys(out))
+
+
+# ---- checks -------------------------------------------------------------------------------
+def check_references(rs: RuleSet, report: Report) -> None:
+    facts = rs.facts
+    ann_v, ann_a = rs.voorwaarden, rs.ambiguities
+
+    def check_when(cond: dict[str, Any], where: str, plan_id: str, set_vars: set[str]) -> None:
+        for name, test in cond.items():
+            if name.startswith("$"):
+                if name[1:] not in set_vars:
+                    report.errors.append(f"{where}: contextvariabele {name} wordt nergens gezet")
+                continue
+            spec = facts.get(name)
+            if spec is None:
+                report.errors.append(f"{where}: feit {name!r} staat niet in facts.yaml")
+                continue
+            values: list[Any] = []
+            if isinstance(test, list):
+                values = test
+            elif isinstance(test, dict) and ("not_in" in test):
+                values = test["not_in"]
+            elif isinstance(test, dict) and ({"in_group", "not_in_group"} & test.keys()):
+                group = test.get("in_group") or test.get("not_in_group")
+                if group not in rs.groups:
+                    report.errors.append(f"{where}: onbekende groep {group!r}")
+            elif not isinstance(test, dict) and test != "*":
+                values = [test]
+            if spec.type == "enum":
+                allowed = spec.plan_values.get(plan_id, spec.values)
+                for v in values:
+                    if v not in allowed:
+                        report.errors.append(f"{where}: {name}={v!r} is geen geldige waarde")
+            elif spec.type == "bool":
+                for v in values:
+                    if not isinstance(v, bool):
+                        report.errors.append(f"{where}: {name} is ja/nee, niet {v!r}")
+
+    def check_then(then: dict[str, Any], where: str, plan, set_vars: set[str]) -> None:
+        if "next" in then and then["next"] not in plan.steps:
+            report.errors.append(f"{where}: volgende stap {then['next']!r} bestaat niet")
+        for o in then.get("overlays", []):
+            if o not in plan.steps or not plan.steps[o].get("overlay"):
+                report.errors.append(f"{where}: overlay {o!r} bestaat niet of is geen overlay-stap")
+        for v in then.get("voorwaarden", []):
+            if v not in ann_v:
+                report.errors.append(f"{where}: voorwaarde {v!r} staat niet in annotations.yaml")
+        for a in then.get("ambiguity", []):
+            if a not in ann_a:
+                report.errors.append(f"{where}: onduidelijkheid {a!r} staat niet in annotations.yaml")
+        if then.get("ask") and then["ask"] not in facts:
+            report.errors.append(f"{where}: te vragen feit {then['ask']!r} staat niet in facts.yaml")
+        for case in then.get("outcome_if", []):
+            check_when(case["when"], where, plan.id, set_vars)
+        if then.get("outcome") == "raadpleeg_functionaris" and not then.get("wie"):
+            report.errors.append(f"{where}: raadpleeg_functionaris zonder 'wie'")
+        if then.get("outcome") == "ander_stappenplan" and not then.get("verwijzing"):
+            report.errors.append(f"{where}: ander_stappenplan zonder 'verwijzing'")
+
+    for plan in rs.plans.values():
+        set_vars = {k for step in plan.steps.values() for t in _thens(step) for k in t.get("set", {})}
+        for pc_id in plan.postconditions:
+            if pc_id not in rs.postconditions:
+                report.errors.append(f"{plan.file}: post-conditie {pc_id!r} bestaat niet")
+            else:
+                pc = rs.postconditions[pc_id]
+                check_when(pc.applies_when, f"postconditions.yaml {pc_id}", plan.id, set_vars)
+                if pc.step not in plan.steps:
+                    report.errors.append(f"postconditions.yaml {pc_id}: stap {pc.step!r} niet in {plan.file}")
+                if pc.requires and pc.requires not in facts:
+                    report.errors.append(f"postconditions.yaml {pc_id}: feit {pc.requires!r} onbekend")
+                for a in pc.ambiguity:
+                    if a not in ann_a:
+                        report.errors.append(f"postconditions.yaml {pc_id}: onduidelijkheid {a!r} onbekend")
+        if plan.start not in plan.steps:
+            report.errors.append(f"{plan.file}: startstap {plan.start!r} bestaat niet")
+        for name in list(plan.derived) + list(plan.defaults) + list(plan.fixed):
+            if name not in facts:
+                report.errors.append(f"{plan.file}: feit {name!r} staat niet in facts.yaml")
+        for name, spec in plan.derived.items():
+            for f in expr_facts(spec["expr"]):
+                if f not in facts:
+                    report.errors.append(f"{plan.file}: afgeleid feit {name} gebruikt onbekend feit {f!r}")
+            for case in spec["expr"].get("cases", []) if isinstance(spec["expr"], dict) else []:
+                check_when(case["when"], f"{plan.file} afgeleid {name}", plan.id, set_vars)
+                for a in case.get("ambiguity", []):
+                    if a not in ann_a:
+                        report.errors.append(f"{plan.file} afgeleid {name}: onduidelijkheid {a!r} onbekend")
+        for step_id, step in plan.steps.items():
+            where = f"{plan.file} stap {step_id}"
+            for cond in _conditions(step):
+                check_when(cond, where, plan.id, set_vars)
+            for rule in step["rules"]:
+                for f in rule.get("when_any_false", []):
+                    if f not in facts:
+                        report.errors.append(f"{where}: feit {f!r} staat niet in facts.yaml")
+                for m in rule.get("any_of", []):
+                    for f in expr_facts(m["test"]):
+                        if f not in facts:
+                            report.errors.append(f"{where}: feit {f!r} staat niet in facts.yaml")
+            for then in _thens(step):
+                check_then(then, where, plan, set_vars)
+            for ann in step.get("annotations", []):
+                for v in ann.get("voorwaarden", []):
+                    if v not in ann_v:
+                        report.errors.append(f"{where}: voorwaarde {v!r} onbekend")
+                for a in ann.get("ambiguity", []):
+                    if a not in ann_a:
+                        report.errors.append(f"{where}: onduidelijkheid {a!r} onbekend")
+            for a in step.get("ambiguity", []):
+                if a not in ann_a:
+                    report.errors.append(f"{where}: onduidelijkheid {a!r} onbekend")
+    for route in rs.routing:
+        if "plan" in route and route["plan"] not in rs.plans:
+            report.errors.append(f"routing.yaml: onbekend stappenplan {route['plan']!r}")
+
+
+def check_graph(rs: RuleSet, report: Report) -> None:
+    for plan in rs.plans.values():
+        edges: dict[str, list[str]] = {}
+        for step_id, step in plan.steps.items():
+            targets = []
+            for then in _thens(step):
+                if "next" in then:
+                    targets.append(then["next"])
+                targets.extend(then.get("overlays", []))
+            edges[step_id] = targets
+        seen: set[str] = set()
+        stack = [plan.start]
+        while stack:
+            s = stack.pop()
+            if s in seen or s not in edges:
+                continue
+            seen.add(s)
+            stack.extend(edges[s])
+        for step_id in plan.steps:
+            if step_id not in seen:
+                report.errors.append(f"{plan.file}: stap {step_id} is onbereikbaar vanaf {plan.start}")
+        # cycle detection (DFS colouring)
+        colour: dict[str, int] = {}
+
+        def dfs(node: str, path: list[str]) -> None:
+            colour[node] = 1
+            for nxt in edges.get(node, []):
+                if colour.get(nxt) == 1:
+                    report.errors.append(f"{plan.file}: lus in de stappen: {' → '.join(path + [nxt])}")
+                elif colour.get(nxt) is None:
+                    dfs(nxt, path + [nxt])
+            colour[node] = 2
+
+        dfs(plan.start, [plan.start])
+        report.stats[f"stappen_{plan.id}"] = len(plan.steps)
+
+
+def check_domains(rs: RuleSet, report: Report) -> None:
+    """A step's `domain` (values a fact can have when the step is reached) must be implied by
+    every rule that leads into it."""
+    for plan in rs.plans.values():
+        for step_id, step in plan.steps.items():
+            for name, allowed in (step.get("domain") or {}).items():
+                for pred_id, pred in plan.steps.items():
+                    for rule in pred["rules"]:
+                        thens = [rule.get("then") or {}] + [m["then"] for m in rule.get("any_of", [])]
+                        if not any(t.get("next") == step_id for t in thens):
+                            continue
+                        test = (rule.get("when") or {}).get(name)
+                        if isinstance(test, dict) and "in_group" in test:
+                            values = set(rs.groups.get(test["in_group"], ()))
+                        elif isinstance(test, list):
+                            values = set(test)
+                        elif test is not None and not isinstance(test, dict) and test != "*":
+                            values = {test}
+                        else:
+                            values = set((pred.get("domain") or {}).get(name, [None]))
+                        if not values <= set(allowed):
+                            report.errors.append(
+                                f"{plan.file} stap {step_id}: domein van {name} niet gewaarborgd door {pred_id}"
+                            )
+
+
+def _domain(rs: RuleSet, plan, name: str, step: dict[str, Any], var_values: dict[str, list]) -> list[Any]:
+    override = (step.get("domain") or {}).get(name)
+    if override is not None:
+        return list(override)
+    if name.startswith("$"):
+        return var_values.get(name[1:], [None])
+    spec = rs.facts[name]
+    if spec.type == "bool":
+        return [True, False]
+    if spec.type == "enum":
+        return list(spec.plan_values.get(plan.id, spec.values))
+    numbers = {spec.minimum or 0, spec.maximum or 120}
+    for cond in _conditions(step):
+        test = cond.get(name)
+        if isinstance(test, dict):
+            for arg in test.values():
+                for n in arg if isinstance(arg, list) else [arg]:
+                    if isinstance(n, int):
+                        numbers.update({n - 1, n, n + 1})
+        elif isinstance(test, int) and not isinstance(test, bool):
+            numbers.update({test - 1, test, test + 1})
+    return sorted(numbers)
+
+
+def check_exhaustive(rs: RuleSet, report: Report) -> None:
+    """For every combination of the values a step reads, some rule must fire (or ask)."""
+    from .engine import _Run  # local: the engine's own step evaluator is the thing we test
+
+    for plan in rs.plans.values():
+        var_values: dict[str, list] = {}
+        for step in plan.steps.values():
+            for then in _thens(step):
+                for k, v in then.get("set", {}).items():
+                    var_values.setdefault(k, [])
+                    if v not in var_values[k]:
+                        var_values[k].append(v)
+        bare = replace(plan, derived={}, defaults={}, fixed={})
+        checked = 0
+        for step_id, step in plan.steps.items():
+            names = _step_facts(step)
+            domains = [_domain(rs, plan, n, step, var_values) for n in names]
+            total = 1
+            for d in domains:
+                total *= len(d)
+            if total > MAX_COMBINATIONS:
+                report.warnings.append(f"{plan.file} stap {step_id}: {total} combinaties, niet volledig getoetst")
+                continue
+            gaps: list[dict[str, Any]] = []
+            for combo in itertools.product(*domains):
+                assignment = dict(zip(names, combo))
+                facts = {k: v for k, v in assignment.items() if not k.startswith("$")}
+                run = _Run(rs, bare, facts)
+                run.vars = {k[1:]: v for k, v in assignment.items() if k.startswith("$")}
+                try:
+                    run.eval_step(step)
+                except RuleError:
+                    gaps.append(assignment)
+                checked += 1
+            if gaps:
+                report.errors.append(
+                    f"{plan.file} stap {step_id}: geen regel van toepassing voor {len(gaps)} combinatie(s), "
+                    f"bijv. {gaps[0]} (een pad eindigt niet in een oordeel)"
+                )
+        report.stats[f"combinaties_{plan.id}"] = checked
+
+
+# ---- citations ------------------------------------------------------------------------------
+def normalise_ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def citations(rs: RuleSet) -> Iterator[tuple[str, str, str, str]]:
+    """(file, where, kind, text) for every heading and anchor the rules cite."""
+    for plan in rs.plans.values():
+        for step_id, step in plan.steps.items():
+            yield plan.file, step_id, "heading", step["heading"]
+            if step.get("anchor"):
+                yield plan.file, step_id, "anchor", step["anchor"]
+            for i, then in enumerate(_thens(step)):
+                for kind in ("heading", "anchor"):
+                    if then.get(kind):
+                        yield plan.file, f"{step_id} (regel {i})", kind, then[kind]
+    for pc in rs.postconditions.values():
+        yield "postconditions.yaml", pc.id, "heading", pc.heading
+        if pc.anchor:
+            yield "postconditions.yaml", pc.id, "anchor", pc.anchor
+    for i, route in enumerate(rs.routing):
+        yield "routing.yaml", f"routing {i}", "heading", route["heading"]
+        if route.get("anchor"):
+            yield "routing.yaml", f"routing {i}", "anchor", route["anchor"]
+
+
+def source_text(rs: RuleSet, corpus_dir: Path) -> str:
+    manifest = yaml.safe_load((corpus_dir / "manifest.yaml").read_text(encoding="utf-8"))
+    doc_id = rs.source["doc_id"]
+    for doc in manifest["documents"]:
+        if doc["id"] == doc_id:
+            return (corpus_dir / doc["source_file"]).read_text(encoding="utf-8")
+    raise RuleError(f"document {doc_id!r} staat niet in {corpus_dir / 'manifest.yaml'}")
+
+
+def heading_problems(rs: RuleSet, text: str) -> list[str]:
+    """Cited headings/anchors not found in `text` (whitespace-normalised)."""
+    hay = normalise_ws(text)
+    out = []
+    for file, where, kind, cited in citations(rs):
+        if normalise_ws(cited) not in hay:
+            out.append(f"review nodig: {file} {where}: {kind} niet gevonden in de handreiking: {cited!r}")
+    return list(dict.fromkeys(out))
+
+
+def check_citations(rs: RuleSet, corpus_dir: Path, report: Report) -> None:
+    try:
+        text = source_text(rs, corpus_dir)
+    except (OSError, RuleError) as exc:
+        report.errors.append(f"brontekst niet te lezen: {exc}")
+        return
+    report.review.extend(heading_problems(rs, text))
+    report.stats["citaten"] = len(set(citations(rs)))
+    # Also against the ingest cleaner's output, when that module is available: a heading the
+    # cleaner mangles would not be found by retrieval either. Only a warning: the raw text is
+    # the authority for the rules.
+    try:
+        from ingest.clean import clean_text  # type: ignore[import-not-found]
+
+        cleaned = clean_text(text, rs.source["doc_id"])
+    except Exception:  # noqa: BLE001 - optional check; the cleaner is another module
+        return
+    for problem in heading_problems(rs, cleaned):
+        report.warnings.append(problem.replace("review nodig", "na opschonen (ingest.clean)"))
+
+
+def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Report:
+    from .loader import default_rules_dir, load_rules, schema_errors
+
+    rules_dir = Path(rules_dir) if rules_dir else default_rules_dir()
+    report = Report()
+    report.errors.extend(schema_errors(rules_dir))
+    if report.errors:
+        return report
+    try:
+        rs = load_rules(rules_dir)
+    except RuleError as exc:
+        report.errors.append(str(exc))
+        return report
+    check_references(rs, report)
+    check_graph(rs, report)
+    check_domains(rs, report)
+    if not report.errors:
+        check_exhaustive(rs, report)
+    if corpus_dir is None:
+        from deelwijzer.config import PROJECT_ROOT
+
+        corpus_dir = PROJECT_ROOT / "corpus"
+    check_citations(rs, Path(corpus_dir), report)
+    report.stats["takken"] = len(branch_ids(rs))
+    return report
