@@ -227,18 +227,35 @@ _EG_SECTION = {
 }
 
 
+_EG_LETTERED = re.compile(r"^(?:\d?[A-H]\.?|[A-H]\d)\s+\S")  # "A. Toestemming", "4A Politiegegevens ..."
+_EG_ROMAN = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3})\.\s+\S")
+
+
 def _excessief_geweld(lines: list[str], i: int, st: ScanState) -> Heading | None:
     line = lines[i].strip()
     if _EG_PLAN.match(line) or (line in _EG_PART and _blank(lines, i - 1) and _blank(lines, i + 1)):
+        st.depth = 1
         return Heading(i, i + 1, 1, line)
     if _EG_STEP.match(line) and len(line) <= 110:
+        st.depth = 2
         return Heading(i, i + 1, 2, re.sub(r"^■\s*", "", line))
     if line in _EG_SECTION and _blank(lines, i - 1):
+        st.depth = 2
         return Heading(i, i + 1, 2, line)
-    if (_blank(lines, i - 1) and _blank(lines, i + 1) and len(line) <= 90 and _UPPER_START.match(line)
-            and not line.endswith((".", ",", ";", "?", ":")) and not _BULLET.match(line)
-            and line not in ("JA", "NEE") and not re.match(r"^(?:JA|NEE)\b", line)):
+    if not (_blank(lines, i - 1) and _blank(lines, i + 1) and len(line) <= 90):
+        return None
+    if line.endswith((".", ",", ";", ":")) or _BULLET.match(line) and not _EG_LETTERED.match(line):
+        return None
+    # Lettered and roman sub-steps open their own level; call-outs and topics sit below them.
+    if _EG_LETTERED.match(line):
+        st.depth = 3
         return Heading(i, i + 1, 3, line)
+    if _EG_ROMAN.match(line):
+        st.depth = 4
+        return Heading(i, i + 1, 4, line)
+    if (_UPPER_START.match(line) and not line.endswith("?")
+            and line not in ("JA", "NEE") and not re.match(r"^(?:JA|NEE)\b", line)):
+        return Heading(i, i + 1, min(st.depth, 4) + 1, line)
     return None
 
 
