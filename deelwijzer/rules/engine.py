@@ -304,7 +304,8 @@ def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
         if o not in ("mag_niet_delen", "meer_informatie_nodig"):
             raise RuleError(f"overlay {overlay_id} mag het oordeel alleen verzwaren, niet {o}")
         run.record(step, ores, o)
-        return _verdict(run, o, overlay_id, ores, missing=ores.then.get("ask"), voorlopig=outcome)
+        return _verdict(run, o, overlay_id, ores, missing=ores.then.get("ask"),
+                        voorlopig=outcome if o == "meer_informatie_nodig" else None)
     return _postconditions(run, outcome, step_id, res)
 
 
