@@ -426,7 +426,7 @@ def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None
     if not report.errors:
         check_exhaustive(rs, report)
     if corpus_dir is None:
-        from deelwijzer.config import PROJECT_ROOT
+        from .loader import PROJECT_ROOT
 
         corpus_dir = PROJECT_ROOT / "corpus"
     check_citations(rs, Path(corpus_dir), report)
