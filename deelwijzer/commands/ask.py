@@ -53,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
     except (QuestionError, ValueError, LLMConfigError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        if type(exc).__name__ == "IndexMissing":  # no index yet: say what to do, no traceback
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 3
+        raise
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
