@@ -29,6 +29,7 @@ class Heading:
 class ScanState:
     tracker: NumberTracker = field(default_factory=NumberTracker)
     depth: int = 0  # level of the deepest numbered heading seen last
+    in_table: bool = False  # inside the flattened table of the pettenvraagstuk (one row per header)
     open_texts: dict[int, str] = field(default_factory=dict)  # level -> heading text
 
 
@@ -261,6 +262,7 @@ def _excessief_geweld(lines: list[str], i: int, st: ScanState) -> Heading | None
 
 # --- 004 Pettenvraagstuk: N. chapters, unnumbered short-line headings --------------------------
 _PV_CHAPTER = re.compile(r"^(\d)\.\s+([A-Z].*)$")
+_PV_TABLE_HEADER = "Taak Rol medewerker Gegevensverwerking"
 
 
 def _pettenvraagstuk(lines: list[str], i: int, st: ScanState) -> Heading | None:
@@ -274,16 +276,26 @@ def _pettenvraagstuk(lines: list[str], i: int, st: ScanState) -> Heading | None:
                 and not _DANGLING.search(text) and not re.match(r"^\d+\.\s", nxt)):  # not a list item
             st.tracker.accept(number)
             st.depth = 1
+            st.in_table = False
             return Heading(i, end, 1, text)
     if line == "Inleiding" and _blank(lines, i - 1):
         st.depth = 1
         return Heading(i, i + 1, 1, line)
-    if line == "Taak Rol medewerker Gegevensverwerking":
-        return None
+    if line == _PV_TABLE_HEADER:
+        # The table header repeats on every page; each repeat starts a row (one task). The row's
+        # first words name the task, so the path tells the rows apart.
+        st.in_table = True
+        j = _next_nonblank(lines, i + 1)
+        words = lines[j].split()[:8] if j < len(lines) else []
+        cut = next((k for k, w in enumerate(words) if k and w[:1].isupper()), len(words))
+        task = " ".join(words[:cut]).rstrip(":")  # up to the role ("... jeugdhulp Jeugdhulpverlener")
+        return Heading(i, i + 1, st.depth + 1, f"{_PV_TABLE_HEADER} – {task}" if task else line)
     h = _short_heading(lines, i, max_len=58, after_sentence=True, cont_len=35)
     if h and (h.end - h.line > 1 or not lines[h.end].strip() or lines[h.end].strip()[:1].isupper()
               or lines[h.end].strip().startswith(("•", "‘"))):
-        return Heading(h.line, h.end, st.depth + 1, h.text)
+        if not _blank(lines, i - 1):
+            st.in_table = False  # a heading set tight on running text: the table has ended
+        return Heading(h.line, h.end, st.depth + (2 if st.in_table else 1), h.text)
     return None
 
 
