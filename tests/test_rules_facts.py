@@ -1,0 +1,100 @@
+"""validate_facts: normalisation, and clear errors instead of verdicts on garbage."""
+
+from __future__ import annotations
+
+import pytest
+
+from deelwijzer.rules import FactError, evaluate, load_rules, questions_for, validate_facts
+from deelwijzer.rules.session import answer
+
+RULES = load_rules()
+
+
+def test_normalises_dutch_booleans_enums_and_ints():
+    out = validate_facts(
+        RULES,
+        {"rol": "Bevoegde autoriteit", "is_persoonsgegeven": "ja", "bewaartermijn_verstreken": "NEE",
+         "wpg_artikel": "9", "leeftijd_betrokkene": "14", "subsidiair": True, "toestemming": "onbekend"},
+    )
+    assert out == {"rol": "bevoegde_autoriteit", "is_persoonsgegeven": True, "bewaartermijn_verstreken": False,
+                   "wpg_artikel": 9, "leeftijd_betrokkene": 14, "subsidiair": True}
+
+
+def test_unknown_name_lists_suggestion_and_valid_names():
+    with pytest.raises(FactError) as exc:
+        validate_facts(RULES, {"ontvangr": "halt"})
+    msg = str(exc.value)
+    assert "ontvangr" in msg and "Bedoelt u: ontvanger" in msg and "is_noodzakelijk" in msg
+
+
+def test_invalid_enum_value_lists_valid_values():
+    with pytest.raises(FactError) as exc:
+        validate_facts(RULES, {"wpg_artikel": 11})
+    assert "8, 9, 10, 13" in str(exc.value)
+
+
+def test_invalid_bool_and_int():
+    with pytest.raises(FactError) as exc:
+        validate_facts(RULES, {"is_noodzakelijk": "misschien", "leeftijd_betrokkene": "oud"})
+    assert len(exc.value.problems) == 2
+
+
+def test_all_problems_reported_at_once():
+    with pytest.raises(FactError) as exc:
+        validate_facts(RULES, {"foo": 1, "bar": 2})
+    assert len(exc.value.problems) == 2
+
+
+def test_plan_specific_values():
+    with pytest.raises(FactError, match="stappenplan zorg"):
+        evaluate(RULES, {"rol": "zorg_hulpverlener", "strafbaar_feit": "geconstateerd"})
+    # but geconstateerd is fine for a school
+    assert evaluate(RULES, {"rol": "onderwijs", "strafbaar_feit": "geconstateerd"}).outcome == "meer_informatie_nodig"
+
+
+def test_fixed_value_of_plan():
+    with pytest.raises(FactError, match="beroepsgeheim"):
+        evaluate(RULES, {"rol": "zorg_hulpverlener", "beroepsgeheim": False})
+
+
+def test_user_derived_fact_contradicting_own_inputs_is_refused():
+    with pytest.raises(FactError, match="toestemming_geldig"):
+        evaluate(RULES, {"rol": "zorg_hulpverlener", "toestemming": True, "toestemming_vrij": False,
+                         "toestemming_geinformeerd": True, "toestemming_geldig": True})
+    with pytest.raises(FactError, match="werkt_bij_bevoegde_autoriteit"):
+        evaluate(RULES, {"rol": "bevoegde_autoriteit", "werkt_bij_bevoegde_autoriteit": False})
+
+
+def test_user_derived_fact_accepted_when_inputs_open():
+    """§1.2: the chat layer may ask the summary question instead of the sub-questions."""
+    v = evaluate(RULES, {"rol": "zorg_hulpverlener", "strafbaar_feit": "geen", "ontvanger": "politie",
+                         "toestemming": False, "meldrecht": "geen", "conflict_van_plichten": True,
+                         "gegevens_minimaal": True, "is_effectief": True, "is_proportioneel": True, "subsidiair": True})
+    assert v.outcome == "mag_delen"
+
+
+def test_plan_argument_conflicting_with_plan_fact():
+    with pytest.raises(FactError, match="spreekt"):
+        evaluate(RULES, {"plan": "zorg"}, plan="politie")
+
+
+def test_unknown_plan():
+    with pytest.raises(FactError, match="onbekend stappenplan"):
+        evaluate(RULES, {}, plan="belastingdienst")
+
+
+def test_questions_for_and_answer_drive_a_session():
+    facts: dict = {"rol": "gemeente_openbare_orde"}
+    asked = []
+    script = {"is_persoonsgegeven": "ja", "ontvanger": "politie", "is_noodzakelijk": "ja", "is_proportioneel": "ja",
+              "subsidiair": "ja", "voldoet_avg_beginselen": "ja", "bijzonder_persoonsgegeven": "nee",
+              "strafrechtelijk_persoonsgegeven": "nee"}
+    for _ in range(20):
+        state = questions_for(RULES, facts)
+        if state.done:
+            break
+        asked.append(state.vraag.fact)
+        facts = answer(RULES, facts, state.vraag.fact, script[state.vraag.fact])
+    assert state.verdict.outcome == "mag_delen"
+    assert asked == list(script)
+    assert state.known == facts
