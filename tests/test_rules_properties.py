@@ -19,7 +19,7 @@ POSITIVE = ("mag_delen", "verplicht_delen")
 # Facts a post-condition treats "unknown" as "consult someone" (§1.3): by design a final
 # raadpleeg_functionaris depends on them, so they are not "skipped questions".
 PC_FACTS = {pc.requires for pc in RULES.postconditions.values() if pc.requires}
-PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def plan_facts(plan_id: str) -> list[str]:
@@ -48,8 +48,36 @@ def value_strategy(plan_id: str, name: str):
     return st.sampled_from(list(spec.plan_values.get(plan_id, spec.values)))
 
 
+def _case_facts() -> dict[str, list[dict]]:
+    """Fact sets of the YAML cases per plan (derived facts left out, so they are computed):
+    starting points that reach the deep steps random facts rarely reach."""
+    from deelwijzer.rules.cases import load_cases
+    from deelwijzer.rules.loader import default_rules_dir
+
+    out: dict[str, list[dict]] = {p: [] for p in PLANS}
+    for case in load_cases(default_rules_dir() / "cases"):
+        plan_id = evaluate(RULES, case.facts, case.plan).plan
+        if plan_id:
+            derived = RULES.plans[plan_id].derived
+            out[plan_id].append({k: v for k, v in case.facts.items() if k not in derived and k != "plan"})
+    return out
+
+
+CASE_FACTS = _case_facts()
+
+
 def facts_strategy(plan_id: str):
-    return st.fixed_dictionaries({}, optional={n: value_strategy(plan_id, n) for n in plan_facts(plan_id)})
+    random_facts = st.fixed_dictionaries({}, optional={n: value_strategy(plan_id, n) for n in plan_facts(plan_id)})
+
+    def thinned(base: dict):  # a case with a few facts forgotten
+        if not base:
+            return st.just(base)
+        return st.sets(st.sampled_from(sorted(base)), max_size=3).map(
+            lambda drop: {k: v for k, v in base.items() if k not in drop}
+        )
+
+    from_cases = st.sampled_from(CASE_FACTS[plan_id]).flatmap(thinned)
+    return st.one_of(random_facts, from_cases)
 
 
 def has_default(plan_id: str, name: str) -> bool:
