@@ -150,6 +150,14 @@ def test_running_footer_removed():
     assert "Samen keuzes maken over werkwijze en taken proeftuinteam" in out
 
 
+def test_appendix_footnotes_with_restarted_numbering_removed():
+    out = cleaned("toekomstscenario")
+    # "... De vuistregels ⏎⏎4 Reclassering Nederland ... ⏎5 ... ⏎6 ... ⏎  zijn gericht op een goede"
+    assert "De vuistregels zijn gericht op een goede samenwerking" in ws(out)
+    assert "Stichting Verslavingsreclassering GGZ" not in out
+    assert "• Ieders taken en rollen binnen het overleg zijn duidelijk." in out  # body after footnote 8 kept
+
+
 def test_toekomstscenario_footer_gone_from_document():
     assert "- 15 -" not in cleaned("toekomstscenario")
 

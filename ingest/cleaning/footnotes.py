@@ -26,7 +26,7 @@ def remove_footnotes(lines: list[str], marker: str, is_heading=None) -> tuple[li
     i = 0
     n = len(lines)
     while i < n:
-        num = _footnote_number(lines[i], expected)
+        num = _footnote_number(lines[i], expected) or _restart_number(lines, i, expected)
         after_break = not out or not out[-1].strip() or out[-1] == marker or bool(_PAGE_NUMBER.match(out[-1]))
         if num is None or not after_break or (is_heading and is_heading(lines[i])):
             out.append(lines[i])
@@ -53,13 +53,31 @@ def remove_footnotes(lines: list[str], marker: str, is_heading=None) -> tuple[li
                     i = k
                     continue
                 break
-            elif _PAGE_START.match(line) or continuation >= _MAX_CONTINUATION:
-                break
+            elif (_PAGE_START.match(line) or continuation >= _MAX_CONTINUATION
+                  or (re.search(r"[.;]\s*$", lines[i - 1]) and (line.lstrip()[:1].islower()
+                                                                 or line.lstrip().startswith("•")))):
+                break  # page start, or a finished footnote followed by a sentence that continues
             else:
                 continuation += 1
                 i += 1
         out.append(marker)
     return out, numbers
+
+
+def _restart_number(lines: list[str], i: int, expected: int) -> int | None:
+    """An appendix that numbers its footnotes afresh: accept a small number when the next
+    footnote (number + 1) follows within a few lines."""
+    m = _FOOTNOTE.match(lines[i])
+    if not m or expected <= 10:
+        return None
+    num = int(m.group(1))
+    if num >= expected - 5:
+        return None
+    for k in range(i + 1, min(i + 5, len(lines))):
+        n = _FOOTNOTE.match(lines[k])
+        if n and int(n.group(1)) == num + 1:
+            return num
+    return None
 
 
 def _footnote_number(line: str, expected: int) -> int | None:
