@@ -21,8 +21,10 @@ from deelwijzer.route import route_question
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000  # longer questions are cut for retrieval and the prompt, with a note
-PROMPT_PASSAGES = 5  # passages shown to a language model (small context for small models)
-PROMPT_PASSAGE_CHARS = 1200
+# Passages shown to a language model. The in-process model runs on CPU, where every prompt token
+# costs time, so it gets fewer and shorter passages than a model behind a server.
+PROMPT_PASSAGES = {"local": 3, "default": 5}
+PROMPT_PASSAGE_CHARS = {"local": 600, "default": 1200}
 TRUNCATION_NOTE = (
     "Let op: uw vraag was erg lang; alleen de eerste {n} tekens zijn gebruikt om te zoeken."
 )
@@ -152,12 +154,13 @@ def prepare(
     return Prepared(text, query, notes, retrieved, route.is_decision or bool(explicit), merged, verdict, plan)
 
 
-def _format_passages(passages: Sequence[Passage]) -> str:
+def _format_passages(passages: Sequence[Passage], provider: str) -> str:
+    size = "local" if provider == "local" else "default"
     blocks = []
-    for n, p in enumerate(passages[:PROMPT_PASSAGES], start=1):
+    for n, p in enumerate(passages[: PROMPT_PASSAGES[size]], start=1):
         c = p.chunk
         era = " [Wbp]" if c.pre_avg else ""
-        body = " ".join(c.text.split())[:PROMPT_PASSAGE_CHARS]
+        body = " ".join(c.text.split())[: PROMPT_PASSAGE_CHARS[size]]
         blocks.append(f"[{n}]{era} {c.title} — {c.heading_path_str}\n{body}")
     return "\n\n".join(blocks)
 
@@ -170,7 +173,7 @@ def _prompt_messages(prep: Prepared, settings: Settings):
     template = load_prompt(settings, "answer")
     verdict_text = verdict_block(prep.verdict) if prep.verdict else "Geen oordeel: dit is geen deelvraag voor het stappenplan."
     system, user = template.render(
-        passages=_format_passages(prep.retrieved.passages), verdict=verdict_text, question=prep.query
+        passages=_format_passages(prep.retrieved.passages, settings.llm_provider), verdict=verdict_text, question=prep.query
     )
     return template.version, [SystemMessage(content=system), HumanMessage(content=user)]
 
@@ -247,7 +250,11 @@ def stream_ask(
                 chunks.append(piece)
                 yield piece
         draft = "".join(chunks)
-    guarded = guard(draft, prep.retrieved.passages, prep.verdict, notes=prep.notes)
+    # A model may only cite the passages it was shown.
+    citable = prep.retrieved.passages
+    if llm is not None:
+        citable = citable[: PROMPT_PASSAGES["local" if settings.llm_provider == "local" else "default"]]
+    guarded = guard(draft, citable, prep.verdict, notes=prep.notes)
     if llm is None:
         yield guarded.text
     log.info("ask: %.0f ms, %d passages, refused=%s", (time.perf_counter() - t0) * 1000,
