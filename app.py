@@ -318,8 +318,11 @@ def render_question(q: Question) -> None:
     with st.container(border=True):
         st.markdown("**Volgende vraag**")
         st.markdown(ui.inert_markdown(q.text or ui.fact_question(ruleset, q.fact)))
-        if q.help:
-            st.caption(q.help)
+        lines = ui.help_lines(q.help, q.options)
+        if len(lines) > 1:
+            st.caption("\n".join(f"- {ui.inert_markdown(line)}" for line in lines))
+        elif lines:
+            st.caption(ui.inert_markdown(lines[0]))
         rev = state.facts_rev
         options = ui.question_options(q)
         if q.type == "bool" or (q.type == "enum" and len(options) <= 3):

@@ -410,3 +410,15 @@ def pii_warning(kinds: Iterable[str] = ()) -> str:
     """The warning shown under a question that looked like it held personal data."""
     found = "; ".join(kinds)
     return PII_WARNING + (f" Herkend: {found}." if found else "")
+
+
+def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
+    """Split a fact's help ("code: uitleg; code: uitleg") into lines with readable option labels."""
+    if not help_text:
+        return []
+    codes = {str(o): option_label(o) for o in options}
+    lines = []
+    for part in re.split(r";\s+", help_text.strip()):
+        code, sep, rest = part.partition(": ")
+        lines.append(f"{codes[code]}: {rest}" if sep and code in codes else part)
+    return lines
