@@ -15,6 +15,11 @@ from ingest.errors import IngestError
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+# Size limits. The largest handvat is ~0.4 MB of text (~500 chunks); embedding runs at ~0.5 s per
+# chunk on 2 cores, so 3 million characters (~3,500 chunks, ~30 min) is the most one document may
+# cost. Files over 40 MB are refused before they are read (PDFs with images stay well under it).
+MAX_FILE_BYTES = 40_000_000
+MAX_TEXT_CHARS = 3_000_000
 # Body text: some line that is not a heading and carries a few words.
 _MIN_BODY_WORDS = 4
 
@@ -46,9 +51,17 @@ def load_file(path: Path | str) -> LoadedText:
     if loader is None:
         raise IngestError(path, f"onbekend bestandstype '{ext or '(geen extensie)'}'",
                           f"Ondersteund: {', '.join(SUPPORTED_EXTENSIONS)}.")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise IngestError(path, "bestand is leeg", "Lever het document opnieuw aan.")
+    if size > MAX_FILE_BYTES:  # refused before reading: a huge file never reaches memory
+        raise IngestError(path, f"bestand is te groot ({size / 1e6:.1f} MB; maximaal {MAX_FILE_BYTES / 1e6:.0f} MB)",
+                          "Splits het document in delen of lever alleen de tekst aan.")
     loaded = loader(path)
+    if len(loaded.text) > MAX_TEXT_CHARS:
+        raise IngestError(path, f"document bevat te veel tekst ({len(loaded.text):,} tekens; maximaal "
+                                f"{MAX_TEXT_CHARS:,})".replace(",", "."),
+                          "Splits het document in delen.")
     _require_body(path, loaded.text)
     return loaded
 

@@ -189,6 +189,49 @@ def test_planted_injection_in_a_document_is_just_text(served):
     assert "injectie.md" in documents(settings)
 
 
+
+@pytest.mark.slow
+def test_50_mb_text_file_is_refused_quickly_and_clearly(served):
+    """50 MB of text would be ~50,000 chunks (hours of embedding): refused by size before it is
+    read (documented limit ingest.loaders.MAX_FILE_BYTES), fast and without touching the index."""
+    import resource
+    import time
+
+    from ingest.pipeline import run_ingest
+
+    settings, before = served
+    big = settings.corpus_dir / "enorm.txt"
+    line = "Dit is een regel lopende tekst over het delen van persoonsgegevens in de zorg.\n"
+    with big.open("w", encoding="utf-8") as fh:
+        for _ in range(50_000_000 // len(line) + 1):
+            fh.write(line)
+    assert big.stat().st_size >= 50_000_000
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    report = run_ingest(settings)
+    assert time.perf_counter() - t0 < 60
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before < 100_000  # KiB: not read
+    [err] = report.errors
+    assert Path(err.file).name == "enorm.txt"
+    assert "te groot" in err.reason and "MB" in err.reason
+    assert snapshot(settings) == before
+
+
+@pytest.mark.slow
+def test_document_with_too_much_text_is_refused(served):
+    """Under the byte limit but over the text limit (MAX_TEXT_CHARS): refused with the count."""
+    from ingest import loaders
+    from ingest.pipeline import run_ingest
+
+    settings, before = served
+    para = "Een alinea lopende tekst over gegevensdeling tussen partners in het sociaal domein.\n\n"
+    (settings.corpus_dir / "lang.md").write_text(
+        "# Lang document\n\n" + para * (loaders.MAX_TEXT_CHARS // len(para) + 10), encoding="utf-8")
+    report = run_ingest(settings)
+    [err] = report.errors
+    assert Path(err.file).name == "lang.md" and "te veel tekst" in err.reason
+    assert snapshot(settings) == before
+
 # --- deelwijzer check with bad facts -------------------------------------------------------
 
 
