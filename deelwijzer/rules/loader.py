@@ -45,6 +45,7 @@ def schema_errors(rules_dir: Path) -> list[str]:
     """Validate every rules file against its schema (jsonschema). Empty list = valid."""
     import jsonschema
 
+    schema_text = (rules_dir / "schema.yaml").read_bytes()
     schema = _read(rules_dir / "schema.yaml")
     errors: list[str] = []
     kinds = {
@@ -55,12 +56,20 @@ def schema_errors(rules_dir: Path) -> list[str]:
     }
     for path in _files(rules_dir):
         kind = kinds.get(path.name, "plan_file")
-        sub = {"$ref": f"#/$defs/{kind}", "$defs": schema["$defs"]}
-        validator = jsonschema.Draft202012Validator(sub)
-        for err in sorted(validator.iter_errors(_read(path)), key=lambda e: list(e.path)):
-            where = "/".join(str(p) for p in err.path) or "(root)"
-            errors.append(f"{path.name}: {where}: {err.message}")
+        key = hashlib.sha256(schema_text + b"\0" + kind.encode() + b"\0" + path.read_bytes()).hexdigest()
+        if key not in _SCHEMA_CACHE:  # unchanged files are not re-checked (validation is slow)
+            sub = {"$ref": f"#/$defs/{kind}", "$defs": schema["$defs"]}
+            validator = jsonschema.Draft202012Validator(sub)
+            found = []
+            for err in sorted(validator.iter_errors(_read(path)), key=lambda e: list(e.path)):
+                where = "/".join(str(p) for p in err.path) or "(root)"
+                found.append(f"{path.name}: {where}: {err.message}")
+            _SCHEMA_CACHE[key] = found
+        errors.extend(_SCHEMA_CACHE[key])
     return errors
+
+
+_SCHEMA_CACHE: dict[str, list[str]] = {}
 
 
 def load_rules(rules_dir: Path | None = None) -> RuleSet:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -303,6 +304,7 @@ def check_exhaustive(rs: RuleSet, report: Report) -> None:
     """For every combination of the values a step reads, some rule must fire (or ask)."""
     from .engine import _Run  # local: the engine's own step evaluator is the thing we test
 
+    facts_key = _facts_key(rs)
     for plan in rs.plans.values():
         var_values: dict[str, list] = {}
         for step in plan.steps.values():
@@ -314,6 +316,14 @@ def check_exhaustive(rs: RuleSet, report: Report) -> None:
         bare = replace(plan, derived={}, defaults={}, fixed={})
         checked = 0
         for step_id, step in plan.steps.items():
+            key = json.dumps([plan.id, step, var_values, facts_key], sort_keys=True, default=str)
+            if key in _EXHAUSTIVE_CACHE:  # same step, same dictionary: same answer
+                err, n = _EXHAUSTIVE_CACHE[key]
+                if err:
+                    report.errors.append(err)
+                checked += n
+                continue
+            before, n_before = len(report.errors), checked
             names = _step_facts(step)
             domains = [_domain(rs, plan, n, step, var_values) for n in names]
             total = 1
@@ -338,7 +348,16 @@ def check_exhaustive(rs: RuleSet, report: Report) -> None:
                     f"{plan.file} stap {step_id}: geen regel van toepassing voor {len(gaps)} combinatie(s), "
                     f"bijv. {gaps[0]} (een pad eindigt niet in een oordeel)"
                 )
+            _EXHAUSTIVE_CACHE[key] = (report.errors[-1] if len(report.errors) > before else None, checked - n_before)
         report.stats[f"combinaties_{plan.id}"] = checked
+
+
+_EXHAUSTIVE_CACHE: dict[str, tuple[str | None, int]] = {}
+
+
+def _facts_key(rs: RuleSet) -> str:
+    facts = sorted((n, f.type, f.values, tuple(sorted(f.plan_values.items()))) for n, f in rs.facts.items())
+    return repr((facts, sorted((g, sorted(v)) for g, v in rs.groups.items())))
 
 
 # ---- citations ------------------------------------------------------------------------------
