@@ -15,6 +15,9 @@ from ingest.chunking.headings import Heading, find_headings
 from ingest.chunking.split import split_section
 
 
+_MIN_PREAMBLE_WORDS = 20
+
+
 @dataclass(frozen=True)
 class Section:
     heading_path: tuple[str, ...]
@@ -59,6 +62,8 @@ def _merge_repeats(secs: list[Section], text: str) -> list[Section]:
 def chunk_document(doc: DocumentInfo, text: str, page_starts: list[tuple[int, int]] | None = None) -> list[Chunk]:
     chunks: list[Chunk] = []
     for sec in sections(text, doc.doc_id):
+        if not sec.heading_path and len(text[sec.start:sec.end].split()) < _MIN_PREAMBLE_WORDS:
+            continue  # the title page before the first heading is no passage
         for a, b in split_section(text, sec.start, sec.end):
             body = text[a:b]
             if not body.strip():

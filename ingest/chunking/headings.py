@@ -234,6 +234,11 @@ _EG_ROMAN = re.compile(r"^(?:I{1,3}|IV|V|VI{1,3})\.\s+\S")
 
 def _excessief_geweld(lines: list[str], i: int, st: ScanState) -> Heading | None:
     line = lines[i].strip()
+    if st.depth < 0:
+        return None  # inside the colophon: one section, no sub-headings
+    if line == "Colofon":
+        st.depth = -1
+        return Heading(i, i + 1, 1, line)
     if _EG_PLAN.match(line) or (line in _EG_PART and _blank(lines, i - 1) and _blank(lines, i + 1)):
         st.depth = 1
         return Heading(i, i + 1, 1, line)
