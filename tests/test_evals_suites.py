@@ -80,3 +80,17 @@ def test_stappenplan_suites_cover_all_42_testcases():
         suite = load_suite(PROJECT_ROOT / "evals" / "suites" / name)
         assert [c.id for c in suite.cases] == [f"TC-{i:02d}" for i in range(1, 43)]
         assert all(c.expected_step for c in suite.cases)
+
+
+def test_verdict_facts_use_the_fact_dictionary():
+    """Every fact in a verdict case is a known fact with a valid value (real rule set)."""
+    from deelwijzer.rules import load_rules, validate_facts
+
+    ruleset = load_rules(PROJECT_ROOT / "rules")
+    checked = 0
+    for path in SUITES:
+        for case in load_suite(path).of_kind("verdict"):
+            if case.facts is not None:
+                validate_facts(ruleset, dict(case.facts), case.plan)  # raises FactError naming the fact
+                checked += 1
+    assert checked >= 60
