@@ -89,7 +89,6 @@ def _load_text(path: Path) -> LoadedText:
 
 def _load_pdf(path: Path) -> LoadedText:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
