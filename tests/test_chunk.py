@@ -124,6 +124,13 @@ def test_eval_heading_is_a_chunk_heading_holding_the_key_phrase(corpus, case):
     assert any(p in ws(c.text) for c in under for p in phrases), f"key phrases not under {case['heading']!r}"
 
 
+@pytest.mark.parametrize("case", _retrieval_cases(), ids=lambda c: c["id"])
+def test_eval_key_phrases_are_not_split_between_chunks(corpus, case):
+    texts = [ws(c.text) for c in corpus[case["doc"]][1]]
+    split = [k for k in case["key_phrases"] if not any(ws(k) in t for t in texts)]
+    assert not split, split
+
+
 @pytest.mark.parametrize(
     ("plan", "steps"),
     [("Stappenplan zorg- en hulpverleners", 3), ("Stappenplan Politie", 8), ("Stappenplan Justitie", 9),
