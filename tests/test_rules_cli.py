@@ -51,8 +51,10 @@ def test_check_facts_from_yaml_file(tmp_path, capsys):
 def test_check_meer_informatie_names_the_question(capsys):
     assert main(["check", "--plan", "zorg", "--facts", '{"strafbaar_feit": "geen"}']) == 0
     out = capsys.readouterr().out
-    assert "MEER INFORMATIE NODIG" in out and "Volgende vraag (anoniem_overleg" not in out
-    assert "Volgende vraag (toestemming)" in out
+    assert "MEER INFORMATIE NODIG" in out and "Volgende vraag (anoniem_overleg" not in out  # defaults are never asked
+    assert "Volgende vraag (ontvanger): Aan wie wilt u de gegevens verstrekken?" in out
+    assert main(["check", "--plan", "zorg", "--facts", '{"strafbaar_feit": "geen", "ontvanger": "politie"}']) == 0
+    assert "Volgende vraag (toestemming)" in capsys.readouterr().out
 
 
 def test_check_invalid_facts_are_an_error_with_valid_names(capsys):

@@ -112,6 +112,9 @@ class _Run:
 
     def eval_step(self, step: dict[str, Any]) -> _StepResult:
         heading, anchor = step["heading"], step.get("anchor", "")
+        for name in step.get("requires", []):  # facts the step needs before any rule applies
+            if not self.lookup(name).known:
+                return _StepResult("unknown", missing=name, heading=heading, anchor=anchor)
         for i, rule in enumerate(step["rules"]):
             if "any_of" in rule:
                 t, member = self.any_of(rule["any_of"])

@@ -65,7 +65,7 @@ def _conditions(step: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _step_facts(step: dict[str, Any]) -> list[str]:
-    names: list[str] = []
+    names: list[str] = list(step.get("requires", []))
     for rule in step["rules"]:
         names.extend((rule.get("when") or {}).keys())
         names.extend(rule.get("when_any_false", []))
@@ -205,6 +205,9 @@ def check_references(rs: RuleSet, report: Report) -> None:
                 for a in ann.get("ambiguity", []):
                     if a not in ann_a:
                         report.errors.append(f"{where}: onduidelijkheid {a!r} onbekend")
+            for f in step.get("requires", []):
+                if f not in facts:
+                    report.errors.append(f"{where}: vereist feit {f!r} staat niet in facts.yaml")
             for a in step.get("ambiguity", []):
                 if a not in ann_a:
                     report.errors.append(f"{where}: onduidelijkheid {a!r} onbekend")
