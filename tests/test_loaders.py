@@ -75,6 +75,37 @@ def test_bad_files_raise_ingest_error_naming_file_and_reason(name, reason):
     assert name in str(err) and err.hint in str(err)
 
 
+def test_too_large_file_is_refused_before_reading(tmp_path: Path, monkeypatch):
+    from ingest import loaders
+
+    big = tmp_path / "groot.txt"
+    big.write_text("Een regel lopende tekst over het delen van gegevens.\n" * 2000, encoding="utf-8")
+    monkeypatch.setattr(loaders, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setitem(loaders._LOADERS, ".txt", lambda p: pytest.fail("file was read"))
+    with pytest.raises(IngestError) as info:
+        load_file(big)
+    assert "te groot" in info.value.reason and "MB" in info.value.reason
+
+
+def test_too_much_extracted_text_is_refused(tmp_path: Path, monkeypatch):
+    from ingest import loaders
+
+    doc = tmp_path / "lang.md"
+    doc.write_text("# Lang\n\n" + "Een alinea over gegevensdeling in het sociaal domein.\n\n" * 100, encoding="utf-8")
+    monkeypatch.setattr(loaders, "MAX_TEXT_CHARS", 1000)
+    with pytest.raises(IngestError) as info:
+        load_file(doc)
+    assert "te veel tekst" in info.value.reason and "1.000" in info.value.reason
+
+
+def test_limits_leave_room_for_the_real_corpus():
+    from ingest import loaders
+
+    for f in (PROJECT_ROOT / "corpus").glob("*.txt"):
+        assert f.stat().st_size * 10 < loaders.MAX_FILE_BYTES
+        assert len(load_file(f).text) * 4 < loaders.MAX_TEXT_CHARS
+
+
 def test_manifest_reads_all_documents():
     docs = load_manifest(PROJECT_ROOT / "corpus")
     assert [d.doc_id for d in docs] == [
