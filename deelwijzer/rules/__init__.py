@@ -4,7 +4,8 @@ Public API (docs/contracts.md):
     load_rules(rules_dir=None) -> RuleSet
     evaluate(ruleset, facts, plan=None) -> Verdict
     validate_facts(ruleset, facts, plan=None) -> dict   (raises FactError)
-    questions_for(ruleset, facts, plan=None) -> QuestionState
+    questions_for(ruleset, facts, plan=None) -> QuestionState   (verdict, vraag, known facts)
+    add_answer(ruleset, facts, fact, value, plan=None) -> dict (one answer added, normalised)
 
 Imports nothing heavy: `deelwijzer check` starts instantly.
 """
@@ -16,9 +17,11 @@ from .facts import normalise_value, validate_facts
 from .loader import load_rules
 from .model import FactError, FactSpec, Plan, RuleError, RuleSet
 from .session import QuestionState, questions_for
+from .session import answer as add_answer
 
 __all__ = [
     "FactError",
+    "add_answer",
     "FactSpec",
     "Plan",
     "QuestionState",
