@@ -145,9 +145,11 @@ def _toekomstscenario(lines: list[str], i: int, st: ScanState) -> Heading | None
     m = _TS_NUMBERED.match(line)
     if m:
         number = parse_number(m.group(1))
-        text, end = _continuation(lines, i, line.rstrip(","), max_len=30, max_lines=3)
+        text, end = _continuation(lines, i, line, max_len=30, max_lines=3)  # "4. Beroepsgeheim, ⏎..."
+        j = _next_nonblank(lines, end)
+        list_item = j < len(lines) and re.match(r"^\d+\.\s", lines[j].strip())  # "1. ... 2. ..." list
         if (number and st.tracker.accepts(number) and len(text) <= 80 and not _TERMINAL.search(text)
-                and _blank(lines, i - 1)):
+                and _blank(lines, i - 1) and not list_item):
             st.tracker.accept(number)
             st.depth = 2
             return Heading(i, end, 2, text)
