@@ -184,6 +184,14 @@ def test_typographic_hyphen_dropped_but_real_hyphens_kept():
     assert "kind- en gezinsbescherming" in out
 
 
+def test_broken_words_in_the_pettenvraagstuk_document_are_joined():
+    out = cleaned("pettenvraagstuk")
+    # "hun eigen verant-⏎woordelijkheden", "geheimhoudings-⏎bepalingen", "het medisch beroeps-⏎geheim"
+    assert "hun eigen verantwoordelijkheden" in ws(out)
+    assert "geheimhoudingsbepalingen van toepassing" in ws(out)
+    assert "re-integratietraject" in out and "Zorg- en Veiligheidshuizen" in ws(out)
+
+
 def test_hyphen_kept_when_joined_word_is_unknown():
     raw = "Bij de Zorg- \nen Veiligheidshuizen en de multi-\nprobleemaanpak.\n"
     out = clean_text(raw, "pettenvraagstuk")

@@ -17,7 +17,9 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def vocabulary(text: str) -> Counter[str]:
-    return Counter(w.lower() for w in _WORD.findall(text))
+    """Word counts of the document, leaving out the halves of words broken at a line end."""
+    whole = re.sub(r"\w+-[ \t]*\n[ \t]*\w+", " ", text)
+    return Counter(w.lower() for w in _WORD.findall(whole))
 
 
 def join_line_hyphens(lines: list[str], policy: str, vocab: Counter[str]) -> list[str]:
@@ -52,7 +54,13 @@ def _joinable(head: str, right: str, vocab: Counter[str]) -> bool:
     rw = right_word.group(0)
     if not rw[:1].islower() or not (left_word[-1:].islower()):
         return False
-    return vocab[(left_word + rw).lower()] > 0
+    joined = (left_word + rw).lower()
+    if vocab[joined] > 0:
+        return True
+    # "verant-⏎woordelijkheden": the left part is no word of its own and the document uses words
+    # that start like the joined one ("verantwoordelijk"), so this was a broken word.
+    return (len(joined) >= 12 and vocab[left_word.lower()] == 0
+            and any(w.startswith(joined[:10]) for w in vocab if len(w) >= 10))
 
 
 def join_inline_hyphens(text: str, vocab: Counter[str]) -> str:
