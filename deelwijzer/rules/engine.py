@@ -154,14 +154,16 @@ class _Run:
         """Step-level notes: always-on ambiguities/articles and conditional annotations.
         Annotations never ask a question: only a definitively true condition adds them."""
         self.notes.extend(step.get("ambiguity", []))
-        if result.kind != "unknown" and not result.then.get("fallthrough"):
+        # A step the path only passed through on a NEE-branch ("fallthrough") is not a basis.
+        cites = result.kind != "unknown" and not result.then.get("fallthrough")
+        if cites:
             self.basis.extend(step.get("basis", []))
         for ann in step.get("annotations", []):
             t = eval_when(ann.get("when", {}), self._peek, self.ruleset.groups)
             if t.known and t.value:
                 self.voorwaarden.extend(ann.get("voorwaarden", []))
                 self.notes.extend(ann.get("ambiguity", []))
-                if result.kind != "unknown":
+                if cites:
                     self.basis.extend(ann.get("basis", []))
 
     def _peek(self, name: str) -> Tri:
