@@ -67,6 +67,7 @@ class BM25Index:
         w = coo.data * (k1 + 1.0) / (coo.data + norm[coo.row]) * self.idf[coo.col]
         self.weights = sparse.csc_matrix((w, (coo.row, coo.col)), shape=tf_m.shape)
         self.doc_freq = df
+        self._rows = self.weights.tocsr()
         self.n_docs = n_docs
         self._id_to_index = {c.id: i for i, c in enumerate(self.chunks)}
 
@@ -100,6 +101,11 @@ class BM25Index:
 
     def index_of(self, chunk_id: str) -> int | None:
         return self._id_to_index.get(chunk_id)
+
+    def doc_terms(self, index: int) -> frozenset[int]:
+        """Term ids present in chunk `index`."""
+        r = self._rows
+        return frozenset(r.indices[r.indptr[index] : r.indptr[index + 1]].tolist())
 
     def term_idf(self, term: str) -> float | None:
         j = self.vocab.get(term)

@@ -288,36 +288,51 @@ class Retriever:
 # --------------------------------------------------------------------------- refusal rule
 
 
-def query_content_stems(query: str) -> list[str]:
-    """Distinct stems of the query's content words (stopwords and 1-letter tokens dropped)."""
-    seen: dict[str, None] = {}
-    for w in words(fold(query)):
-        if w in STOPWORDS or len(w) < 2 or w[0].isdigit():
-            continue
-        seen.setdefault(stem(w), None)
-    return list(seen)
+@dataclass(frozen=True)
+class QueryWord:
+    """A content word of the query as the index knows it: its stem, or else its compound parts."""
+
+    word: str
+    term_ids: tuple[int, ...]  # empty: the corpus never uses this word (nor its parts)
+    idf: float
 
 
-def _chunk_stems(index: BM25Index, chunk: Chunk) -> set[str]:
-    from .bm25 import chunk_index_text
-    from .textnorm import analyze
-
-    return set(analyze(chunk_index_text(chunk), index.decompounder))
-
-
-def lexical_coverage(query: str, index: BM25Index, passages: Sequence[Passage]) -> tuple[float, tuple[str, ...]]:
-    """Best idf-weighted share of query content stems found in one passage, and unknown words."""
-    stems = query_content_stems(query)
-    if not stems:
-        return 0.0, ()
+def query_words(query: str, index: BM25Index) -> list[QueryWord]:
+    out: dict[str, QueryWord] = {}
     max_idf = index.max_idf()
-    idf = {s: (index.term_idf(s) if index.term_idf(s) is not None else max_idf) for s in stems}
-    unknown = tuple(s for s in stems if index.term_idf(s) is None)
-    total = sum(idf.values())
+    for w in words(fold(query)):
+        if w in STOPWORDS or len(w) < 2 or w[0].isdigit() or w in out:
+            continue
+        j = index.vocab.get(stem(w))
+        if j is not None:
+            out[w] = QueryWord(w, (j,), float(index.idf[j]))
+            continue
+        parts = [index.vocab.get(stem(p)) for p in index.decompounder.split(w)]
+        if parts and all(j is not None for j in parts):
+            out[w] = QueryWord(w, tuple(parts), float(np.mean([index.idf[j] for j in parts])))
+        else:
+            out[w] = QueryWord(w, (), max_idf)
+    return list(out.values())
+
+
+def lexical_coverage(
+    query: str, index: BM25Index, passages: Sequence[Passage]
+) -> tuple[float, tuple[str, ...]]:
+    """Best idf-weighted share of the query's content words found in one passage, and the
+    query words the corpus never uses (they count as missing everywhere)."""
+    qwords = query_words(query, index)
+    if not qwords:
+        return 0.0, ()
+    total = sum(q.idf for q in qwords)
+    unknown = tuple(q.word for q in qwords if not q.term_ids)
     best = 0.0
     for p in passages:
-        have = _chunk_stems(index, p.chunk)
-        best = max(best, sum(v for s, v in idf.items() if s in have) / total)
+        i = index.index_of(p.chunk.id)
+        if i is None:
+            continue
+        have = index.doc_terms(i)
+        got = sum(q.idf for q in qwords if q.term_ids and all(j in have for j in q.term_ids))
+        best = max(best, got / total)
     return best, unknown
 
 

@@ -234,7 +234,10 @@ class Decompounder:
     MIN_PART = 4
 
     def __init__(self, vocabulary: Iterable[str]):
-        self.vocab = frozenset(w for w in vocabulary if len(w) >= self.MIN_PART and w.isalpha())
+        # Function words are no compound parts ("over|leden" is not "overleden").
+        self.vocab = frozenset(
+            w for w in vocabulary if len(w) >= self.MIN_PART - 1 and w.isalpha() and w not in STOPWORDS
+        )
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def split(self, word: str) -> tuple[str, ...]:
@@ -247,7 +250,7 @@ class Decompounder:
         # Prefer the longest tail: Dutch compounds are head-final ("beroeps|geheim").
         for i in range(self.MIN_PART, len(word) - self.MIN_PART + 1):
             head, tail = word[:i], word[i:]
-            if tail not in self.vocab:
+            if len(tail) < self.MIN_PART or tail not in self.vocab:
                 continue
             for h in (head, head[:-1] if head.endswith("s") else None,
                       head[:-2] if head.endswith("en") else None):
