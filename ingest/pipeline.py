@@ -9,6 +9,8 @@ it in one step (see deelwijzer/store.py). The old index serves until that flip.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,9 +136,31 @@ def _embed_missing(settings: "Settings", chunks: list[Chunk], progress: Progress
         cache.close()
 
 
+@contextlib.contextmanager
+def _ingest_lock(settings: "Settings"):
+    """One ingest at a time per data dir: a second one waits instead of deleting the first one's
+    half-built collection as a leftover. (Against a shared Chroma server, run one ingest job.)"""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "ingest.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def run_ingest(settings: "Settings", paths: list[Path] | None = None, progress: Progress | None = None,
                rebuild: bool = False) -> IngestReport:
-    """Bring the index in line with the documents at `paths` (default: the whole corpus)."""
+    """Bring the index in line with the documents at `paths` (default: the whole corpus).
+
+    Only a whole-corpus run (no paths, or the corpus directory itself) removes documents that are
+    no longer there; explicit files update just those documents."""
+    with _ingest_lock(settings):
+        return _run_ingest(settings, paths, progress, rebuild)
+
+
+def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progress | None,
+                rebuild: bool) -> IngestReport:
     from ingest.prepare import prepare_documents
 
     started = time.perf_counter()
