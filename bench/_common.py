@@ -103,7 +103,9 @@ def peak_rss_mb(children: bool = False) -> float:
 
 
 def machine() -> dict[str, Any]:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    # The load average matters on a shared 2-core machine: numbers taken under load are slower.
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "loadavg_1_5_15": [round(x, 2) for x in os.getloadavg()]}
 
 
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -122,5 +124,6 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     data = {"benchmark": name, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "machine": machine(), **data}
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"\nResultaat: {path.relative_to(PROJECT_ROOT)}")
+    print(f"\nResultaat: {path.relative_to(PROJECT_ROOT)} (load average tijdens meting: "
+          f"{data['machine']['loadavg_1_5_15']} op {data['machine']['cpus']} cores)")
     return path

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import _common as c
 
 
-def settings_for(corpus: str):
+def settings_for(corpus: str, data_dir: Path | None = None):
     if corpus == "real":
-        return c.ensure_real_index()
-    settings = c.bench_settings(c.DATA / "synthetic-100x")
+        return c.ensure_real_index(data_dir)
+    settings = c.bench_settings(data_dir or c.DATA / "synthetic-100x")
     from deelwijzer.store import open_store
 
     if not open_store(settings).generation():
@@ -50,10 +51,11 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--no-ask", action="store_true")
+    ap.add_argument("--data-dir", type=Path, default=None, help="index to use instead of bench/data/...")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    settings = settings_for(args.corpus)
+    settings = settings_for(args.corpus, args.data_dir)
     from deelwijzer.retrieve import get_retriever
     from deelwijzer.store import open_store
 

@@ -20,6 +20,7 @@ import random
 import re
 import shutil
 import time
+from pathlib import Path
 
 import _common as c
 import numpy as np
@@ -44,13 +45,15 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--factor", type=int, default=100)
     ap.add_argument("--noise", type=float, default=0.01, help="std of per-dimension Gaussian noise")
+    ap.add_argument("--source", type=Path, default=None, help="data dir of the source index (default bench/data/real)")
+    ap.add_argument("--out", type=Path, default=c.DATA / "synthetic-100x")
     args = ap.parse_args(argv)
 
     from deelwijzer.embed import embedder_name
     from deelwijzer.models import Chunk
     from deelwijzer.store import DocumentSummary, open_store
 
-    src = c.ensure_real_index()
+    src = c.ensure_real_index(args.source)
     store = open_store(src)
     records = store.active_records()
     ids = sorted(records)
@@ -58,7 +61,7 @@ def main(argv=None) -> int:
     base = [Chunk.from_metadata(cid, records[cid][0], records[cid][1]) for cid in ids]
     matrix = np.stack([vectors[cid] for cid in ids]).astype(np.float32)
 
-    dst_dir = c.DATA / "synthetic-100x"
+    dst_dir = args.out
     shutil.rmtree(dst_dir, ignore_errors=True)
     dst = c.bench_settings(dst_dir)
     target = open_store(dst)
