@@ -79,7 +79,9 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("meldrecht", "veilig_thuis", r"\bmeld\w* (\w+ ){0,6}bij veilig thuis", r"\bveilig thuis (\w+ ){0,3}meld")
     + _p("meldrecht", "verwijsindex", r"\bmeld\w* (\w+ ){0,6}(in|bij) de verwijsindex")
     # offence / aangifte
-    + _p("wil_aangifte_doen", True, r"\baangifte (doen|te doen|gedaan)", r"\baangifte bij de politie")
+    + _p("wil_aangifte_doen", True, r"\baangifte (doen|te doen|gedaan)", r"\baangifte bij de politie",
+         # reporting an observed offence to the police is what the stappenplannen call aangifte
+         r"\b(vuurwapen|wapen|mes|strafbaar feit)\b.{0,100}\b(aan|bij) de politie (te )?(melden|doorgeven)")
     + _p("strafbaar_feit", "binnen_hulpverlening",
          r"\b(mij|ons|mijn (collega|praktijk)|onze (praktijk|medewerker)) (heeft |is )?(bedreigd|mishandeld|aangevallen)",
          r"\b(bedreigd|aangevallen|mishandeld) door (een |mijn |onze )?(client|patient)")

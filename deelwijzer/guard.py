@@ -172,7 +172,8 @@ def verdict_block(verdict: Verdict) -> str:
         if verdict.voorlopig:
             lines.append(f"Voorlopig oordeel na die toetsing: {verdict.voorlopig.replace('_', ' ')}.")
     if verdict.heading or verdict.beslissende_stap:
-        lines.append(f"Beslissende stap: {verdict.heading or verdict.beslissende_stap}")
+        label = "Bij stap" if verdict.outcome == "meer_informatie_nodig" else "Beslissende stap"
+        lines.append(f"{label}: {verdict.heading or verdict.beslissende_stap}")
     if verdict.basis:
         lines.append("Grondslag: " + "; ".join(verdict.basis))
     if verdict.voorwaarden:

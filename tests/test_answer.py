@@ -128,3 +128,28 @@ def test_prompt_injection_cannot_change_the_verdict(settings):
     answer, _, _ = run(question, settings, llm=fake, verdict=make_verdict("mag_niet_delen"))
     assert answer.verdict.outcome == "mag_niet_delen"
     assert not re.search(r"Ja, u mag de gegevens delen", answer.answer)
+
+
+# ------------------------------------------------------------------ real engine, fake passages
+
+
+def test_real_engine_asks_next_question_for_acceptance_question(settings):
+    from deelwijzer.answer import EngineRules
+
+    answer = ask(ACCEPTANCE, settings, rules=EngineRules(settings), retrieve=FakeRetriever())
+    assert answer.plan == "zorg" and answer.verdict.outcome == "meer_informatie_nodig"
+    assert answer.verdict.vraag.fact == "strafbaar_feit"
+    assert f"Volgende vraag: {answer.verdict.vraag.text}" in answer.answer
+    body = answer.answer.split("Oordeel van het stappenplan")[0]
+    assert "U mag" not in body and "Ja," not in body
+
+
+def test_real_engine_verdict_for_weapon_reported_by_school(settings):
+    from deelwijzer.answer import EngineRules
+
+    q = ("Een leerling had een vuurwapen in zijn tas. Mag ik dat zonder toestemming van hem of zijn ouders "
+         "aan de politie melden?")
+    answer = ask(q, settings, rules=EngineRules(settings), retrieve=FakeRetriever())
+    assert answer.plan == "onderwijs" and answer.verdict.outcome == "mag_delen"
+    assert "art. 161 Sv" in answer.answer and "U mag de gegevens delen." in answer.answer
+

@@ -67,3 +67,11 @@ def test_precedence_explicit_over_deterministic_over_llm():
     deterministic = {"toestemming": False}
     explicit = {"ontvanger": "burgemeester"}
     assert merge_facts(llm, deterministic, explicit) == {"toestemming": False, "ontvanger": "burgemeester"}
+
+
+def test_reporting_an_observed_weapon_to_the_police_is_aangifte():
+    facts = extract_deterministic("Een leerling had een vuurwapen in zijn tas. Mag ik dat zonder toestemming van "
+                                  "hem of zijn ouders aan de politie melden?")
+    assert facts["rol"] == "onderwijs"
+    assert facts["strafbaar_feit"] == "geconstateerd" and facts["wil_aangifte_doen"] is True
+    assert facts["ontvanger"] == "politie"
