@@ -21,7 +21,7 @@ from deelwijzer.models import Answer, Question, Verdict
 st.set_page_config(page_title="Deelwijzer", page_icon=":material/balance:", layout="wide")
 
 EXAMPLES = (
-    "Mag ik als wijkteammedewerker gegevens over een cliënt delen met de politie?",
+    "Mag ik als zorgverlener mijn beroepsgeheim doorbreken om gegevens met de politie te delen?",
     "Wat is een conflict van plichten?",
     "Welke gegevens mag de politie verstrekken aan de gemeente?",
 )
@@ -30,7 +30,7 @@ EXAMPLES = (
 
 
 @st.cache_resource(show_spinner=False)
-def settings_for(_key: str) -> Settings:
+def settings_for(key: str) -> Settings:
     return Settings()
 
 
@@ -288,9 +288,11 @@ def handle_question(raw: str) -> None:
     msg = {"id": next(_ids), "role": "assistant", "answer": answer, "content": question,
            "pii": bool(findings), "feedback": None}
     state.messages.append(msg)
-    if answer.verdict is not None:
+    # A sharing question (a verdict, or facts the extractor found) opens the stappenplan, also
+    # when the text answer was refused: the user can still walk the plan.
+    if answer.verdict is not None or answer.facts:
         state.panel_open = True
-        state.plan = answer.plan or answer.verdict.plan
+        state.plan = answer.plan or (answer.verdict.plan if answer.verdict else None)
         set_facts(answer.facts)
     st.rerun()
 

@@ -77,8 +77,10 @@ def _answer_question(at: AppTest, answers: dict) -> str:
         chosen.click().run()
     elif kind == "select":
         wanted = answers.get(fact)
-        value = wanted if wanted in element.options_values() else element.options_values()[0]
-        element.set_value(value).run()
+        if wanted is not None and ui.option_label(wanted) in element.options:
+            element.set_value(wanted).run()
+        else:
+            element.select_index(0).run()
         next(b for b in at.button if (b.key or "").endswith(f"{fact}_ok")).click().run()
     else:
         element.set_value(answers.get(fact, 30)).run()
@@ -150,7 +152,7 @@ def test_stappenplan_panel_asks_until_a_verdict_card(app_env):
     # a known fact is editable: clearing the last answer re-opens that question
     last = asked[-1]
     edit = next(s for s in at.selectbox if (s.key or "").endswith(f"_{last}"))
-    edit.set_value(None).run()
+    edit.select_index(edit.options.index("Onbekend (wis)")).run()
     assert last not in at.session_state["facts"]
     assert _current_question(at) is not None and _verdict_outcome(at) is None
 
@@ -158,11 +160,13 @@ def test_stappenplan_panel_asks_until_a_verdict_card(app_env):
 def test_sharing_question_opens_the_panel_with_the_extracted_facts(app_env):
     from deelwijzer.answer import ask
 
-    question = "Mag ik als wijkteammedewerker gegevens over een cliënt delen met de politie?"
+    question = "Mag ik als zorgverlener mijn beroepsgeheim doorbreken om gegevens met de politie te delen?"
     expected = ask(question, app_env)
     at = _ask(_run(), question)
-    assert (expected.verdict is not None) == bool(at.session_state["panel_open"])
-    if expected.verdict is not None:
+    opens = expected.verdict is not None or bool(expected.facts)
+    assert opens, "the answer layer no longer treats this as a sharing question"
+    assert at.session_state["panel_open"]
+    if opens:
         assert dict(at.session_state["facts"]) == dict(expected.facts)
         assert any(h.value == "Stappenplan" for h in at.subheader)
 

@@ -24,7 +24,7 @@ from browser_helpers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-QUESTION = "Mag ik als wijkteammedewerker gegevens over een cliënt delen met de politie?"
+QUESTION = "Mag ik als zorgverlener mijn beroepsgeheim doorbreken om gegevens met de politie te delen?"
 ANSWERS = {"strafbaar_feit": "Geen", "plan": "Zorg- en hulpverleners"}
 WAIT = 120
 
