@@ -177,7 +177,7 @@ def inert_markdown_keep_markers(text: str) -> str:
 
 # --- cited sentences -------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -221,7 +221,8 @@ def highlight_spans(passage: str, claims: Iterable[str], threshold: float = 0.5)
         sw = _words(s)
         best = max((len(sw & cw) / len(sw) for cw in claim_words if sw), default=0.0)
         scores.append(best)
-    flags = [score >= threshold for score in scores]
+    # Short fragments ("Voorbeeld: ...") match by chance; they need near-complete overlap.
+    flags = [score >= (threshold if len(_words(s)) >= 5 else 0.9) for s, score in zip(sentences, scores)]
     if claim_words and not any(flags) and max(scores) > 0.2:
         flags[scores.index(max(scores))] = True
     return list(zip(sentences, flags))
@@ -417,8 +418,11 @@ def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
     if not help_text:
         return []
     codes = {str(o): option_label(o) for o in options}
+    parts = re.split(r";\s+", help_text.strip())
+    if not any(p.partition(": ")[0] in codes for p in parts):
+        return [help_text.strip()]
     lines = []
-    for part in re.split(r";\s+", help_text.strip()):
+    for part in parts:
         code, sep, rest = part.partition(": ")
         lines.append(f"{codes[code]}: {rest}" if sep and code in codes else part)
     return lines

@@ -46,7 +46,8 @@ def _settled(driver) -> bool:
     """True when Streamlit is not running the script (no 'Running...' status widget)."""
     from selenium.webdriver.common.by import By
 
-    return not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+    # Streamlit shows a status widget while the script runs and marks old elements stale.
+    return not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget'], [data-stale='true']")
 
 
 def _question_keys(driver) -> list[str]:
@@ -61,7 +62,7 @@ def _question_keys(driver) -> list[str]:
 def _click_when_settled(driver, element) -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
-    time.sleep(0.5)
+    time.sleep(1.0)
     _wait(driver, _settled, what="script run to finish")
 
 
@@ -131,6 +132,8 @@ def test_browser_ask_cite_and_stappenplan_to_verdict(real_settings, tmp_path):
         chat.send_keys(Keys.ENTER)
         _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")) >= 2
               and _settled(d), what="answer")
+        time.sleep(1.0)
+        _wait(driver, _settled, what="answer to settle")
         summaries = _wait(driver, lambda d: [s for s in d.find_elements(By.CSS_SELECTOR, "[data-testid='stExpander'] summary")
                                              if re.search(r"\[\d+\] ", s.text)], 15, "citations")
         screenshot(driver, "02-answer", driver.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[0])
