@@ -244,8 +244,15 @@ class Retriever:
         # The relevance check always needs both legs; a single-leg search skips the other.
         need_dense = mode != "bm25" or assess
         need_bm25 = mode != "dense" or assess
-        dense = self.dense_leg(query, self.depth, filters) if need_dense else []
-        lexical = self.bm25_leg(query, self.depth, filters) if need_bm25 else []
+        # Both legs must read the same index generation: a re-ingest may switch the active
+        # collection between them (dense resolves it per query, BM25 per generation), and a mixed
+        # result would cite chunks of two versions. Retry until the generation held still.
+        for _ in range(5):
+            generation = self.store.generation()
+            dense = self.dense_leg(query, self.depth, filters) if need_dense else []
+            lexical = self.bm25_leg(query, self.depth, filters) if need_bm25 else []
+            if self.store.generation() == generation:
+                break
 
         if mode == "dense":
             ranked = [(p.chunk, p.score) for p in dense]
