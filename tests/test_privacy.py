@@ -209,7 +209,9 @@ def test_app_history_and_logs_hold_no_personal_data(real_settings, monkeypatch, 
     messages = at.session_state["messages"]
     assert messages, "the question was not handled"
     history = repr(messages)
-    page = " ".join(str(getattr(el, "value", "")) for el in at.main)
+    page = " ".join(str(el.value) for kind in (at.markdown, at.caption, at.warning, at.info, at.error,
+                                                at.success, at.text, at.code) for el in kind)
+    assert page.strip(), "nothing rendered"
     feedback = (tmp_path / "feedback.jsonl").read_text(encoding="utf-8") if (tmp_path / "feedback.jsonl").exists() else ""
     for secret in ("123456782", "Vries", "12-03-1985"):
         assert secret not in history
