@@ -270,7 +270,9 @@ def verdict_text(verdict: Verdict, facts: dict[str, Any] | None = None, ruleset:
         lines.extend(f"- {voorwaarde_label(v)}" for v in verdict.voorwaarden)
     if facts:
         lines.append("Opgegeven feiten:")
-        lines.extend(f"- {fact_question(ruleset, k)}: {format_fact_value(v)}" for k, v in facts.items())
+        for k, v in facts.items():
+            q = fact_question(ruleset, k)
+            lines.append(f"- {q} {format_fact_value(v)}" if q.endswith("?") else f"- {q}: {format_fact_value(v)}")
     if verdict.trace:
         lines.append("Doorlopen stappen:")
         for step in verdict.trace:
