@@ -3,7 +3,8 @@
 A retrieved passage is *correct* for a seed item when its text contains every key phrase of the
 item after collapsing whitespace (the seed header: "A correct retrieved passage must contain
 them"). recall@k = share of answerable items with a correct passage in the top k; MRR uses the
-rank of the first correct passage (0 when none in the top 20). Out-of-corpus items have no key
+rank of the first correct passage (0 when none in the top 20). covered@k (secondary) counts an
+item when the top k passages *together* contain all its key phrases. Out-of-corpus items have no key
 phrases; they are scored by the refusal signal instead (`assess_relevance`).
 
     .venv/bin/python -m bench.retrieval [--seed PATH] [--data-dir DIR] [--ingest] [--json PATH]
@@ -73,6 +74,18 @@ def first_hit(item: SeedItem, passages: list[Passage]) -> int | None:
     return None
 
 
+def covered_at(item: SeedItem, passages: list[Passage]) -> int | None:
+    """Smallest k whose top-k passages together contain every key phrase (secondary metric:
+    tolerates a chunker that cut the answer section over two adjacent chunks)."""
+    missing = set(item.key_phrases)
+    for rank, p in enumerate(passages, start=1):
+        text = collapse(p.chunk.text)
+        missing = {ph for ph in missing if ph not in text}
+        if not missing:
+            return rank
+    return None
+
+
 def unreachable(items: list[SeedItem], chunks: list[Chunk]) -> dict[str, list[str]]:
     """Items no single chunk can satisfy, with the phrases no chunk contains (chunker check)."""
     texts = [collapse(c.text) for c in chunks]
@@ -86,19 +99,24 @@ def unreachable(items: list[SeedItem], chunks: list[Chunk]) -> dict[str, list[st
 
 def score_mode(retriever, items: list[SeedItem], mode: str) -> dict:
     ranks: dict[str, int | None] = {}
+    covered: dict[str, int | None] = {}
     times: list[float] = []
     for it in items:
         t0 = time.perf_counter()
         passages = retriever.search(it.question, k=DEPTH, mode=mode)
         times.append((time.perf_counter() - t0) * 1000)
         ranks[it.id] = first_hit(it, passages)
+        covered[it.id] = covered_at(it, passages)
     n = len(items)
     return {
         "recall@5": sum(1 for r in ranks.values() if r and r <= 5) / n,
         "recall@10": sum(1 for r in ranks.values() if r and r <= 10) / n,
         "mrr": sum(1.0 / r for r in ranks.values() if r) / n,
+        "covered@5": sum(1 for r in covered.values() if r and r <= 5) / n,
+        "covered@10": sum(1 for r in covered.values() if r and r <= 10) / n,
         "median_ms": statistics.median(times),
         "ranks": ranks,
+        "covered_ranks": covered,
     }
 
 
@@ -154,10 +172,14 @@ def run(settings: Settings, seed: Path, out: Path | None, verbose: bool = False)
     }
 
     print(f"Seed set: {len(answerable)} answerable items, {len(chunks)} chunks\n")
-    print(f"{'mode':<8} {'recall@5':>9} {'recall@10':>10} {'MRR':>7} {'ms/query':>9}")
+    print(f"{'mode':<8} {'recall@5':>9} {'recall@10':>10} {'MRR':>7} {'covered@5':>10} {'covered@10':>11} {'ms/query':>9}")
     for m in MODES:
         r = results[m]
-        print(f"{m:<8} {r['recall@5']:>9.3f} {r['recall@10']:>10.3f} {r['mrr']:>7.3f} {r['median_ms']:>9.1f}")
+        print(
+            f"{m:<8} {r['recall@5']:>9.3f} {r['recall@10']:>10.3f} {r['mrr']:>7.3f} "
+            f"{r['covered@5']:>10.3f} {r['covered@10']:>11.3f} {r['median_ms']:>9.1f}"
+        )
+    print("recall/MRR: all key phrases in ONE passage; covered@k: all key phrases within the top k together")
     if report["unreachable"]:
         print("\nNo single chunk holds all key phrases of:", ", ".join(report["unreachable"]))
     rel = relevance

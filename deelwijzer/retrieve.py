@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,11 +23,12 @@ from .config import Settings
 from .models import Chunk, Passage
 from .textnorm import STOPWORDS, fold, stem, words
 
-# Tuned on the seed set with bench/retrieval.py (see the report in bench/results/).
+# Swept on the seed set (k 5..60, depth 20..100, weights 0.5..1): the ranking barely moves;
+# a lighter BM25 weight gains one item at recall@5 and two at covered@5 over equal weights.
 RRF_K = 60
 LEG_DEPTH = 50
 DENSE_WEIGHT = 1.0
-BM25_WEIGHT = 1.0
+BM25_WEIGHT = 0.7
 # Jaccard similarity of word 4-gram shingles above which two chunks count as one.
 DUPLICATE_JACCARD = 0.6
 
@@ -351,9 +351,14 @@ def dense_margin(dense: Sequence[Passage]) -> float | None:
     return float(scores[0] - float(np.median(scores[len(scores) // 2 :])))
 
 
-# Thresholds of the refusal rule, set on the seed set (see bench/retrieval.py --relevance).
-MIN_COVERAGE = 0.5
-MIN_DENSE_MARGIN = 0.03
+# Refusal rule, set on the seed set (bench/retrieval.py prints every item's features). Refuse
+# only when BOTH signals are weak: no top-5 passage covers half of the query's (idf-weighted)
+# content words AND the dense leg's best hit barely stands out from its tail. Either signal
+# alone refuses many answerable questions (paraphrase defeats lexical coverage; the flat
+# anisotropic cosine defeats the dense margin). On the 40 seed items: 4/4 out-of-corpus
+# refused, 1/36 answerable refused. Few negatives: treat the thresholds as provisional.
+MAX_COVERAGE_TO_REFUSE = 0.46
+MAX_DENSE_MARGIN_TO_REFUSE = 0.021
 
 
 def assess_evidence(
@@ -370,10 +375,14 @@ def assess_evidence(
         details["dense_margin"] = margin
     if not passages:
         return Relevance(False, "niets gevonden", coverage, unknown, margin, details)
-    if coverage < MIN_COVERAGE:
-        return Relevance(False, f"te weinig zoekwoorden in de passages ({coverage:.2f})", coverage, unknown, margin, details)
-    if margin is not None and margin < MIN_DENSE_MARGIN:
-        return Relevance(False, f"geen passage springt eruit (marge {margin:.3f})", coverage, unknown, margin, details)
+    weak_lexical = coverage < MAX_COVERAGE_TO_REFUSE
+    # Without a usable dense leg (tiny index) the lexical signal decides alone.
+    weak_dense = margin is None or margin < MAX_DENSE_MARGIN_TO_REFUSE
+    if weak_lexical and weak_dense:
+        reason = f"zwak bewijs: dekking zoekwoorden {coverage:.2f}"
+        if margin is not None:
+            reason += f", dichte marge {margin:.3f}"
+        return Relevance(False, reason, coverage, unknown, margin, details)
     return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)
 
 
