@@ -244,11 +244,18 @@ def stream_ask(
     else:
         prompt_version, messages = _prompt_messages(prep, settings)
         chunks: list[str] = []
-        for chunk in llm.stream(messages):
-            piece = getattr(chunk, "content", "") or ""
-            if piece:
-                chunks.append(piece)
-                yield piece
+        if settings.llm_provider == "local":
+            # transformers' streamer gives up after 60 s without a token, which a CPU prefill on a
+            # busy machine can exceed; the in-process model therefore answers in one piece.
+            piece = getattr(llm.invoke(messages), "content", "") or ""
+            chunks.append(piece)
+            yield piece
+        else:
+            for chunk in llm.stream(messages):
+                piece = getattr(chunk, "content", "") or ""
+                if piece:
+                    chunks.append(piece)
+                    yield piece
         draft = "".join(chunks)
     # A model may only cite the passages it was shown.
     citable = prep.retrieved.passages

@@ -144,7 +144,7 @@ def _spec_values(spec: Any) -> tuple[str, ...]:
         v = getattr(spec, attr, None)
         if v is None and isinstance(spec, dict):
             v = spec.get(attr)
-        if v:
+        if v and not callable(v):
             return tuple(str(x) for x in v)
     return ()
 

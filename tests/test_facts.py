@@ -75,3 +75,13 @@ def test_reporting_an_observed_weapon_to_the_police_is_aangifte():
     assert facts["rol"] == "onderwijs"
     assert facts["strafbaar_feit"] == "geconstateerd" and facts["wil_aangifte_doen"] is True
     assert facts["ontvanger"] == "politie"
+
+
+def test_llm_facts_against_the_real_fact_dictionary():
+    from deelwijzer.answer import EngineRules
+
+    rules = EngineRules(Settings())
+    dictionary = rules.facts_dictionary()
+    fake = FakeListChatModel(responses=['{"toestemming": true, "rol": ["x"], "ontvanger": {"a": 1}, "leeftijd_betrokkene": 14}'])
+    raw = extract_with_llm("Mag ik?", fake, Settings(), dictionary)
+    assert filter_facts(raw, dictionary, rules.validate) == {"toestemming": True, "leeftijd_betrokkene": 14}
