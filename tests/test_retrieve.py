@@ -131,3 +131,62 @@ def test_collapse_keeps_order_and_limit():
     a, b, c = chunk("a", "een twee drie vier vijf"), chunk("b", "een twee drie vier vijf"), chunk("c", "zes zeven acht negen tien")
     kept = collapse_duplicates([(a, 3.0), (b, 2.0), (c, 1.0)], k=5, signature=lambda ch: shingles(ch.text))
     assert [ch.id for ch, _ in kept] == ["a", "c"]
+
+
+# --------------------------------------------------------------------------- real index
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "evals_seed.yaml"
+
+# Measured with `python -m bench.retrieval` (see bench/results/retrieval.json); set a little
+# below the measured values so noise in ingestion does not flake, but a real regression fails.
+MIN_HYBRID_RECALL_AT_5 = 0.77  # measured 0.806 (29/36) on 821 chunks, 2026-11-23
+
+
+@pytest.fixture(scope="module")
+def real_retriever(real_settings):
+    from deelwijzer.retrieve import get_retriever
+
+    return get_retriever(real_settings)
+
+
+@pytest.fixture(scope="module")
+def seed_items():
+    from bench.retrieval import load_seed
+
+    if not SEED.exists():
+        pytest.fail(f"seed set missing: {SEED}")
+    return load_seed(SEED)
+
+
+@pytest.mark.slow
+def test_hybrid_recall_on_seed_set(real_retriever, seed_items):
+    from bench.retrieval import first_hit
+
+    answerable = [it for it in seed_items if it.answerable]
+    ranks = {it.id: first_hit(it, real_retriever.search(it.question, k=10, mode="hybrid")) for it in answerable}
+    recall5 = sum(1 for r in ranks.values() if r and r <= 5) / len(answerable)
+    assert recall5 >= MIN_HYBRID_RECALL_AT_5, ranks
+
+
+@pytest.mark.slow
+def test_legal_references_on_real_index(real_retriever):
+    for query, needle in [("art. 16 Wpg", "16"), ("7:457 BW", "7:457"), ("artikel 5.2.6 Wmo 2015", "5.2.6")]:
+        top = real_retriever.search(query, k=3, mode="bm25")
+        assert any(needle in " ".join(p.chunk.text.split()) for p in top), query
+
+
+@pytest.mark.slow
+def test_filters_on_real_index(real_retriever):
+    q = "Mag ik gegevens delen met de politie?"
+    assert {p.chunk.legal_era for p in real_retriever.search(q, where={"legal_era": "wbp"})} == {"wbp"}
+    plan = real_retriever.search(q, where={"plan": "politie"})
+    assert plan and all(any(h.lower().startswith("stappenplan politie") for h in p.chunk.heading_path) for p in plan)
+
+
+@pytest.mark.slow
+def test_refusal_signal_on_seed_set(real_retriever, seed_items):
+    refused = {it.id: not real_retriever.retrieve(it.question).relevance.in_corpus for it in seed_items}
+    ooc = [it.id for it in seed_items if not it.answerable]
+    false_refusals = [it.id for it in seed_items if it.answerable and refused[it.id]]
+    assert all(refused[i] for i in ooc), {i: refused[i] for i in ooc}
+    assert len(false_refusals) <= 1, false_refusals
