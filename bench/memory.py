@@ -55,7 +55,7 @@ def main(argv=None) -> int:
     ap.add_argument("--phase")
     args = ap.parse_args(argv)
     if args.phase:
-        print(json.dumps(phase(args.phase)))
+        print(json.dumps(c.run_in_worker(lambda: phase(args.phase))))
         return 0
     phases = ["serve-real", "ask-real", "ingest-fresh"]
     if (c.DATA / "synthetic-100x").exists():
