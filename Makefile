@@ -36,11 +36,17 @@ browser-deps:
 test: install browser-deps
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
 
+# Known-vulnerability audit of the locked dependencies (needs PyPI's advisory API).
 audit: install
-	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
+	bash scripts/audit.sh
 
+# Benchmarks print tables and write bench/results/*.json; run them on a quiet machine.
 bench: install
 	$(PY) bench/ingest.py
+	$(PY) -m bench.retrieval
+	$(PY) bench/ask.py
+	$(PY) bench/query.py
+	$(PY) bench/baseline_langchain.py
 
 clean:
 	rm -rf $(VENV) .deelwijzer test-output

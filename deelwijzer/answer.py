@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from deelwijzer.compose import compose_extractive
@@ -21,6 +21,7 @@ from deelwijzer.route import route_question
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000  # longer questions are cut for retrieval and the prompt, with a note
+STAPPENPLAN_SCOPE = frozenset({"rol", "ontvanger"})  # facts that put a decision question in the plans' scope
 # Passages shown to a language model. The in-process model runs on CPU, where every prompt token
 # costs time, so it gets fewer and shorter passages than a model behind a server.
 PROMPT_PASSAGES = {"local": 3, "default": 5}
@@ -146,6 +147,11 @@ def prepare(
     merged = merge_facts(from_llm, found, explicit)
     if explicit:
         merged = rules.validate(merged)  # explicit facts must be valid: raises with the valid names
+
+    if not retrieved.relevant and route.is_decision and STAPPENPLAN_SCOPE <= merged.keys():
+        # "Mag ik als <rol> ... delen met <ontvanger>?" is exactly what the stappenplannen decide,
+        # even when the wording shares few terms with the handvatten: do not refuse it.
+        retrieved = replace(retrieved, relevant=True, reason="deelvraag met rol en ontvanger: stappenplan van toepassing")
 
     verdict = None
     if (route.is_decision or explicit) and retrieved.relevant:

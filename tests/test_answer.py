@@ -153,3 +153,22 @@ def test_real_engine_verdict_for_weapon_reported_by_school(settings):
     assert answer.plan == "onderwijs" and answer.verdict.outcome == "mag_delen"
     assert "art. 161 Sv" in answer.answer and "U mag de gegevens delen." in answer.answer
 
+
+
+def test_sharing_question_with_role_and_recipient_is_not_refused_on_weak_lexical_evidence(settings):
+    """A "mag ik als <rol> delen met <ontvanger>" question is the stappenplan's own domain."""
+    from deelwijzer.answer import EngineRules
+
+    question = "Mag ik als wijkteammedewerker gegevens over een cliënt delen met de politie?"
+    answer = ask(question, settings, rules=EngineRules(settings), retrieve=FakeRetriever(relevant=False))
+    assert not answer.refused
+    assert answer.verdict is not None and answer.plan == "zorg"
+    assert answer.facts["ontvanger"] == "politie"
+
+
+def test_decision_question_without_recipient_is_still_refused_when_not_relevant(settings):
+    from deelwijzer.answer import EngineRules
+
+    question = "Ik ben GGZ-behandelaar. Een cliënt is overleden; mag ik zijn kinderen inzage geven in het dossier?"
+    answer = ask(question, settings, rules=EngineRules(settings), retrieve=FakeRetriever(relevant=False))
+    assert answer.refused and answer.verdict is None
