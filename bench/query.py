@@ -87,7 +87,7 @@ def main(argv=None) -> int:
     c.print_table(["operatie", "p50 ms", "p95 ms", "q/s sequentieel", f"q/s {args.threads} threads"], rows)
     report["peak_rss_mb"] = c.peak_rss_mb()
     print(f"\nPiekgeheugen (RSS) van dit proces: {report['peak_rss_mb']} MB")
-    c.write_result(f"query-{args.corpus}", {"corpus": args.corpus, "chunks": chunks, "questions": len(questions),
+    c.write_result(f"query-{args.data_dir.name if args.data_dir else args.corpus}", {"corpus": args.corpus, "chunks": chunks, "questions": len(questions),
                                             "open_s": round(load_s, 2), **report,
                                             "synthetic": args.corpus == "100x"})
     return 0
