@@ -16,6 +16,7 @@ import streamlit as st
 from deelwijzer import ui_support as ui
 from deelwijzer.config import Settings
 from deelwijzer.feedback import build_record, write_feedback
+from deelwijzer.logging_setup import install_redaction
 from deelwijzer.models import Answer, Question, Verdict
 
 st.set_page_config(page_title="Deelwijzer", page_icon=":material/balance:", layout="wide")
@@ -27,6 +28,9 @@ EXAMPLES = (
 )
 
 # --- cached resources (built once per process; keyed by the settings they depend on) ----------
+
+
+install_redaction()  # idempotent: every log record of this process is redacted (BSN, name + date of birth)
 
 
 @st.cache_resource(show_spinner=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0 if not argv else 2
     args = parser.parse_args(argv)
+    from deelwijzer.logging_setup import setup_logging
+
+    setup_logging(logging.WARNING)  # every log record is redacted (BSN, name + date of birth)
     module = importlib.import_module(COMMANDS[chosen][0])
     try:
         return int(module.run(args) or 0)

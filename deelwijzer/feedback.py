@@ -35,6 +35,12 @@ class FeedbackRecord:
     timestamp: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
+def personal_data_in(text: str | None) -> bool:
+    from deelwijzer.privacy import contains_personal_data
+
+    return bool(text) and contains_personal_data(text)
+
+
 def build_record(
     answer: Answer, rating: Rating, question: str | None, contains_personal_data: bool
 ) -> FeedbackRecord:
@@ -48,7 +54,8 @@ def build_record(
         llm_provider=answer.llm.provider,
         plan=answer.plan,
         outcome=verdict.outcome if verdict else None,
-        question=None if contains_personal_data else question,
+        # Checked here too: a caller that forgets the flag must still never persist personal data.
+        question=None if contains_personal_data or personal_data_in(question) else question,
         refused=answer.refused,
     )
 
