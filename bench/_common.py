@@ -25,7 +25,7 @@ from deelwijzer.config import PROJECT_ROOT, Settings  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 DATA = PROJECT_ROOT / "bench" / "data"
-SEED = PROJECT_ROOT.parent / "shared" / "evals_seed.yaml"
+SEED = PROJECT_ROOT / "evals" / "data" / "evals_seed.yaml"
 # The embedding cache the test suite fills (same embedder, same chunk texts): reusing it means a
 # bench index of the real corpus costs seconds, not the ~4 minutes of embedding.
 SHARED_CACHE = PROJECT_ROOT / ".deelwijzer" / "test-embedding-cache.sqlite"

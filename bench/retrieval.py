@@ -25,7 +25,7 @@ import yaml
 from deelwijzer.config import PROJECT_ROOT, Settings
 from deelwijzer.models import Chunk, Passage
 
-DEFAULT_SEED = PROJECT_ROOT.parent / "shared" / "evals_seed.yaml"
+DEFAULT_SEED = PROJECT_ROOT / "evals" / "data" / "evals_seed.yaml"
 RESULTS = PROJECT_ROOT / "bench" / "results" / "retrieval.json"
 MODES = ("dense", "bm25", "hybrid")
 DEPTH = 20

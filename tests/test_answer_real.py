@@ -54,7 +54,7 @@ def test_seed_out_of_corpus_questions_are_refused(real_settings):
 
     from deelwijzer.config import PROJECT_ROOT
 
-    seed = yaml.safe_load((PROJECT_ROOT.parent / "shared" / "evals_seed.yaml").read_text(encoding="utf-8"))
+    seed = yaml.safe_load((PROJECT_ROOT / "evals" / "data" / "evals_seed.yaml").read_text(encoding="utf-8"))
     refused_answerable = []
     for item in seed:
         answer = ask(" ".join(item["question"].split()), real_settings)

@@ -135,7 +135,7 @@ def test_collapse_keeps_order_and_limit():
 
 # --------------------------------------------------------------------------- real index
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "evals_seed.yaml"
+SEED = Path(__file__).resolve().parents[1] / "evals" / "data" / "evals_seed.yaml"  # the shared seed set, copied into the project
 
 # Measured with `python -m bench.retrieval` (see bench/results/retrieval.json); set a little
 # below the measured values so noise in ingestion does not flake, but a real regression fails.

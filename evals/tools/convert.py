@@ -18,7 +18,7 @@ import yaml
 
 from deelwijzer.config import PROJECT_ROOT
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parents[3] / "shared"  # the shared design folder beside the checkout
 SUITES = PROJECT_ROOT / "evals" / "suites"
 
 
