@@ -62,6 +62,11 @@ class SeedItem:
     question: str
     key_phrases: tuple[str, ...]
     type: str
+    source_file: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "out_of_corpus"
 
 
 def load_seed(path: Path = SEED) -> list[SeedItem]:
@@ -69,7 +74,8 @@ def load_seed(path: Path = SEED) -> list[SeedItem]:
 
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [SeedItem(r["id"], collapse(r["question"]),
-                     tuple(collapse(p) for p in (r.get("key_phrases") or ())), r["type"]) for r in raw]
+                     tuple(collapse(p) for p in (r.get("key_phrases") or ())), r["type"], r.get("source_file"))
+            for r in raw]
 
 
 def passage_correct(item: SeedItem, text: str) -> bool:

@@ -17,49 +17,17 @@ import json
 import statistics
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from deelwijzer.config import PROJECT_ROOT, Settings
+from bench._common import SeedItem, collapse, load_seed  # noqa: F401  (load_seed is re-exported)
 from deelwijzer.models import Chunk, Passage
 
 DEFAULT_SEED = PROJECT_ROOT / "evals" / "data" / "evals_seed.yaml"
 RESULTS = PROJECT_ROOT / "bench" / "results" / "retrieval.json"
 MODES = ("dense", "bm25", "hybrid")
 DEPTH = 20
-
-
-def collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-@dataclass(frozen=True)
-class SeedItem:
-    id: str
-    question: str
-    key_phrases: tuple[str, ...]
-    type: str
-    source_file: str | None
-
-    @property
-    def answerable(self) -> bool:
-        return self.type != "out_of_corpus"
-
-
-def load_seed(path: Path) -> list[SeedItem]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [
-        SeedItem(
-            id=r["id"],
-            question=collapse(r["question"]),
-            key_phrases=tuple(collapse(p) for p in (r.get("key_phrases") or ())),
-            type=r["type"],
-            source_file=r.get("source_file"),
-        )
-        for r in raw
-    ]
 
 
 def is_correct(item: SeedItem, chunk: Chunk) -> bool:
