@@ -14,6 +14,8 @@ score, they never threshold it absolutely.
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,11 +56,13 @@ class Embedder(Embeddings):
     name: str
     dim: int
 
-    def embed_passages(self, texts: list[str]) -> np.ndarray:  # (n, dim) float32, L2-normalised
-        raise NotImplementedError
+    @abstractmethod
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) float32, L2-normalised."""
 
-    def embed_query_vector(self, text: str) -> np.ndarray:  # (dim,) float32, L2-normalised
-        raise NotImplementedError
+    @abstractmethod
+    def embed_query_vector(self, text: str) -> np.ndarray:
+        """(dim,) float32, L2-normalised."""
 
     # LangChain interface
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
