@@ -205,3 +205,35 @@ def test_default_paths_use_manifest_and_pick_up_unlisted_files(tmp_path: Path):
     assert infos["mijn-handvat"].legal_era == "wbp" and infos["mijn-handvat"].version == "1.0"
     assert infos["extra"].version.startswith("sha:")
     assert [e.path.name for e in prepared.errors] == ["ontbreekt.txt"]
+
+
+def test_a_numbered_list_is_not_cut_between_its_items():
+    """Seed item 20: the vuistregels 1-7 of one list used to land in two chunks."""
+    from ingest.chunking.split import split_section
+
+    # 200 + 8 x 45 words: a size-balanced cut would fall after item 2.
+    intro = " ".join(["inleiding"] * 200)
+    items = "\n\n".join(f"{n}. Wij " + " ".join(["regel"] * 43) for n in range(1, 9))
+    text = f"{intro}\n\n{items}"
+    spans = split_section(text, 0, len(text))
+    pieces = [text[a:b] for a, b in spans]
+    assert len(pieces) == 2
+    holding = [p for p in pieces if "1. Wij" in p]
+    assert holding and all(f"{n}. Wij" in holding[0] for n in range(1, 9)), [p[:30] for p in pieces]
+
+
+def test_a_section_up_to_the_whole_limit_stays_one_chunk():
+    from ingest.chunking.split import WHOLE_SECTION_MAX_WORDS, split_section
+
+    paras = [" ".join(["woord"] * 90) for _ in range(WHOLE_SECTION_MAX_WORDS // 90)]
+    text = "\n\n".join(paras)
+    assert len(split_section(text, 0, len(text))) == 1
+    longer = text + "\n\n" + " ".join(["woord"] * 120)
+    assert len(split_section(longer, 0, len(longer))) == 2
+
+
+def test_a_wrapped_sentence_ending_in_a_number_is_no_heading(corpus):
+    """"In 2010 heeft de AP (toen nog Cbp) naar aanleiding van onderzoeken in 2" is prose whose
+    line broke after "in 2"; it was taken for a heading."""
+    paths = {h for c in corpus["veiligheidshuizen"][1] for h in c.heading_path}
+    assert not any(h.startswith("In 2010 heeft de AP") for h in paths)

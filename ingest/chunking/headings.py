@@ -61,7 +61,11 @@ def _continuation(lines: list[str], i: int, text: str, max_len: int = 60, max_li
     return text, end
 
 
-_DANGLING = re.compile(r"(?:\b(?:of|en|de|het|een|van|met|voor|in|op|te|die|dat|aan|bij|om|is)|\);?)$")
+# A line ending in a function word (or "in 2": a preposition and a small number, the rest of
+# the sentence wrapped onto the next line) stops mid-sentence and is no heading.
+_DANGLING = re.compile(
+    r"(?:\b(?:of|en|de|het|een|van|met|voor|in|op|te|die|dat|aan|bij|om|is)"
+    r"|\b(?:in|van|op|aan|met|bij|tot|na|per|over|uit|onder) \d{1,3}|\);?)$")
 
 
 def _short_heading(lines: list[str], i: int, max_len: int, allow_period: bool = False,
