@@ -289,13 +289,14 @@ class ChunkStore:
                         raise
         return removed
 
-    def begin_build(self, embedder: str, dim: int) -> "Build":
+    def begin_build(self, embedder: str, dim: int, passage_format: str = "") -> "Build":
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         name = f"{self.prefix}{stamp}-{secrets.token_hex(3)}"
         col = self.client.create_collection(
             name,
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": embedder, "dim": int(dim), "created": now_iso(), "state": "building"},
+            metadata={"embedder": embedder, "dim": int(dim), "passage_format": passage_format,
+                      "created": now_iso(), "state": "building"},
             embedding_function=None,
         )
         return Build(self, col)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from deelwijzer.embed import embedder_name, get_embedder, passage_text
+from deelwijzer.embed import PASSAGE_FORMAT, embedder_name, get_embedder, passage_text
 from deelwijzer.embed_cache import EmbeddingCache, text_key
 from deelwijzer.models import Chunk
 from deelwijzer.store import DocumentSummary, open_store
@@ -212,7 +212,9 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
         for cid in desired if cid in old
     )
     want_embedder = embedder_name(settings.embedder)
-    embedder_changed = bool(old) and old_meta.get("embedder") != want_embedder
+    # Another embedder, or vectors composed from other text (PASSAGE_FORMAT): re-embed everything.
+    embedder_changed = bool(old) and (old_meta.get("embedder") != want_embedder
+                                      or old_meta.get("passage_format") != PASSAGE_FORMAT)
     report.chunks_added = len(added_ids)
     report.chunks_removed = len(removed_ids)
 
@@ -248,7 +250,7 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
                     else int(old_meta.get("dim") or 0))
     if progress:
         progress(0, 1, "Index opbouwen")
-    build = store.begin_build(want_embedder, embedder_dim)
+    build = store.begin_build(want_embedder, embedder_dim, PASSAGE_FORMAT)
     try:
         if ordered:
             build.add(ordered, np.stack([vectors[c.id] for c in ordered]))

@@ -46,6 +46,16 @@ def test_passage_text_puts_heading_path_before_text():
     assert passage_text(chunk) == "Stappenplan Politie › Stap 5\nInhoud."
 
 
+def test_passage_text_embeds_only_the_opening_words():
+    from deelwijzer.embed import EMBED_BODY_WORDS
+
+    body = " ".join(f"w{i}" for i in range(EMBED_BODY_WORDS + 50))
+    chunk = Chunk(id="c", doc_id="d", title="T", version="1", legal_era="avg", source_file="f.txt",
+                  heading_path=("Kop",), ordinal=0, text=body, char_start=0, char_end=len(body), content_hash="h")
+    head, embedded = passage_text(chunk).split("\n")
+    assert head == "Kop" and embedded.split() == body.split()[:EMBED_BODY_WORDS]
+
+
 def test_unknown_or_missing_embedder_gives_clear_error(tmp_path):
     with pytest.raises(EmbedderError, match="Onbekende embedder"):
         build_embedder("openai:text-embedding-3")
