@@ -88,8 +88,9 @@ class BM25Index:
         sub = self.weights[:, cols]
         return np.asarray(sub @ q).ravel()
 
-    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[Hit]:
-        s = self.scores(query)
+    def search(self, query: str | Sequence[tuple[str, float]], k: int, mask: np.ndarray | None = None) -> list[Hit]:
+        """Top k chunks for a query, or for weighted query parts [(text, weight), ...]."""
+        s = self.scores(query) if isinstance(query, str) else sum(w * self.scores(q) for q, w in query)
         if mask is not None:
             s = np.where(mask, s, 0.0)
         k = min(k, int(np.count_nonzero(s > 0)))

@@ -102,5 +102,17 @@ def _clause(window: str) -> str:
     return re.split(r"[.,;:?!]| (wil|wilt|willen|mag|mogen|moet|moeten|heb|hebben|zie|zag|hoor) ", window)[0]
 
 
+# A leading sentence in which the asker introduces themselves ("Ik ben procesregisseur in het
+# Veiligheidshuis."), followed by the actual question.
+_SELF_SENTENCE = re.compile(r"^\s*((?:ik|wij|we) (?:ben|zijn|werk|werken|zit|zitten)\b[^.?!]*\.)\s+(?=\S)", re.I)
+
+
+def split_self_description(question: str) -> tuple[str, str]:
+    """(self-description, rest) when the question opens with one sentence about the asker, else
+    ("", question). The role routes to a plan; it says little about *which passage* answers."""
+    m = _SELF_SENTENCE.match(question)
+    return (m.group(1), question[m.end():]) if m else ("", question)
+
+
 def route_question(question: str) -> Route:
     return Route(is_decision=is_sharing_question(question), rol=detect_rol(question))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deelwijzer.route import detect_rol, is_sharing_question
+from deelwijzer.route import detect_rol, is_sharing_question, split_self_description
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,20 @@ def test_detect_rol(question, rol):
 def test_recipient_is_not_mistaken_for_the_asker():
     # "de politie" is where the data go; the asker introduced themselves as school staff.
     assert detect_rol("Ik ben docent, mag ik dit aan de politie melden?") == "onderwijs"
+
+
+@pytest.mark.parametrize(
+    ("question", "intro"),
+    [
+        ("Ik ben procesregisseur in het Veiligheidshuis. Hoe vraag ik iets op bij de huisarts?",
+         "Ik ben procesregisseur in het Veiligheidshuis."),
+        ("Wij werken bij Veilig Thuis. Welke termijnen gelden?", "Wij werken bij Veilig Thuis."),
+        # No separate question after it, or no self-description at the start: nothing split off.
+        ("Ik ben leraar en wil weten of ik mag delen?", ""),
+        ("Mag de politie gegevens delen? Ik ben wijkagent.", ""),
+    ],
+)
+def test_split_self_description(question, intro):
+    got_intro, rest = split_self_description(question)
+    assert got_intro == intro
+    assert (rest == question) if not intro else (question.startswith(intro) and rest == question[len(intro):].lstrip())
