@@ -18,6 +18,7 @@ from deelwijzer.config import Settings
 from deelwijzer.feedback import build_record, write_feedback
 from deelwijzer.logging_setup import install_redaction
 from deelwijzer.models import Answer, Question, Verdict
+from deelwijzer.step_passage import passage_for_step
 
 st.set_page_config(page_title="Deelwijzer", page_icon=":material/balance:", layout="wide")
 
@@ -401,7 +402,7 @@ def render_trace(verdict: Verdict) -> None:
                 st.markdown(ui.inert_markdown(f"Uitkomst van deze stap: {ui.humanize(step.result)}"))
             if step.basis:
                 st.markdown(ui.inert_markdown("Grondslag: " + "; ".join(step.basis)))
-            chunk = ui.passage_for_heading(chunks, step.heading)
+            chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
             if chunk is not None:
                 st.markdown(
                     f'<details><summary>Passage: {html.escape(chunk.title)} · versie '

@@ -15,7 +15,7 @@ from deelwijzer.config import Settings
 from deelwijzer.facts import extract_deterministic, extract_with_llm, filter_facts, merge_facts
 from deelwijzer.guard import Guarded, guard, verdict_block
 from deelwijzer.llm import get_chat_model, llm_info
-from deelwijzer.models import Answer, Passage, Verdict
+from deelwijzer.models import Answer, Chunk, Passage, Verdict
 from deelwijzer.route import route_question
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,26 @@ class Retrieved:
     reason: str = ""
 
 
+def real_step_passage(settings: Settings) -> Callable[[Verdict], Chunk | None]:
+    """The passage the verdict's deciding step rests on, looked up in the index (exact, no ranking)."""
+    from deelwijzer.retrieve import get_retriever
+    from deelwijzer.step_passage import passage_for_step
+
+    chunks = get_retriever(settings).bm25.chunks
+
+    def run(verdict: Verdict) -> Chunk | None:
+        step = deciding_trace_step(verdict)
+        return passage_for_step(chunks, step.heading, step.anchor, verdict.plan) if step else None
+
+    return run
+
+
+def deciding_trace_step(verdict: Verdict):
+    """The trace step of `beslissende_stap` (the last one visited when it is not named)."""
+    named = [t for t in verdict.trace if t.step == verdict.beslissende_stap]
+    return named[-1] if named else (verdict.trace[-1] if verdict.trace else None)
+
+
 def real_retrieve(settings: Settings) -> Callable[[str], Retrieved]:
     from deelwijzer.retrieve import get_retriever
 
@@ -107,6 +127,7 @@ class Prepared:
     facts: dict[str, Any]
     verdict: Verdict | None
     plan: str | None
+    step_chunk: Chunk | None = None  # the passage the deciding step rests on
 
 
 def _clean_question(question: str) -> tuple[str, str, list[str]]:
@@ -129,6 +150,7 @@ def prepare(
     *,
     rules: RulesPort,
     retrieve: Callable[[str], Retrieved],
+    step_passage: Callable[[Verdict], Chunk | None] = lambda verdict: None,
 ) -> Prepared:
     text, query, notes = _clean_question(question)
     retrieved = retrieve(query)
@@ -157,7 +179,21 @@ def prepare(
     if (route.is_decision or explicit) and retrieved.relevant:
         verdict = rules.evaluate(merged, plan=merged.get("plan"))
     plan = verdict.plan if verdict else None
-    return Prepared(text, query, notes, retrieved, route.is_decision or bool(explicit), merged, verdict, plan)
+    step_chunk = step_passage(verdict) if verdict else None
+    return Prepared(text, query, notes, retrieved, route.is_decision or bool(explicit), merged, verdict, plan,
+                    step_chunk)
+
+
+def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> tuple[list[Passage], int | None]:
+    """`passages` plus the deciding step's passage (appended when not among them), and its number."""
+    out = list(passages)
+    if step_chunk is None:
+        return out, None
+    for n, p in enumerate(out, start=1):
+        if p.chunk.id == step_chunk.id:
+            return out, n
+    out.append(Passage(chunk=step_chunk, score=0.0, rank=len(out) + 1))
+    return out, len(out)
 
 
 def _format_passages(passages: Sequence[Passage], provider: str) -> str:
@@ -185,6 +221,7 @@ def _prompt_messages(prep: Prepared, settings: Settings):
 
 
 def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_version: str | None) -> Answer:
+    passages, _ = with_step_passage(prep.retrieved.passages, None if guarded.refused else prep.step_chunk)
     return Answer(
         answer=guarded.text,
         refused=guarded.refused,
@@ -194,14 +231,16 @@ def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_ve
         facts=prep.facts,
         llm=llm_info(settings, llm),
         prompt_version=prompt_version,
-        passages=tuple(prep.retrieved.passages),
+        passages=tuple(passages),
     )
 
 
 def _resolve(settings: Settings, llm, rules: RulesPort | None, retrieve):
     if llm is None:
         llm = get_chat_model(settings)
-    return llm, rules or EngineRules(settings), retrieve or real_retrieve(settings)
+    if retrieve is not None:  # a test seam: no index behind it to look the step passage up in
+        return llm, rules or EngineRules(settings), retrieve, lambda verdict: None
+    return llm, rules or EngineRules(settings), real_retrieve(settings), real_step_passage(settings)
 
 
 def ask(
@@ -236,8 +275,8 @@ def stream_ask(
     is authoritative: the guard may remove claims the streamed draft contained, so a UI should
     replace the streamed text with `Answer.answer` at the end."""
     t0 = time.perf_counter()
-    llm, rules, retrieve = _resolve(settings, llm, rules, retrieve)
-    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve)
+    llm, rules, retrieve, step_passage = _resolve(settings, llm, rules, retrieve)
+    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve, step_passage=step_passage)
     if not prep.retrieved.relevant or not prep.retrieved.passages:
         guarded = guard("", prep.retrieved.passages, None, relevant=False)
         yield guarded.text
@@ -267,7 +306,8 @@ def stream_ask(
     citable = prep.retrieved.passages
     if llm is not None:
         citable = citable[: PROMPT_PASSAGES["local" if settings.llm_provider == "local" else "default"]]
-    guarded = guard(draft, citable, prep.verdict, notes=prep.notes)
+    citable, step_n = with_step_passage(citable, prep.step_chunk)
+    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n)
     if llm is None:
         yield guarded.text
     log.info("ask: %.0f ms, %d passages, refused=%s", (time.perf_counter() - t0) * 1000,

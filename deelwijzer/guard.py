@@ -17,6 +17,7 @@ from typing import Sequence
 
 from deelwijzer.models import Citation, Passage, Verdict
 from deelwijzer.route import fold
+from deelwijzer.rules.explain import trace_line
 
 REFUSAL_TEXT = (
     "Dit staat niet in de handvatten. Ik kan deze vraag daarom niet beantwoorden; ik geef geen antwoord "
@@ -148,8 +149,9 @@ def strip_unsupported_claims(draft: str, verdict: Verdict | None) -> tuple[str, 
 # ------------------------------------------------------------------ the engine's block
 
 
-def verdict_block(verdict: Verdict) -> str:
-    """The engine's verdict (or its next question) as readable Dutch."""
+def verdict_block(verdict: Verdict, step_ref: str = "") -> str:
+    """The engine's verdict (or its next question) as readable Dutch; `step_ref` (" [3]") cites
+    the passage the deciding step rests on."""
     plan = f" {verdict.plan}" if verdict.plan else ""
     lines: list[str] = []
     if verdict.outcome == "meer_informatie_nodig":
@@ -173,13 +175,13 @@ def verdict_block(verdict: Verdict) -> str:
             lines.append(f"Voorlopig oordeel na die toetsing: {verdict.voorlopig.replace('_', ' ')}.")
     if verdict.heading or verdict.beslissende_stap:
         label = "Bij stap" if verdict.outcome == "meer_informatie_nodig" else "Beslissende stap"
-        lines.append(f"{label}: {verdict.heading or verdict.beslissende_stap}")
+        lines.append(f"{label}: {verdict.heading or verdict.beslissende_stap}{step_ref}")
     if verdict.basis:
         lines.append("Grondslag: " + "; ".join(verdict.basis))
     if verdict.voorwaarden:
         lines.append("Voorwaarden: " + "; ".join(CONDITION_TEXT.get(v, v.replace("_", " ")) for v in verdict.voorwaarden))
     if verdict.trace:
-        lines.append("Doorlopen stappen: " + " → ".join(f"{t.step} ({t.result})" if t.result else t.step for t in verdict.trace))
+        lines.append("Doorlopen stappen: " + trace_line(verdict.trace))
     lines.append(
         f"Dit oordeel komt uit de regels van het stappenplan (versie {verdict.rules_version}), niet van een "
         "taalmodel. Het stappenplan is geen afvinklijst: uw eigen afweging blijft nodig."
@@ -210,6 +212,7 @@ def guard(
     *,
     relevant: bool = True,
     notes: Sequence[str] = (),
+    step_n: int | None = None,
 ) -> Guarded:
     """The final answer text and its citations; see the module docstring for the rules."""
     if not relevant or not passages:
@@ -225,7 +228,10 @@ def guard(
     if removed:
         parts.append(CLAIM_REMOVED_NOTE)
     if verdict is not None:
-        parts.append(verdict_block(verdict))
+        cite_step = step_n is not None and step_n in valid
+        parts.append(verdict_block(verdict, f" [{step_n}]" if cite_step else ""))
+        if cite_step and step_n not in used:
+            used.append(step_n)
     citations = tuple(make_citation(n, passages[n - 1]) for n in used)
     old = [f"[{c.n}]" for c in citations if c.pre_avg]
     if old:

@@ -303,24 +303,6 @@ def answer_text_for_copy(answer: Answer, facts: dict[str, Any] | None = None, ru
     return "\n".join(lines)
 
 
-def passage_for_heading(chunks: Iterable[Any], heading: str | None) -> Any | None:
-    """The first chunk (in document order) whose heading path ends in, or contains, the cited
-    heading; else the first whose text contains it. Used to show a trace step's passage."""
-    if not heading:
-        return None
-    needle = heading.strip().lower()
-    ordered = sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
-    for test in (
-        lambda c: c.heading_path and c.heading_path[-1].strip().lower() == needle,
-        lambda c: needle in c.heading_path_str.lower(),
-        lambda c: needle in c.text.lower(),
-    ):
-        for chunk in ordered:
-            if test(chunk):
-                return chunk
-    return None
-
-
 def llm_setting_label(provider: str, model: str | None = None, base_url: str | None = None,
                       model_path: Any = None) -> str:
     if provider == "none":

@@ -39,6 +39,18 @@ def test_acceptance_command_returns_citations_and_engine_verdict(real_settings, 
 
 
 @pytest.mark.slow
+def test_the_verdict_cites_the_passage_its_deciding_step_rests_on(real_settings):
+    answer = ask("Ik ben wijkagent. Mag ik informatie over een verdachte delen met de burgemeester?", real_settings)
+    verdict = answer.verdict
+    assert verdict is not None and verdict.plan == "politie"
+    step_line = next(line for line in answer.answer.splitlines() if line.startswith(("Bij stap:", "Beslissende stap:")))
+    n = int(step_line.rsplit("[", 1)[1].rstrip("]"))
+    cited = next(c for c in answer.citations if c.n == n)
+    assert verdict.heading in cited.heading_path and cited.heading_path.startswith("Stappenplan Politie")
+    assert cited.chunk_id in {p.chunk.id for p in answer.passages}  # cited = retrieved, as the guard demands
+
+
+@pytest.mark.slow
 def test_acceptance_with_facts_reaches_an_engine_verdict(real_settings):
     facts = {"strafbaar_feit": "geen"}
     answer = ask(ACCEPTANCE, real_settings, facts=facts)

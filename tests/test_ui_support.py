@@ -82,11 +82,19 @@ def test_question_options_and_parsing():
     assert ui.parse_answer_value("bool", "Ja") is True
 
 
-def test_passage_for_heading_prefers_the_heading_path():
+def test_passage_for_step_prefers_the_heading_path_then_the_anchor_within_the_plan():
+    from deelwijzer.step_passage import passage_for_step
+
     chunks = [_chunk(2, "tekst noemt Stap 2: Grondslag terloops"),
-              _chunk(3, "de echte stap", ("Stappenplan Zorg", "Stap 2: Grondslag"))]
-    assert ui.passage_for_heading(chunks, "Stap 2: Grondslag").ordinal == 3
-    assert ui.passage_for_heading(chunks, "Bestaat niet") is None
+              _chunk(3, "de echte stap", ("Stappenplan Zorg", "Stap 2: Grondslag")),
+              _chunk(4, "Voor wie is dit stappenplan? Zorgverleners.", ("Stappenplan Zorg", "Voor wie?")),
+              _chunk(5, "Voor wie is dit stappenplan? Politie.", ("Stappenplan Politie", "Voor wie?")),
+              _chunk(6, "Vervolg, met de zin die het anker is.", ("Stappenplan Politie", "Voor wie?"))]
+    assert passage_for_step(chunks, "Stap 2: Grondslag").ordinal == 3
+    assert passage_for_step(chunks, "Voor wie?", plan="politie").ordinal == 5
+    assert passage_for_step(chunks, "Voor wie?", "de zin die het anker is", plan="politie").ordinal == 6
+    assert passage_for_step(chunks, "Voor wie?", plan="zorg").ordinal == 4
+    assert passage_for_step(chunks, "Bestaat niet") is None
 
 
 def test_ingest_summary_reports_what_changed():

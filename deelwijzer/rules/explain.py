@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from deelwijzer.models import Verdict
+from deelwijzer.models import TraceStep, Verdict
 
 from .model import RuleSet
 
@@ -21,6 +22,29 @@ OUTCOME_TITLES = {
     "raadpleeg_functionaris": "RAADPLEEG EERST",
     "ander_stappenplan": "ANDER STAPPENPLAN",
 }
+
+
+# The outcome as it reads at the end of a one-line trace ("... → Stap 5: Noodzakelijk? (mag delen)").
+OUTCOME_SHORT = {
+    "mag_delen": "mag delen",
+    "mag_niet_delen": "mag niet delen",
+    "verplicht_delen": "verplicht delen",
+    "meer_informatie_nodig": "hier is meer informatie nodig",
+    "raadpleeg_functionaris": "raadpleeg eerst",
+    "ander_stappenplan": "ander stappenplan",
+}
+
+
+def trace_line(trace: Sequence[TraceStep]) -> str:
+    """The steps visited as one readable line of step titles, for answers and dossiers: the
+    routing step and "→ next step" results are left out, an outcome is said in words."""
+    parts = []
+    for t in trace:
+        if t.step == "routing":
+            continue
+        outcome = OUTCOME_SHORT.get(t.result)
+        parts.append(f"{t.title} ({outcome})" if outcome else t.title)
+    return " → ".join(parts)
 
 
 def fmt_value(value: Any) -> str:
