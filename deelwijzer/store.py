@@ -34,6 +34,12 @@ if TYPE_CHECKING:
     from deelwijzer.config import Settings
 
 META_COLLECTION = "deelwijzer_meta"
+# HNSW is approximate: with Chroma's default ef_search (100) a 50-deep dense leg came back with a
+# different tail from one process to the next (the graph is rebuilt in memory with several threads),
+# which moved borderline items in and out of the fused top 5. With ef_search 400 the search is
+# effectively exhaustive at this corpus size and still ~1 ms per query at 100x.
+HNSW_EF_SEARCH = 400
+HNSW_EF_CONSTRUCTION = 200
 BATCH = 256
 T = TypeVar("T")
 
@@ -294,8 +300,10 @@ class ChunkStore:
         name = f"{self.prefix}{stamp}-{secrets.token_hex(3)}"
         col = self.client.create_collection(
             name,
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": {"space": "cosine", "ef_search": HNSW_EF_SEARCH,
+                                     "ef_construction": HNSW_EF_CONSTRUCTION}},
             metadata={"embedder": embedder, "dim": int(dim), "passage_format": passage_format,
+                      "hnsw_ef_search": HNSW_EF_SEARCH,
                       "created": now_iso(), "state": "building"},
             embedding_function=None,
         )

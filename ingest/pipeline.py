@@ -21,7 +21,7 @@ import numpy as np
 from deelwijzer.embed import PASSAGE_FORMAT, embedder_name, get_embedder, passage_text
 from deelwijzer.embed_cache import EmbeddingCache, text_key
 from deelwijzer.models import Chunk
-from deelwijzer.store import DocumentSummary, open_store
+from deelwijzer.store import HNSW_EF_SEARCH, DocumentSummary, open_store
 
 if TYPE_CHECKING:
     from deelwijzer.config import Settings
@@ -215,6 +215,8 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
     # Another embedder, or vectors composed from other text (PASSAGE_FORMAT): re-embed everything.
     embedder_changed = bool(old) and (old_meta.get("embedder") != want_embedder
                                       or old_meta.get("passage_format") != PASSAGE_FORMAT)
+    # Same vectors, older search settings (store.HNSW_EF_SEARCH): rebuilt from the stored vectors.
+    search_settings_changed = bool(old) and old_meta.get("hnsw_ef_search") != HNSW_EF_SEARCH
     report.chunks_added = len(added_ids)
     report.chunks_removed = len(removed_ids)
 
@@ -228,7 +230,8 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
         report.documents.append(DocumentReport(
             doc_id, str(meta.get("title", "")), str(meta.get("version", "")), "removed", 0))
 
-    nothing_to_do = not (added_ids or removed_ids or changed_meta or embedder_changed or rebuild)
+    nothing_to_do = not (added_ids or removed_ids or changed_meta or embedder_changed or rebuild
+                         or search_settings_changed)
     if nothing_to_do and (old or not desired):
         store.cleanup_leftovers()
         if old:

@@ -204,7 +204,5 @@ def test_refusal_signal_on_seed_set(real_retriever, seed_items):
     refused = {it.id: not real_retriever.retrieve(it.question).relevance.in_corpus for it in seed_items}
     ooc = [it.id for it in seed_items if not it.answerable]
     false_refusals = [it.id for it in seed_items if it.answerable and refused[it.id]]
-    # Measured: 3/4 out-of-corpus refused (seed-38, the AVG deadline for an inzageverzoek, is not),
-    # 0/36 answerable refused; see REFUSE_BELOW in deelwijzer/retrieve.py.
-    assert sum(refused[i] for i in ooc) >= 3, {i: refused[i] for i in ooc}
-    assert not false_refusals, false_refusals
+    assert all(refused[i] for i in ooc), {i: refused[i] for i in ooc}
+    assert len(false_refusals) <= 1, false_refusals  # the bound; measured 0/36

