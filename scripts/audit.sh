@@ -2,7 +2,7 @@
 # Audit the locked dependencies (requirements.lock + the separately pinned torch) for known
 # vulnerabilities with pip-audit, and say plainly how many packages could actually be checked.
 #
-#   scripts/audit.sh            exit 1 when a vulnerability is found
+#   scripts/audit.sh            exit 1 when a vulnerability is found, 3 when pip-audit itself failed
 #   scripts/audit.sh --strict   also exit 2 when some packages could not be audited
 #                               (e.g. the advisory service is not reachable from this machine)
 #
@@ -25,7 +25,11 @@ set -e
 "$VENV/bin/python" - "$rc" "$STRICT" <<'PY'
 import json, sys
 rc, strict = int(sys.argv[1]), sys.argv[2] == "1"
-report = json.load(open("bench/results/audit.json"))
+try:
+    report = json.load(open("bench/results/audit.json"))
+except (OSError, ValueError):
+    print(f"pip-audit wrote no report (exit {rc}); nothing was audited")
+    sys.exit(3)
 deps = report.get("dependencies", [])
 skipped = [d for d in deps if d.get("skip_reason")]
 vulns = [(d["name"], d.get("version"), v["id"]) for d in deps for v in d.get("vulns", [])]
@@ -39,8 +43,10 @@ if skipped:
     print("  not audited because: " + "; ".join(sorted(reasons)))
     if audited == 0:
         print("  WARNING: the audit could not check any package (advisory service unreachable?)")
-if vulns or rc not in (0, 1):
+if vulns:
     sys.exit(1)
+if rc not in (0, 1):
+    sys.exit(3)  # pip-audit itself failed: no verdict either way
 if strict and skipped:
     sys.exit(2)
 PY
