@@ -41,6 +41,9 @@ META_COLLECTION = "deelwijzer_meta"
 HNSW_EF_SEARCH = 400
 HNSW_EF_CONSTRUCTION = 200
 BATCH = 256
+# Paged reads of the whole collection (all chunks for BM25): fewer, larger pages halve the time at
+# 79k chunks; much larger pages hit SQLite's limit on query variables.
+READ_BATCH = 2000
 T = TypeVar("T")
 
 
@@ -193,8 +196,8 @@ class ChunkStore:
                 return self._chunks_cache
             chunks: list[Chunk] = []
             total = col.count()
-            for offset in range(0, total, BATCH):
-                got = col.get(limit=BATCH, offset=offset, include=["documents", "metadatas"])
+            for offset in range(0, total, READ_BATCH):
+                got = col.get(limit=READ_BATCH, offset=offset, include=["documents", "metadatas"])
                 for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
                     chunks.append(Chunk.from_metadata(cid, doc or "", dict(meta or {})))
             chunks.sort(key=lambda c: (c.doc_id, c.ordinal, c.id))
@@ -268,8 +271,8 @@ class ChunkStore:
         def read(col: "Collection") -> dict[str, tuple[str, dict[str, Any]]]:
             out: dict[str, tuple[str, dict[str, Any]]] = {}
             total = col.count()
-            for offset in range(0, total, BATCH):
-                got = col.get(limit=BATCH, offset=offset, include=["documents", "metadatas"])
+            for offset in range(0, total, READ_BATCH):
+                got = col.get(limit=READ_BATCH, offset=offset, include=["documents", "metadatas"])
                 for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
                     out[cid] = (doc or "", dict(meta or {}))
             return out

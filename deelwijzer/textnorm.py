@@ -132,11 +132,25 @@ _NUM = r"\d+(?:[.:]\d+)*[a-z]?"  # 16, 5.2.6, 7:457, 125a
 _WORD_RE = re.compile(r"\d+(?:[.:]\d+)+[a-z]?|[a-z0-9]+(?:'[a-z]+)?")
 
 
+class _FoldTable(dict):
+    """str.translate table, filled per character on first sight: the NFKD decomposition without
+    its combining marks ("ë" -> "e", "ﬁ" -> "fi"). Folding is the hot loop of building BM25 over a
+    large corpus; translating in C is ~20x faster than decomposing and filtering every string."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u00ad"): ""})
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents ("Cliënt" -> "client"); curly quotes become straight."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00ad", "")
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = text.lower()
+    return lowered if lowered.isascii() else lowered.translate(_FOLD)
 
 
 def collapse_ws(text: str) -> str:
