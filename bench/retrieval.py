@@ -178,8 +178,7 @@ def sweep(settings: Settings, seed: Path) -> list[dict]:
 
     Printed so a tuning choice can be judged by its neighbourhood, not by its best cell alone:
     on 36 items one item is 0.028."""
-    from deelwijzer.retrieve import Filters, collapse_duplicates, get_retriever, rrf_fuse
-    from deelwijzer.route import split_self_description
+    from deelwijzer.retrieve import Filters, collapse_duplicates, get_retriever, lexical_query, rrf_fuse
 
     retriever = get_retriever(settings)
     items = [it for it in load_seed(seed) if it.answerable]
@@ -188,8 +187,7 @@ def sweep(settings: Settings, seed: Path) -> list[dict]:
     for self_weight in SWEEP_SELF_WEIGHT:
         lexical = {}
         for it in items:
-            intro, rest = split_self_description(it.question)
-            parts = [(rest, 1.0), (intro, self_weight)] if intro else [(it.question, 1.0)]
+            parts = lexical_query(it.question, self_weight)
             lexical[it.id] = [retriever.bm25.chunks[h.index] for h in retriever.bm25.search(parts, 50)]
         bm25_only = sum(1 for it in items if first_hit_chunks(it, lexical[it.id][:5])) / len(items)
         for k in SWEEP_K:

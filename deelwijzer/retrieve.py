@@ -102,13 +102,13 @@ class Filters:
 # --------------------------------------------------------------------------- fusion
 
 
-def lexical_query(query: str) -> list[tuple[str, float]]:
+def lexical_query(query: str, self_weight: float = SELF_DESCRIPTION_WEIGHT) -> list[tuple[str, float]]:
     """BM25 query parts: an opening self-description ("Ik ben procesregisseur in het
-    Veiligheidshuis.") counts at SELF_DESCRIPTION_WEIGHT. At full weight its words (the asker's
+    Veiligheidshuis.") counts at `self_weight`. At full weight its words (the asker's
     organisation, role) outscore the passage that answers the actual question; the dense leg
     keeps the whole question, where the role helps."""
     intro, rest = split_self_description(query)
-    return [(rest, 1.0), (intro, SELF_DESCRIPTION_WEIGHT)] if intro else [(query, 1.0)]
+    return [(rest, 1.0), (intro, self_weight)] if intro else [(query, 1.0)]
 
 
 def rrf_fuse(

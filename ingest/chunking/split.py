@@ -65,12 +65,12 @@ def split_section(text: str, start: int, end: int, max_words: int = TARGET_MAX_W
             units.append(para)
     if not units:
         return []
-    total = sum(_words(text, u) for u in units)
+    sizes = [_words(text, u) for u in units]
+    total = sum(sizes)
     if total <= max(max_words, whole_max_words):
         return [(units[0][0], units[-1][1])]
     pieces = max(1, math.ceil(total / max_words))
     target = total / pieces
-    sizes = [_words(text, u) for u in units]
     cuts: list[int] = [0]  # index of the first unit of each chunk
     for k in range(1, len(units)):
         current = sum(sizes[cuts[-1]:k])
