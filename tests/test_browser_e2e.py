@@ -61,8 +61,20 @@ def _question_keys(driver) -> list[str]:
 
 
 def _click_when_settled(driver, element) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    element.click()
+    from selenium.common.exceptions import ElementClickInterceptedException
+
+    _wait(driver, _settled, what="page to settle before a click")
+    for _ in range(6):
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        try:
+            element.click()
+            break
+        except ElementClickInterceptedException:
+            # While Streamlit re-renders, the previous run's elements can cover a button for a
+            # moment (seen once in CI: "Other element would receive the click").
+            time.sleep(0.5)
+    else:
+        raise AssertionError("the button stayed covered by another element for 3 s")
     time.sleep(1.0)
     _wait(driver, _settled, what="script run to finish")
 
