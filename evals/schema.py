@@ -5,19 +5,14 @@ turns a check off."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-OUTCOMES = (
-    "mag_delen",
-    "mag_niet_delen",
-    "verplicht_delen",
-    "meer_informatie_nodig",
-    "raadpleeg_functionaris",
-    "ander_stappenplan",
-)
+from deelwijzer.models import Outcome
+
+OUTCOMES: tuple[str, ...] = get_args(Outcome)  # the engine's outcomes, one definition
 
 
 class SuiteError(ValueError):
@@ -58,7 +53,7 @@ class VerdictCase(_Case):
     plan: str | None = None
     facts: dict[str, Any] | None = None
     question: str | None = None
-    expected_outcome: Literal[OUTCOMES]  # type: ignore[valid-type]
+    expected_outcome: Outcome
     expected_step: str | None = None
     expected_basis: tuple[str, ...] = ()
     source: str = ""  # where the case comes from (e.g. "stappenplannen.md TC-22", a Voorbeeld)

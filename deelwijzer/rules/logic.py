@@ -117,14 +117,24 @@ def eval_any_false(names: list[str], lookup: Lookup) -> Tri:
     return Tri(UNKNOWN, missing, notes) if missing else Tri(False, None, notes)
 
 
-def conj(parts: list[Tri]) -> Tri:
+def _kleene(parts: list[Tri], decisive: bool) -> Tri:
+    """Three-valued AND (decisive=False) or OR (decisive=True): one known decisive part settles
+    it; otherwise the first unknown part is what is missing; otherwise the non-decisive value."""
     notes = [n for p in parts for n in p.notes]
-    if any(p.known and p.value is False for p in parts):
-        return Tri(False, None, notes)
+    if any(p.known and p.value is decisive for p in parts):
+        return Tri(decisive, None, notes)
     unknown = [p for p in parts if not p.known]
     if unknown:
         return Tri(UNKNOWN, unknown[0].missing, notes)
-    return Tri(True, None, notes)
+    return Tri(not decisive, None, notes)
+
+
+def conj(parts: list[Tri]) -> Tri:
+    return _kleene(parts, decisive=False)
+
+
+def disj(parts: list[Tri]) -> Tri:
+    return _kleene(parts, decisive=True)
 
 
 def eval_expr(expr: Any, lookup: Lookup, groups: dict[str, frozenset], self_name: str = "") -> Tri:
@@ -138,14 +148,7 @@ def eval_expr(expr: Any, lookup: Lookup, groups: dict[str, frozenset], self_name
     if "all" in expr:
         return conj([eval_expr(e, lookup, groups) for e in expr["all"]])
     if "any" in expr:
-        parts = [eval_expr(e, lookup, groups) for e in expr["any"]]
-        notes = [n for p in parts for n in p.notes]
-        if any(p.known and p.value is True for p in parts):
-            return Tri(True, None, notes)
-        unknown = [p for p in parts if not p.known]
-        if unknown:
-            return Tri(UNKNOWN, unknown[0].missing, notes)
-        return Tri(False, None, notes)
+        return disj([eval_expr(e, lookup, groups) for e in expr["any"]])
     if "not" in expr:
         t = eval_expr(expr["not"], lookup, groups)
         return Tri(not t.value, None, t.notes) if t.known else t
