@@ -27,6 +27,7 @@ MAX_SENTENCE_CHARS = 500
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])|\n{2,}|\n(?=[-•*] )")
 _WORD = re.compile(r"[a-z0-9]+")
+_LIST_MARK = re.compile(r"^[-•*–]\s+")
 
 
 def terms(text: str) -> set[str]:
@@ -78,5 +79,6 @@ def compose_extractive(question: str, passages: Sequence[Passage]) -> str:
     if not chosen:
         return ""
     lines = ["Wat de handvatten hierover zeggen:"]
-    lines += [f"- {sentence} [{n}]" for n, sentence in chosen]
+    # A sentence taken from a list item keeps its own bullet in the passage, not in the answer.
+    lines += [f"- {_LIST_MARK.sub('', sentence)} [{n}]" for n, sentence in chosen]
     return "\n".join(lines)

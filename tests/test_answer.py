@@ -172,3 +172,14 @@ def test_decision_question_without_recipient_is_still_refused_when_not_relevant(
     question = "Ik ben GGZ-behandelaar. Een cliënt is overleden; mag ik zijn kinderen inzage geven in het dossier?"
     answer = ask(question, settings, rules=EngineRules(settings), retrieve=FakeRetriever(relevant=False))
     assert answer.refused and answer.verdict is None
+
+
+def test_extractive_answer_does_not_double_a_list_items_bullet():
+    from answer_fakes import make_passage
+
+    from deelwijzer.compose import compose_extractive
+
+    text = ("Inleiding bij de lijst over het beroepsgeheim van zorgverleners.\n"
+            "- De KNMG-richtlijn beschrijft wanneer het beroepsgeheim jegens de politie doorbroken kan worden.")
+    draft = compose_extractive("Mag ik het beroepsgeheim doorbreken jegens de politie?", [make_passage(1, text)])
+    assert "- De KNMG-richtlijn beschrijft" in draft and "- - " not in draft
