@@ -12,6 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -60,16 +61,31 @@ class BM25Index:
         )
         df = np.diff(tf_m.indptr).astype(np.float64)
         # Lucene's non-negative idf variant.
-        self.idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+        idf = np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
         avgdl = float(lengths.mean()) if len(texts) else 1.0
         norm = k1 * (1.0 - b + b * lengths / max(avgdl, 1e-9))
         coo = tf_m.tocoo()
-        w = coo.data * (k1 + 1.0) / (coo.data + norm[coo.row]) * self.idf[coo.col]
-        self.weights = sparse.csc_matrix((w, (coo.row, coo.col)), shape=tf_m.shape)
-        self.doc_freq = df
-        self._rows = self.weights.tocsr()
-        self.n_docs = n_docs
+        w = coo.data * (k1 + 1.0) / (coo.data + norm[coo.row]) * idf[coo.col]
+        self._set_matrices(sparse.csc_matrix((w, (coo.row, coo.col)), shape=tf_m.shape), idf, df)
+
+    def _set_matrices(self, weights: sparse.csc_matrix, idf: np.ndarray, doc_freq: np.ndarray) -> None:
+        self.weights = weights
+        self.idf = idf
+        self.doc_freq = doc_freq
+        self._rows = weights.tocsr()
+        self.n_docs = max(len(self.chunks), 1)
         self._id_to_index = {c.id: i for i, c in enumerate(self.chunks)}
+
+    @classmethod
+    def restore(cls, chunks: Sequence[Chunk], compound_parts: Sequence[str], terms: Sequence[str],
+                weights: sparse.csc_matrix, idf: np.ndarray, doc_freq: np.ndarray) -> "BM25Index":
+        """An index from saved matrices (see bm25_store); `chunks` must be in the saved order."""
+        index = cls.__new__(cls)
+        index.chunks = list(chunks)
+        index.decompounder = Decompounder(compound_parts)
+        index.vocab = {t: j for j, t in enumerate(terms)}
+        index._set_matrices(weights, idf, doc_freq)
+        return index
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -121,15 +137,25 @@ _CACHE: dict[tuple[str, str], BM25Index] = {}
 _LOCK = threading.Lock()
 
 
-def get_bm25(store, cache_key: str = "") -> BM25Index:
-    """The BM25 index of `store`'s chunks, cached per (store key, generation)."""
-    key = (cache_key, store.generation())
+def get_bm25(store, cache_key: str = "", saved_dir: Path | None = None) -> BM25Index:
+    """The BM25 index of `store`'s chunks, cached per (store key, generation) in this process and,
+    with `saved_dir`, on disk for the next process (bm25_store)."""
+    from . import bm25_store
+
+    generation = store.generation()
+    key = (cache_key, generation)
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is None:
             # Drop indexes of older generations of the same store.
             for old in [k for k in _CACHE if k[0] == cache_key]:
                 del _CACHE[old]
-            hit = BM25Index(store.all_chunks())
+            chunks = store.all_chunks()
+            path = bm25_store.path_for(saved_dir, generation) if saved_dir and generation else None
+            hit = bm25_store.load(path, chunks) if path else None
+            if hit is None:
+                hit = BM25Index(chunks)
+                if path:
+                    bm25_store.save(path, hit)
             _CACHE[key] = hit
         return hit

@@ -214,7 +214,7 @@ class Retriever:
 
     @property
     def bm25(self) -> BM25Index:
-        return get_bm25(self.store, self._cache_key)
+        return get_bm25(self.store, self._cache_key, self.settings.data_dir / "bm25")
 
     def dense_leg(self, query: str, depth: int, filters: Filters) -> list[Passage]:
         # The plan filter is applied afterwards, so ask for more to keep `depth` results.
