@@ -224,6 +224,12 @@ def render_answer(msg: dict) -> None:
     answer: Answer = msg["answer"]
     if answer.refused:
         st.info(ui.inert_markdown(answer.answer))
+    elif answer.verdict is not None and answer.verdict_text and answer.verdict_text in answer.answer:
+        # The panel beside the answer shows the verdict (or asks its next question) itself; the
+        # same block as text is folded away here, kept for copying and for screen readers.
+        st.markdown(ui.inert_markdown_keep_markers(answer.answer.replace(answer.verdict_text, "").strip()))
+        with st.expander("Oordeel van het stappenplan als tekst"):
+            st.markdown(ui.inert_markdown_keep_markers(answer.verdict_text))
     else:
         st.markdown(ui.inert_markdown_keep_markers(answer.answer))
     render_citations(msg, answer)

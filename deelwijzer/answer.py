@@ -249,6 +249,7 @@ def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_ve
         llm=llm_info(settings, llm),
         prompt_version=prompt_version,
         passages=tuple(passages),
+        verdict_text="" if guarded.refused else guarded.verdict_text,
     )
 
 

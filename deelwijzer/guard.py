@@ -199,6 +199,7 @@ class Guarded:
     refused: bool
     removed_claims: int = 0
     dropped_citations: tuple[int, ...] = ()
+    verdict_text: str = ""  # the engine's block inside `text` (a UI that shows the verdict itself folds it)
 
 
 def refusal() -> Guarded:
@@ -227,9 +228,11 @@ def guard(
     parts = [body]
     if removed:
         parts.append(CLAIM_REMOVED_NOTE)
+    block = ""
     if verdict is not None:
         cite_step = step_n is not None and step_n in valid
-        parts.append(verdict_block(verdict, f" [{step_n}]" if cite_step else ""))
+        block = verdict_block(verdict, f" [{step_n}]" if cite_step else "")
+        parts.append(block)
         if cite_step and step_n not in used:
             used.append(step_n)
     citations = tuple(make_citation(n, passages[n - 1]) for n in used)
@@ -243,4 +246,5 @@ def guard(
         refused=False,
         removed_claims=removed,
         dropped_citations=tuple(dropped),
+        verdict_text=block,
     )

@@ -204,6 +204,8 @@ class Answer:
     llm: LLMInfo
     prompt_version: str | None
     passages: tuple[Passage, ...] = ()
+    # The engine's verdict block as it stands inside `answer` (not in the JSON: the verdict is).
+    verdict_text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The `deelwijzer ask --json` contract."""

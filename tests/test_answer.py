@@ -183,3 +183,13 @@ def test_extractive_answer_does_not_double_a_list_items_bullet():
             "- De KNMG-richtlijn beschrijft wanneer het beroepsgeheim jegens de politie doorbroken kan worden.")
     draft = compose_extractive("Mag ik het beroepsgeheim doorbreken jegens de politie?", [make_passage(1, text)])
     assert "- De KNMG-richtlijn beschrijft" in draft and "- - " not in draft
+
+
+def test_answer_carries_the_verdict_block_it_contains(settings):
+    """The chat folds the engine's block (its panel shows the verdict); it must be exactly the text
+    inside the answer, and it is not part of the JSON contract."""
+    answer, _, _ = run("Ik ben huisarts. Mag ik gegevens delen met de politie?", settings,
+                       verdict=make_verdict("mag_delen"))
+    assert answer.verdict is not None and answer.verdict_text
+    assert answer.verdict_text in answer.answer and answer.verdict_text.startswith("Oordeel van het stappenplan")
+    assert "verdict_text" not in answer.to_dict()
