@@ -5,9 +5,7 @@ only writes the explanation around it, and the guard enforces that."""
 
 from __future__ import annotations
 
-import functools
 import logging
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Protocol, Sequence
@@ -82,31 +80,15 @@ class Retrieved:
     reason: str = ""
 
 
-# Per BM25 index (= index generation): the index object itself is kept so its id is never reused.
-_STEP_LOOKUPS: dict[int, tuple[Any, Callable[[str, str, str | None], Chunk | None]]] = {}
-_STEP_LOOKUPS_LOCK = threading.Lock()
-
-
 def real_step_passage(settings: Settings) -> Callable[[Verdict], Chunk | None]:
     """The passage the verdict's deciding step rests on, looked up in the index (exact, no ranking)."""
     from deelwijzer.retrieve import get_retriever
-    from deelwijzer.step_passage import passage_for_step
 
-    index = get_retriever(settings).bm25  # one per index generation
-    with _STEP_LOOKUPS_LOCK:
-        entry = _STEP_LOOKUPS.get(id(index))
-        if entry is None or entry[0] is not index:
-            chunks = index.chunks
-            # A lookup scans every chunk (~1 s at 79k chunks); a rule set has a few hundred steps.
-            entry = (index, functools.lru_cache(maxsize=1024)(
-                lambda heading, anchor, plan: passage_for_step(chunks, heading, anchor, plan)))
-            _STEP_LOOKUPS.clear()  # an older generation's lookups are of no use any more
-            _STEP_LOOKUPS[id(index)] = entry
-    lookup = entry[1]
+    retriever = get_retriever(settings)
 
     def run(verdict: Verdict) -> Chunk | None:
         step = deciding_trace_step(verdict)
-        return lookup(step.heading, step.anchor, verdict.plan) if step else None
+        return retriever.step_passage(step.heading, step.anchor, verdict.plan) if step else None
 
     return run
 

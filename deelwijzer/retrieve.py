@@ -208,6 +208,7 @@ class Retriever:
         self.weights = (dense_weight, bm25_weight)
         self.dedupe = dedupe
         self._sig_cache: dict[str, frozenset[int]] = {}
+        self._step_cache: dict[tuple[str, str, str | None], Chunk | None] = {}
         self._cache_key = f"{settings.resolved_chroma_path}|{settings.chroma_host}|{settings.collection}"
 
     # -- legs
@@ -291,6 +292,17 @@ class Retriever:
         return not self.assess_relevance(query, passages).in_corpus
 
     # -- internals
+
+    def step_passage(self, heading: str, anchor: str = "", plan: str | None = None) -> Chunk | None:
+        """The passage a rule step rests on (deelwijzer.step_passage), remembered per step: a lookup
+        scans every chunk (~1 s at 79k chunks) and a rule set has a few hundred steps. A Retriever
+        serves one index generation (get_retriever), so the memory never outlives its chunks."""
+        from .step_passage import passage_for_step  # it imports Filters from here
+
+        key = (heading, anchor, plan)
+        if key not in self._step_cache:
+            self._step_cache[key] = passage_for_step(self.bm25.chunks, heading, anchor, plan)
+        return self._step_cache[key]
 
     def _signature(self, chunk: Chunk) -> frozenset[int]:
         sig = self._sig_cache.get(chunk.id)
