@@ -83,6 +83,25 @@ def load_chunks(key: str, generation: str, _store) -> list:
     return _store.all_chunks()
 
 
+@st.cache_resource(show_spinner=False)
+def load_version_state(key: str, generation: str, rules_version: str, history_stamp: str, _ruleset, _chunks) -> dict:
+    """Per index generation: section key of every chunk and the plans whose rules were written for
+    another version of their source than the index holds (deelwijzer/versions.py)."""
+    from deelwijzer.versions import VersionHistory, section_keys, stale_plans
+
+    index_versions = {c.doc_id: c.version for c in _chunks}
+    history = VersionHistory(settings.data_dir)
+    return {"keys": section_keys(_chunks), "stale": stale_plans(_ruleset, index_versions, history, list(_chunks))}
+
+
+def version_state() -> dict:
+    from deelwijzer.versions import VersionHistory
+
+    hist_dir = VersionHistory(settings.data_dir).dir
+    stamp = str(max((f.stat().st_mtime_ns for f in hist_dir.glob("*.json")), default=0)) if hist_dir.is_dir() else "0"
+    return load_version_state(SKEY, generation, ruleset.version, stamp, ruleset, chunks)
+
+
 settings = current_settings()
 # Resources depend only on where the index lives and which embedder reads it; other settings
 # (feedback path, language model) must not force a reload.
@@ -148,6 +167,7 @@ def render_sidebar() -> None:
             n = ui._get(d, "chunks", default=None)
             extra = f" · {n} passages" if n is not None else ""
             st.markdown(f"- {ui.inert_markdown(title)} — *{ui.inert_markdown(version)}*{extra}")
+    render_version_changes(sb, documents)
 
     sb.header("Instellingen")
     sb.markdown(
@@ -165,6 +185,32 @@ def render_sidebar() -> None:
         run_reingest(sb)
     if state.ingest_result:
         sb.success(state.ingest_result)
+
+
+def render_version_changes(sb, documents) -> None:
+    """After a re-ingest: per document "Wat is er veranderd", and a warning per plan whose rules were
+    written for another version than the index holds, naming the steps to review."""
+    from deelwijzer.versions import VersionHistory
+
+    changes = ui.document_changes(VersionHistory(settings.data_dir), documents)
+    if changes:
+        sb.subheader("Wat is er veranderd")
+        for change in changes:
+            with sb.expander(change.label):
+                st.markdown(change.markdown)
+    for item in version_state()["stale"]:
+        sb.warning(ui.stale_rules_warning(item), icon=":material/rule:")
+
+
+def stale_step_note(plan: str | None, chunk, heading: str | None) -> str | None:
+    """"passage gewijzigd in versie …; regel nog niet herzien" for a trace step, or None."""
+    from deelwijzer.versions import VersionHistory, plan_sources, stale_mark
+
+    doc_id, written_for = plan_sources(ruleset).get(plan or "", ("", ""))
+    if not doc_id or not heading:
+        return None
+    key = version_state()["keys"].get(chunk.id) if chunk is not None else None
+    return stale_mark(VersionHistory(settings.data_dir), doc_id, written_for, chunk, key, heading)
 
 
 def run_reingest(container) -> None:
@@ -409,6 +455,9 @@ def render_trace(verdict: Verdict) -> None:
             if step.basis:
                 st.markdown(ui.inert_markdown("Grondslag: " + "; ".join(step.basis)))
             chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
+            note = stale_step_note(verdict.plan, chunk, step.heading)
+            if note:
+                st.warning(note, icon=":material/history:")
             if chunk is not None:
                 st.markdown(
                     f'<details><summary>Passage: {html.escape(chunk.title)} · versie '

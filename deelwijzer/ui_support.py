@@ -410,3 +410,59 @@ def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
         code, sep, rest = part.partition(": ")
         lines.append(f"{codes[code]}: {rest}" if sep and code in codes else part)
     return lines
+
+
+# --- versions: what changed, rules written for another version ---------------------------------
+
+@dataclass(frozen=True)
+class DocumentChange:
+    doc_id: str
+    label: str  # expander title
+    markdown: str  # escaped list of sections
+
+
+def document_changes(history: Any, documents: Iterable[Any]) -> list[DocumentChange]:
+    """Per indexed document whose history has a change to its current version: "Wat is er veranderd"
+    (sections added, removed and changed against the version before)."""
+    out = []
+    for d in documents:
+        doc_id, version = _get(d, "doc_id"), _get(d, "version")
+        entry = history.latest(doc_id) if doc_id else None
+        if not entry or entry.get("version") != version or not entry.get("changes"):
+            continue
+        ch = entry["changes"]
+        lines = []
+        for key, label in (("added", "Nieuw"), ("removed", "Verdwenen"), ("changed", "Gewijzigd")):
+            for path in ch.get(key, []):
+                lines.append(f"- **{label}:** {inert_markdown(path)}")
+        if not lines:
+            lines.append("- Geen secties veranderd (alleen het versienummer).")
+        n = sum(len(ch.get(k, [])) for k in ("added", "removed", "changed"))
+        title = _get(d, "title", default=doc_id) or doc_id
+        short = title if len(title) <= 48 else title[:45].rstrip() + "…"
+        out.append(DocumentChange(
+            doc_id,
+            f"{short}: {entry.get('previous_version') or 'vorige versie'} → {version} ({n} secties)",
+            "\n".join(lines) + f"\n\nWoord voor woord: `deelwijzer diff {doc_id}`"))
+    return out
+
+
+REVIEW_KIND_LABELS = {"heading": "kop niet meer gevonden", "anchor": "geciteerde zin niet meer gevonden",
+                      "changed": "passage gewijzigd"}
+
+
+def stale_rules_warning(item: dict[str, Any]) -> str:
+    """The sidebar warning for a plan whose rules were written for another version than the index holds
+    (`item` from deelwijzer.versions.stale_plans)."""
+    text = (f"{plan_label(item['plan'])}: de regels zijn geschreven voor versie {item['written_for']}, "
+            f"de index bevat versie {item['indexed']}.")
+    steps = item.get("steps") or []
+    if steps:
+        by_step: dict[str, list[str]] = {}
+        for r in steps:
+            by_step.setdefault(r["step"], []).append(REVIEW_KIND_LABELS.get(r["kind"], r["kind"]))
+        listed = "; ".join(f"{s} ({', '.join(dict.fromkeys(k))})" for s, k in by_step.items())
+        text += f" Te herzien: {listed}."
+    else:
+        text += " Geen geciteerde passage geraakt; controleer de regels en werk hun bronversie bij."
+    return text

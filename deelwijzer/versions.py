@@ -545,10 +545,11 @@ def _chunks_from_sections(doc_id: str, entry: dict[str, Any]) -> list[Chunk]:
 
 
 def stale_mark(history: VersionHistory, doc_id: str, written_for: str, chunk: Chunk | None,
-               key: str | None) -> str | None:
+               key: str | None, heading: str = "") -> str | None:
     """The verdict card's note for a step whose cited passage changed or vanished since the version
     the rules were written for, or None. `chunk`: the step's passage in the current index (None when
-    its heading is no longer found); `key`: that chunk's section key."""
+    its heading is no longer found); `key`: that chunk's section key; `heading`: the heading the step
+    cites (a passage found by its anchor under another heading counts as vanished heading)."""
     if not written_for or (chunk is not None and chunk.version == written_for):
         return None
     now = history.latest(doc_id)
@@ -558,8 +559,12 @@ def stale_mark(history: VersionHistory, doc_id: str, written_for: str, chunk: Ch
         base = history.find(doc_id, written_for)
     except HistoryError:
         base = None
+    vanished = f"passage gewijzigd in versie {now.get('version')} (kop niet meer gevonden); regel nog niet herzien"
     if chunk is None:
-        return f"passage gewijzigd in versie {now.get('version')} (kop niet meer gevonden); regel nog niet herzien"
+        return vanished
+    if heading and _norm(heading) not in _norm(chunk.heading_path_str) and \
+            _norm(heading) not in {_norm(line) for line in chunk.text.splitlines()}:
+        return vanished  # found by its anchor only: the heading the rule cites is gone
     if base is not None:
         base_hash = {s["key"]: s["hash"] for s in base.get("sections", [])}
         now_hash = {s["key"]: s["hash"] for s in now.get("sections", [])}

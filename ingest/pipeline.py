@@ -111,6 +111,17 @@ def _is_full_corpus(settings: "Settings", paths: list[Path] | None) -> bool:
     return any(p.is_dir() and p.resolve() == corpus for p in paths)
 
 
+def _manifest_docs(corpus_dir: Path) -> dict[str, str]:
+    """source file name -> document id, from the manifest ({} when it cannot be read)."""
+    from ingest.errors import IngestError
+    from ingest.manifest import load_manifest
+
+    try:
+        return {Path(d.source_file).name: d.doc_id for d in load_manifest(corpus_dir)}
+    except IngestError:
+        return {}
+
+
 def _error_fields(err: Any) -> tuple[str, str]:
     path = getattr(err, "path", None) or getattr(err, "file", None) or ""
     reason = getattr(err, "reason", None) or str(err)
@@ -200,10 +211,13 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
     desired: dict[str, Chunk] = {}
     kept_docs: set[str] = set()  # documents whose previous chunks stay as they were
     new_docs = {info.doc_id: (info, chunks) for info, chunks in prepared.documents}
+    manifest_doc_by_file = _manifest_docs(settings.corpus_dir)
     for err in prepared.errors:
         path, reason = _error_fields(err)
-        doc_id = old_doc_by_file.get(Path(path).name)
-        kept = bool(doc_id) and doc_id not in new_docs
+        # The failed file's document: by its file name in the index, or by the manifest entry that
+        # names it (a new edition delivered under another file name, e.g. .pdf instead of .txt).
+        doc_id = old_doc_by_file.get(Path(path).name) or manifest_doc_by_file.get(Path(path).name)
+        kept = bool(doc_id) and doc_id in old_by_doc and doc_id not in new_docs
         if kept:
             kept_docs.add(doc_id)  # type: ignore[arg-type]
         report.errors.append(FileError(path, reason, kept_previous=kept))

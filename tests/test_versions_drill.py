@@ -1,0 +1,208 @@
+"""Drill: a new edition of the real Justitie handreiking is re-ingested (issue 12).
+
+The edited version (tests/_version_drill.py: a Politie step heading renamed, a paragraph inserted,
+one deleted, a sentence reworded, the version bumped) goes into a temporary corpus next to an
+untouched handvat, once as .txt, once as PDF and once as DOCX, each into its own data dir that first
+held the original. Asserted: exactly that document changed; `changes` and `rules_review` name
+exactly the affected sections and steps; the new text is found and the deleted and old wording are
+gone; the version history and `deelwijzer diff`; `rules validate` fails on the configured corpus;
+PDF and DOCX give the same headings and the same review as the text; a failed newer version keeps
+the index and the history; the app's sidebar shows the change list and the stale-rules warning and
+the verdict card marks the stale steps. Real embedder (cached), real Chroma."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import _version_drill as vd
+from conftest import make_settings
+from deelwijzer.config import PROJECT_ROOT
+from deelwijzer.store import open_store
+from deelwijzer.versions import VersionHistory
+from ingest.pipeline import run_ingest
+
+pytestmark = pytest.mark.slow
+
+FORMATS = ("txt", "pdf", "docx")
+EXPECTED_CHANGES = {
+    "added": vd.NEW_STEP_PATHS,
+    "removed": vd.OLD_STEP_PATHS,
+    "changed": [vd.SECTION_INSERT, vd.SECTION_DELETE, vd.SECTION_REWORD],
+}
+EXPECTED_REVIEW = [
+    ("politie", "politie.8", "heading", vd.OLD_HEADING, vd.NEW_HEADING),
+    ("politie", "politie.3", "changed", vd.SECTION_REWORD, None),
+]
+# TC-13 (rules/cases/spec_cases.yaml): its trace walks politie.3 (reworded) and politie.8 (renamed).
+TC13 = {"rol": "bevoegde_autoriteit", "werkt_bij_bevoegde_autoriteit": True, "bevoegd_te_verstrekken": True,
+        "is_persoonsgegeven": True, "verwerkt_voor_politietaak": True, "wpg_artikel": 8,
+        "ontvanger": "burgemeester", "ontvanger_behoeft_voor_taak": True, "is_noodzakelijk": True,
+        "bewaartermijn_verstreken": False, "gegevens_juist_actueel": True}
+
+
+@pytest.fixture(scope="module")
+def drill(tmp_path_factory):
+    """Per format: (settings, first report, report of the new version)."""
+    out = {}
+    for fmt in FORMATS:
+        base = tmp_path_factory.mktemp(f"drill-{fmt}")
+        corpus = vd.make_corpus(base / "corpus")
+        settings = make_settings(base / "data", corpus_dir=corpus)
+        first = run_ingest(settings)
+        vd.write_new_version(corpus, fmt)
+        out[fmt] = (settings, first, run_ingest(settings))
+    return out
+
+
+def _doc(report, doc_id=vd.DOC_ID):
+    return next(d for d in report.to_dict()["documents"] if d["doc_id"] == doc_id)
+
+
+def test_exactly_the_edited_document_changed_with_the_changed_sections(drill):
+    settings, first, report = drill["txt"]
+    assert first.rules_review == []  # the original: every cited heading and anchor is there
+    d = report.to_dict()
+    assert {x["doc_id"]: x["status"] for x in d["documents"]} == {"aa-en-hunze": "unchanged", vd.DOC_ID: "updated"}
+    doc = _doc(report)
+    assert (doc["version"], doc["previous_version"]) == (vd.NEW_VERSION, "mei 2023")
+    assert doc["changes"] == EXPECTED_CHANGES
+    assert "changes" not in _doc(report, "aa-en-hunze")
+    assert report.chunks_embedded < 15  # only the changed passages were embedded
+
+
+def test_rules_review_names_exactly_the_renamed_and_the_changed_step(drill):
+    review = drill["txt"][2].to_dict()["rules_review"]
+    assert all(set(r) == {"plan", "step", "kind", "cited", "suggestion"} for r in review)
+    assert [(r["plan"], r["step"], r["kind"], r["cited"]) for r in review] == [e[:4] for e in EXPECTED_REVIEW]
+    assert review[0]["suggestion"] == vd.NEW_HEADING
+
+
+def test_new_text_is_found_and_deleted_and_old_wording_are_gone(drill):
+    from deelwijzer.retrieve import Retriever
+
+    settings = drill["txt"][0]
+    store = open_store(settings)
+    texts = [c.text for c in store.all_chunks()]
+    assert sum(vd.INSERTED in t for t in texts) == 1
+    assert sum(vd.NEW_WORDING in t for t in texts) == 1
+    assert not any(vd.DELETED in t or vd.OLD_WORDING in t for t in texts)
+    assert {c.version for c in store.all_chunks() if c.doc_id == vd.DOC_ID} == {vd.NEW_VERSION}
+    hits = Retriever(settings, store).search("Wie bespreken in de regionale weegtafel welke jongeren uit een "
+                                             "jeugdgroep extra aandacht krijgen bij wapenbezit?", k=3)
+    assert any(vd.INSERTED in p.chunk.text for p in hits), [p.chunk.heading_path_str for p in hits]
+
+
+def test_dutch_text_report_says_the_same(drill):
+    from ingest.command import text_report
+
+    text = text_report(drill["txt"][2])
+    assert "bijgewerkt" in text and "t.o.v. versie mei 2023: 2 sectie(s) nieuw, 2 verdwenen, 3 gewijzigd" in text
+    assert f"+ {vd.NEW_STEP_PATHS[0]}" in text and f"- {vd.OLD_STEP_PATHS[0]}" in text
+    assert f"~ {vd.SECTION_REWORD}" in text
+    assert "Regels te herzien (2):" in text
+    assert f"politie politie.8: geciteerde kop komt niet meer voor: '{vd.OLD_HEADING}'" in text
+    assert f"dichtstbijzijnde in de nieuwe tekst: '{vd.NEW_HEADING}'" in text
+
+
+def test_history_and_diff(drill, monkeypatch, capsys):
+    from deelwijzer.cli import main
+    from deelwijzer.config import get_settings
+
+    settings = drill["txt"][0]
+    entries = VersionHistory(settings.data_dir).entries(vd.DOC_ID)
+    assert [e["version"] for e in entries] == ["mei 2023", vd.NEW_VERSION]
+    assert entries[1]["changes"] == EXPECTED_CHANGES and len(entries[1]["rules_review"]) == 2
+    monkeypatch.setenv("DEELWIJZER_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    try:
+        assert main(["diff", vd.DOC_ID]) == 0
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert "~~Van welke situatie~~ **Welke uitzondering**" in out
+    assert "**Sinds 2024 bespreken politie" in out and "~~Het doel van deze handreiking" in out
+
+
+@pytest.mark.parametrize("fmt", ["txt", "pdf"])
+def test_rules_validate_fails_with_the_configured_corpus(drill, fmt):
+    settings = drill[fmt][0]
+    env = dict(os.environ, DEELWIJZER_CORPUS_DIR=str(settings.corpus_dir), PYTHONPATH=str(PROJECT_ROOT))
+    run = subprocess.run([sys.executable, "-m", "deelwijzer", "rules", "validate"], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"politie.yaml politie.8: heading niet gevonden in de handreiking: '{vd.OLD_HEADING}'" in run.stdout
+    assert f"dichtstbijzijnde kop in de nieuwe tekst: '{vd.NEW_HEADING}'" in run.stdout
+
+
+def test_pdf_and_docx_give_the_same_headings_and_review(drill):
+    def headings(settings):
+        return sorted({c.heading_path_str for c in open_store(settings).all_chunks() if c.doc_id == vd.DOC_ID})
+
+    want_headings = headings(drill["txt"][0])
+    want_review = drill["txt"][2].to_dict()["rules_review"]
+    for fmt in ("pdf", "docx"):
+        settings, _, report = drill[fmt]
+        assert not report.errors, report.errors
+        assert headings(settings) == want_headings, fmt
+        assert report.to_dict()["rules_review"] == want_review, fmt
+        assert _doc(report)["changes"] == EXPECTED_CHANGES, fmt
+
+
+def test_failed_newer_version_keeps_the_index_and_the_history(drill):
+    settings = drill["docx"][0]
+    history = VersionHistory(settings.data_dir)
+    before_history = history._path(vd.DOC_ID).read_bytes()
+    before = sorted(c.id for c in open_store(settings).all_chunks())
+    for f in settings.corpus_dir.glob("*.docx"):  # the edition in the corpus is replaced by a broken one,
+        f.unlink()  # delivered under another file name
+    broken = settings.corpus_dir / "handreiking-nieuw.docx"
+    broken.write_bytes(b"PK\x03\x04 dit is geen Word-document")
+    vd.set_manifest(settings.corpus_dir, "juli 2024", broken.name)
+    report = run_ingest(settings)
+    assert [(e.file, e.kept_previous) for e in report.errors] == [(str(broken), True)]
+    assert report.rules_review == [] and _doc(report, "aa-en-hunze")["status"] == "unchanged"
+    assert sorted(c.id for c in open_store(settings).all_chunks()) == before
+    assert history._path(vd.DOC_ID).read_bytes() == before_history
+
+
+def _app(settings, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DEELWIJZER_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DEELWIJZER_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("DEELWIJZER_EMBEDDING_CACHE", str(settings.embedding_cache_path))
+    monkeypatch.setenv("DEELWIJZER_LLM_PROVIDER", "none")
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=180)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_app_sidebar_shows_what_changed_and_which_rules_to_review(drill, monkeypatch):
+    at = _app(drill["txt"][0], monkeypatch)
+    assert "Wat is er veranderd" in [h.value for h in at.sidebar.subheader]
+    labels = [e.label for e in at.sidebar.expander]
+    change = next(lab for lab in labels if "mei 2023 → juni 2024" in lab)
+    assert "(7 secties)" in change
+    listed = "\n".join(m.value for m in at.sidebar.markdown)
+    assert "Verdwenen:** Stappenplan Politie › Stap 8: Juist, actueel en toereikend" in listed.replace("\\", "")
+    warnings = [w.value for w in at.sidebar.warning]
+    politie = next(w for w in warnings if w.startswith("Politie en andere bevoegde autoriteiten"))
+    assert "geschreven voor versie mei 2023, de index bevat versie juni 2024" in politie
+    assert "politie.8 (kop niet meer gevonden)" in politie and "politie.3 (passage gewijzigd)" in politie
+    assert not any("politie." in w for w in warnings if w is not politie)
+
+    # The verdict card of a Politie case whose trace walks both steps marks them.
+    at.session_state["panel_open"] = True
+    at.session_state["plan"] = "politie"
+    at.session_state["facts"] = dict(TC13)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    marks = [w.value for w in at.main.warning if "regel nog niet herzien" in w.value]
+    assert f"passage gewijzigd in versie {vd.NEW_VERSION}; regel nog niet herzien" in marks
+    assert f"passage gewijzigd in versie {vd.NEW_VERSION} (kop niet meer gevonden); regel nog niet herzien" in marks
+    assert len(marks) == 2, marks
