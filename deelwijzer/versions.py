@@ -460,7 +460,7 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
     # Steps whose cited section changed (text differs) between the previous and the new version.
     for c in cits:
         ch = changes.get(c.doc_id)
-        if ch is None or not ch.changed or c.doc_id not in old_chunks:
+        if ch is None or not (ch.changed or ch.removed) or c.doc_id not in old_chunks:
             continue
         if c.doc_id not in old_keys:
             old_keys[c.doc_id] = section_keys(old_chunks[c.doc_id])
@@ -470,12 +470,13 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
         if before is None:
             continue
         key = old_keys[c.doc_id].get(before.id)
-        if key in ch.changed:
+        if key in ch.changed or key in ch.removed:  # its text differs, or its section is gone
             after = passage_for_step(new_chunks[c.doc_id], c.heading, anchor, _plan(c.plan))
-            add(c, "changed", key, f"Lees de nieuwe tekst van '{key}' (`deelwijzer diff {c.doc_id}`)"
-                if after is not None else "")
-    # "changed" once per step: the first cited section that changed is enough to review the step.
-    out, steps_changed = [], set()
+            where = new_keys[c.doc_id].get(after.id) if after is not None else None
+            add(c, "changed", key, f"Lees de nieuwe tekst van '{where}' (`deelwijzer diff {c.doc_id}`)"
+                if where else "")
+    # One "changed" per step, and none for a step already named for a missing heading or anchor.
+    out, steps_changed = [], {(it["plan"], it["step"]) for it in items if it["kind"] != "changed"}
     for it in items:
         if it["kind"] == "changed":
             if (it["plan"], it["step"]) in steps_changed:
