@@ -419,6 +419,14 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
 
     old_chunks = old_chunks or {}
     changes = changes or {}
+    scoped: dict[tuple[int, str], list[Chunk]] = {}
+
+    def lookup(chunks: list[Chunk], heading: str, anchor: str, plan: str) -> Chunk | None:
+        """passage_for_step with the plan filter applied once per (chunk list, plan): same result."""
+        k = (id(chunks), plan)
+        if k not in scoped:
+            scoped[k] = _plan_chunks(chunks, plan) if _plan(plan) else chunks
+        return passage_for_step(scoped[k], heading, anchor, None)
     items: list[dict[str, Any]] = []
     seen: set[tuple] = set()
     hay: dict[str, str] = {}
@@ -452,7 +460,7 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
         if c.kind == "heading":
             suggestion = closest(c.cited, _headings(scope)) or closest(c.cited, _headings(chunks))
         else:
-            where = passage_for_step(chunks, c.heading, "", _plan(c.plan))
+            where = lookup(chunks, c.heading, "", c.plan)
             pool = _sentences([where]) if where is not None else []
             suggestion = closest(c.cited, pool, 0.6) or closest(c.cited, _sentences(scope), 0.6)
         add(c, c.kind, c.cited, suggestion)
@@ -466,12 +474,12 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
             old_keys[c.doc_id] = section_keys(old_chunks[c.doc_id])
             new_keys[c.doc_id] = section_keys(new_chunks[c.doc_id])
         anchor = c.anchor if c.kind == "anchor" or c.anchor else ""
-        before = passage_for_step(old_chunks[c.doc_id], c.heading, anchor, _plan(c.plan))
+        before = lookup(old_chunks[c.doc_id], c.heading, anchor, c.plan)
         if before is None:
             continue
         key = old_keys[c.doc_id].get(before.id)
         if key in ch.changed or key in ch.removed:  # its text differs, or its section is gone
-            after = passage_for_step(new_chunks[c.doc_id], c.heading, anchor, _plan(c.plan))
+            after = lookup(new_chunks[c.doc_id], c.heading, anchor, c.plan)
             where = new_keys[c.doc_id].get(after.id) if after is not None else None
             add(c, "changed", key, f"Lees de nieuwe tekst van '{where}' (`deelwijzer diff {c.doc_id}`)"
                 if where else "")

@@ -146,3 +146,18 @@ def test_rules_validate_uses_the_configured_corpus(tmp_path, monkeypatch, capsys
         assert "geen manifest.yaml" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
+
+
+def test_sidebar_texts(tmp_path):
+    from deelwijzer import ui_support as ui
+
+    h = _history(tmp_path)
+    docs = [{"doc_id": "doc", "title": "Handvat", "version": "2"}, {"doc_id": "ander", "title": "X", "version": "1"}]
+    [change] = ui.document_changes(h, docs)
+    assert change.label == "Handvat: 1 → 2 (3 secties)"
+    assert "**Nieuw:** B2" in change.markdown and "**Gewijzigd:** A › Stap 5 \\[2\\]" in change.markdown
+    assert ui.document_changes(h, [{"doc_id": "doc", "title": "Handvat", "version": "3"}]) == []  # not indexed
+    warning = ui.stale_rules_warning({"plan": "politie", "written_for": "1", "indexed": "2", "steps": [
+        {"step": "politie.8", "kind": "heading"}, {"step": "politie.3", "kind": "changed"}]})
+    assert warning == ("Politie en andere bevoegde autoriteiten: de regels zijn geschreven voor versie 1, de index "
+                       "bevat versie 2. Te herzien: politie.8 (kop niet meer gevonden); politie.3 (passage gewijzigd).")
