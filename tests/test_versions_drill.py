@@ -206,3 +206,43 @@ def test_app_sidebar_shows_what_changed_and_which_rules_to_review(drill, monkeyp
     assert f"passage gewijzigd in versie {vd.NEW_VERSION}; regel nog niet herzien" in marks
     assert f"passage gewijzigd in versie {vd.NEW_VERSION} (kop niet meer gevonden); regel nog niet herzien" in marks
     assert len(marks) == 2, marks
+
+
+@pytest.mark.browser
+def test_browser_sidebar_after_reingest_shows_changes_and_stale_rules(drill, tmp_path):
+    """The same sidebar in a real browser (headless Chromium, as tests/test_browser_e2e.py)."""
+    import time
+
+    from browser_helpers import browser_available, free_port, make_driver, screenshot, start_streamlit, stop_process, wait_healthy
+
+    if not browser_available():
+        message = "Chromium/chromedriver not installed: run `make browser-deps`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium.webdriver.common.by import By
+
+    settings = drill["txt"][0]
+    env = {"DEELWIJZER_DATA_DIR": str(settings.data_dir), "DEELWIJZER_CORPUS_DIR": str(settings.corpus_dir),
+           "DEELWIJZER_EMBEDDING_CACHE": str(settings.embedding_cache_path), "DEELWIJZER_LLM_PROVIDER": "none",
+           "HF_HUB_OFFLINE": "1"}
+    port = free_port()
+    proc = start_streamlit(port, env, tmp_path / "streamlit-versions.log")
+    driver = None
+    try:
+        wait_healthy(port, proc)
+        driver = make_driver(tmp_path / "chromium-profile")
+        driver.get(f"http://127.0.0.1:{port}/")
+        wanted = ("Wat is er veranderd", "mei 2023 → juni 2024", "politie.8 (kop niet meer gevonden)",
+                  "politie.3 (passage gewijzigd)")
+        end = time.monotonic() + 120
+        while time.monotonic() < end and not all(w in driver.page_source for w in wanted):
+            time.sleep(0.5)
+        source = driver.page_source
+        assert all(w in source for w in wanted), [w for w in wanted if w not in source]
+        sidebar = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebar']")
+        screenshot(driver, "07-sidebar-wat-is-er-veranderd", sidebar[0] if sidebar else None)
+    finally:
+        if driver is not None:
+            driver.quit()
+        stop_process(proc)
