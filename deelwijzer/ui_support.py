@@ -374,6 +374,10 @@ def ingest_summary(report: Any) -> str:
             for d in changed) + "."
     elif docs:
         text += " Er is niets veranderd."
+    review = _get(report, "rules_review", default=()) or ()
+    if review:
+        steps = list(dict.fromkeys(str(_get(r, "step")) for r in review))
+        text += f" Regels te herzien: {', '.join(steps)} (zie hieronder)."
     return text
 
 

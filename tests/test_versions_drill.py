@@ -99,6 +99,9 @@ def test_new_text_is_found_and_deleted_and_old_wording_are_gone(drill):
 def test_dutch_text_report_says_the_same(drill):
     from ingest.command import text_report
 
+    from deelwijzer.ui_support import ingest_summary
+
+    assert ingest_summary(drill["txt"][2]).endswith("Regels te herzien: politie.8, politie.3 (zie hieronder).")
     text = text_report(drill["txt"][2])
     assert "bijgewerkt" in text and "t.o.v. versie mei 2023: 2 sectie(s) nieuw, 2 verdwenen, 3 gewijzigd" in text
     assert f"+ {vd.NEW_STEP_PATHS[0]}" in text and f"- {vd.OLD_STEP_PATHS[0]}" in text
