@@ -441,20 +441,21 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
                           "suggestion": suggestion})
 
     cits = [c for c in rule_citations(ruleset) if c.doc_id in new_chunks]
-    heads: dict[str, str] = {}
+    heads: dict[str, set[str]] = {}
     lines: dict[str, set[str]] = {}
     for c in cits:
         chunks = new_chunks[c.doc_id]
         if c.doc_id not in hay:
             hay[c.doc_id] = "\n".join(_norm(x.text) for x in chunks)
-            heads[c.doc_id] = "\n".join(_norm(x.heading_path_str) for x in chunks)
+            heads[c.doc_id] = {_norm(h) for x in chunks for h in x.heading_path}
             lines[c.doc_id] = {_norm(re.sub(r"^[■•]\s*", "", ln)) for x in chunks for ln in x.text.splitlines()}
         needle = _norm(c.cited)
-        # A cited heading must still be a heading (or a line of its own): a mention in a sentence or a
-        # table-of-contents entry does not keep a renamed heading alive. An anchor is running text.
+        # A cited heading must still be a heading, verbatim (or a line of its own): a mention in a
+        # sentence, a table-of-contents entry or a longer heading does not keep a renamed heading alive.
+        # An anchor is running text.
         if c.kind == "heading" and (needle in heads[c.doc_id] or needle in lines[c.doc_id]):
             continue
-        if c.kind == "anchor" and (needle in hay[c.doc_id] or needle in heads[c.doc_id]):
+        if c.kind == "anchor" and (needle in hay[c.doc_id] or any(needle in h for h in heads[c.doc_id])):
             continue
         scope = _plan_chunks(chunks, c.plan)
         if c.kind == "heading":
@@ -464,6 +465,20 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
             pool = _sentences([where]) if where is not None else []
             suggestion = closest(c.cited, pool, 0.6) or closest(c.cited, _sentences(scope), 0.6)
         add(c, c.kind, c.cited, suggestion)
+
+    # The step's anchor pins the occurrence of its heading: when the anchor now sits under a heading
+    # much like the cited one, that occurrence was renamed (also when the old wording survives
+    # elsewhere: a page-header repeat, or the same step heading of another route).
+    for c in cits:
+        if c.kind != "heading" or not c.anchor or any(
+                (it["plan"], it["step"], "heading") == (c.plan, c.step, it["kind"]) for it in items):
+            continue
+        new_holder = _unpinned(new_chunks[c.doc_id], c)
+        if new_holder is None:
+            continue
+        if c.doc_id in old_chunks and _unpinned(old_chunks[c.doc_id], c) is not None:
+            continue  # the anchor was not under this heading in the previous version either
+        add(c, "heading", c.cited, closest(c.cited, new_holder.heading_path) or new_holder.heading_path_str)
 
     # Steps whose cited section changed (text differs) between the previous and the new version.
     for c in cits:
@@ -492,6 +507,23 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
             steps_changed.add((it["plan"], it["step"]))
         out.append(it)
     return out
+
+
+def _unpinned(chunks: list[Chunk], c: Citation) -> Chunk | None:
+    """The chunk holding the step's anchor when it is not under the cited heading but under a heading
+    much like it (that heading was renamed; with repeated headings, "Stap 6: Proportionaliteit" once
+    per route, only the anchor tells which occurrence the step cites), else None."""
+    needle = _norm(c.cited)
+    anchor = _norm(c.anchor)
+    scope = _plan_chunks(chunks, c.plan) if _plan(c.plan) else chunks
+    holders = [x for x in scope if anchor in _norm(x.text)]
+    if not holders or any(needle in {_norm(h) for h in x.heading_path} for x in holders):
+        return None  # under its heading, or the anchor itself is missing (reported as such)
+    paths = {x.heading_path for x in holders}
+    if any(needle == _norm(line) for x in scope if x.heading_path in paths for line in x.text.splitlines()):
+        return None  # the heading is a line of the anchor's section (a heading ingest does not cut at)
+    similar = [x for x in holders if closest(c.cited, x.heading_path)]
+    return similar[0] if similar else None
 
 
 def plan_sources(ruleset: Any) -> dict[str, tuple[str, str]]:

@@ -161,3 +161,31 @@ def test_sidebar_texts(tmp_path):
         {"step": "politie.8", "kind": "heading"}, {"step": "politie.3", "kind": "changed"}]})
     assert warning == ("Politie en andere bevoegde autoriteiten: de regels zijn geschreven voor versie 1, de index "
                        "bevat versie 2. Te herzien: politie.8 (kop niet meer gevonden); politie.3 (passage gewijzigd).")
+
+
+def test_renamed_occurrence_of_a_repeated_heading_is_pinned_by_the_anchor(tmp_path):
+    """"Stap 6: Proportionaliteit" occurs once per route: renaming the one politie.6.structureel cites
+    leaves the old wording in the text, yet its anchor now sits under the new heading."""
+    from deelwijzer.rules import load_rules
+    from deelwijzer.rules.validate import validate_rules
+    from deelwijzer.versions import rules_review
+    from ingest.prepare import prepare_documents
+
+    name = "handreiking-gegevensdeling-excessief-geweld-justitie-2023.txt"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(PROJECT_ROOT / "corpus", corpus)
+    lines = (corpus / name).read_text(encoding="utf-8").split("\n")
+    anchor_line = next(i for i, line in enumerate(lines) if "als niet langs andere wegen een delict kan" in line)
+    i = max(j for j in range(anchor_line) if lines[j].strip() == "Stap 6: Proportionaliteit")
+    lines[i] = "Stap 6: Evenredigheid"
+    (corpus / name).write_text("\n".join(lines), encoding="utf-8")
+
+    old = prepare_documents([PROJECT_ROOT / "corpus" / name], PROJECT_ROOT / "corpus").documents[0][1]
+    new = prepare_documents([corpus / name], corpus).documents[0][1]
+    ch = diff_sections(sections_of(old), sections_of(new))
+    review = rules_review(load_rules(), {"excessief-geweld": new}, {"excessief-geweld": old}, {"excessief-geweld": ch})
+    assert {(r["step"], r["kind"], r["suggestion"]) for r in review if r["kind"] == "heading"} == {
+        ("politie.6.structureel", "heading", "Stap 6: Evenredigheid")}
+    report = validate_rules(None, corpus)
+    assert [r for r in report.review if "politie.6.structureel" in r and "'Stap 6: Evenredigheid'" in r]
+    assert not [r for r in report.review if "politie.6.structureel" not in r]

@@ -423,17 +423,43 @@ def _line_set(text: str) -> set[str]:
     return {normalise_ws(re.sub(r"^[■•]\s*", "", line)) for line in text.splitlines() if line.strip()}
 
 
-def ingest_headings(text: str, doc_id: str) -> list[str]:
-    """The headings ingest finds in `text` (cleaned and cut as for the index); [] without ingest."""
+def ingest_sections(text: str, doc_id: str) -> list[tuple[tuple[str, ...], str]]:
+    """(heading path, body) of every section ingest cuts `text` into; [] without ingest."""
     try:
         from ingest.chunk import sections  # type: ignore[import-not-found]
         from ingest.clean import clean_text  # type: ignore[import-not-found]
     except ImportError:  # pragma: no cover
         return []
-    found: list[str] = []
-    for sec in sections(clean_text(text, doc_id), doc_id):
-        found.extend(sec.heading_path)
-    return list(dict.fromkeys(found))
+    cleaned = clean_text(text, doc_id)
+    return [(sec.heading_path, cleaned[sec.start:sec.end]) for sec in sections(cleaned, doc_id)]
+
+
+def ingest_headings(text: str, doc_id: str) -> list[str]:
+    """The headings ingest finds in `text` (cleaned and cut as for the index); [] without ingest."""
+    return list(dict.fromkeys(h for path, _ in ingest_sections(text, doc_id) for h in path))
+
+
+def pinned_heading_problems(rs: RuleSet, secs: list[tuple[tuple[str, ...], str]]) -> list[str]:
+    """The step's anchor pins the occurrence of its heading ("Stap 6: Proportionaliteit" occurs once per
+    route; a page header may repeat a heading): when the anchor sits under none of the cited heading's
+    occurrences but under a heading much like it, that occurrence was renamed. The suggestion is the
+    heading the anchor now sits under."""
+    out = []
+    for plan in rs.plans.values():
+        for step_id, step in plan.steps.items():
+            heading, anchor = normalise_ws(step["heading"]), normalise_ws(step.get("anchor", ""))
+            if not anchor:
+                continue
+            holders = [path for path, body in secs if anchor in normalise_ws(body)]
+            if not holders or any(heading in (normalise_ws(h) for h in path) for path in holders):
+                continue
+            if any(heading in _line_set(body) for path, body in secs if path in holders):
+                continue  # the heading is a line of the anchor's section (a heading ingest does not cut at)
+            now = next((h for h in (closest_heading(step["heading"], list(p)) for p in holders) if h), "")
+            if now:
+                out.append(f"review nodig: {plan.file} {step_id}: heading niet gevonden bij het anker "
+                           f"{step['anchor']!r}: {step['heading']!r}; dichtstbijzijnde kop in de nieuwe tekst: {now!r}")
+    return out
 
 
 def closest_heading(cited: str, candidates: list[str]) -> str:
@@ -452,12 +478,12 @@ def heading_problems(rs: RuleSet, text: str, headings: list[str] | None = None) 
     a sentence does not keep a renamed heading alive. A miss names the closest heading."""
     hay = normalise_ws(text)
     lines = _line_set(text) if headings is not None else set()
-    heads = [normalise_ws(h) for h in headings or ()]
+    heads = {normalise_ws(h) for h in headings or ()}
     out = []
     for file, where, kind, cited in citations(rs):
         needle = normalise_ws(cited)
         if headings is not None and kind == "heading":
-            found = needle in lines or any(needle == h or needle in h for h in heads)
+            found = needle in lines or needle in heads
         else:
             found = needle in hay
         if found:
@@ -478,10 +504,12 @@ def check_citations(rs: RuleSet, corpus_dir: Path, report: Report) -> None:
         return
     doc_id = rs.source["doc_id"]
     try:
-        headings = ingest_headings(text, doc_id)
+        secs = ingest_sections(text, doc_id)
     except Exception:  # noqa: BLE001 - optional; without ingest the raw text check remains
-        headings = []
+        secs = []
+    headings = list(dict.fromkeys(h for path, _ in secs for h in path))
     report.review.extend(heading_problems(rs, text, headings or None))
+    report.review.extend(pinned_heading_problems(rs, secs))
     report.stats["citaten"] = len(set(citations(rs)))
     # Also against the ingest cleaner's output, when that module is available: a heading the
     # cleaner mangles would not be found by retrieval either. Only a warning: the raw text is
