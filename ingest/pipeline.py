@@ -351,8 +351,8 @@ def _record_history(settings: "Settings", report: IngestReport, new_docs: dict[s
                 history.append(d.doc_id, make_entry(d.doc_id, before[0].title, before[0].version,
                                                     sections_of(before), recorded=""))
                 latest = history.latest(d.doc_id)
-            if latest is not None and d.status == "unchanged":
-                continue
+            # (An unchanged document whose last recorded version differs from the index, e.g. after a
+            # kill between the index switch and this write, is caught up here.)
             since = diff_sections(latest["sections"], new_sections) if latest is not None else None
             if latest is not None and latest.get("version") == info.version and since.empty:
                 continue
