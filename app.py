@@ -198,8 +198,8 @@ def render_version_changes(sb, documents) -> None:
         for change in changes:
             with sb.expander(change.label):
                 st.markdown(change.markdown)
-    for item in version_state()["stale"]:
-        sb.warning(ui.stale_rules_warning(item), icon=":material/rule:")
+    for warning in ui.stale_rules_warnings(version_state()["stale"]):
+        sb.warning(warning, icon=":material/rule:")
 
 
 def stale_step_note(plan: str | None, chunk, heading: str | None) -> str | None:

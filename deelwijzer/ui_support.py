@@ -470,3 +470,19 @@ def stale_rules_warning(item: dict[str, Any]) -> str:
     else:
         text += " Geen geciteerde passage geraakt; controleer de regels en werk hun bronversie bij."
     return text
+
+
+def stale_rules_warnings(items: Iterable[dict[str, Any]]) -> list[str]:
+    """One warning per plan with steps to review; the plans written for another version whose cited
+    passages were not touched share one warning."""
+    items = list(items)
+    out = [stale_rules_warning(i) for i in items if i.get("steps")]
+    rest = [i for i in items if not i.get("steps")]
+    if len(rest) == 1:
+        out.append(stale_rules_warning(rest[0]))
+    elif rest:
+        versions = sorted({(i["written_for"], i["indexed"]) for i in rest})
+        which = "; ".join(f"geschreven voor versie {w}, de index bevat versie {n}" for w, n in versions)
+        out.append(f"{', '.join(plan_label(i['plan']) for i in rest)}: {which}. Geen geciteerde passage "
+                   "geraakt; controleer de regels en werk hun bronversie bij.")
+    return out

@@ -189,3 +189,12 @@ def test_renamed_occurrence_of_a_repeated_heading_is_pinned_by_the_anchor(tmp_pa
     report = validate_rules(None, corpus)
     assert [r for r in report.review if "politie.6.structureel" in r and "'Stap 6: Evenredigheid'" in r]
     assert not [r for r in report.review if "politie.6.structureel" not in r]
+
+
+def test_untouched_plans_share_one_warning():
+    from deelwijzer import ui_support as ui
+
+    items = [{"plan": p, "written_for": "1", "indexed": "2", "steps": []} for p in ("zorg", "justitie")]
+    assert ui.stale_rules_warnings(items) == [
+        "Zorg- en hulpverleners, Justitie (Openbaar Ministerie): geschreven voor versie 1, de index bevat versie 2. "
+        "Geen geciteerde passage geraakt; controleer de regels en werk hun bronversie bij."]

@@ -198,6 +198,7 @@ def test_app_sidebar_shows_what_changed_and_which_rules_to_review(drill, monkeyp
     assert "geschreven voor versie mei 2023, de index bevat versie juni 2024" in politie
     assert "politie.8 (kop niet meer gevonden)" in politie and "politie.3 (passage gewijzigd)" in politie
     assert not any("politie." in w for w in warnings if w is not politie)
+    assert len(warnings) == 2 and "Geen geciteerde passage geraakt" in warnings[1]  # the other four plans
 
     # The verdict card of a Politie case whose trace walks both steps marks them.
     at.session_state["panel_open"] = True
