@@ -114,9 +114,8 @@ def text_pdf(text: str, min_lines: int = 20) -> bytes:
 
     Written by hand like tests/fixtures/ingest/make_fixtures.py (no PDF writer library is installed):
     Helvetica with WinAnsiEncoding, so accented letters survive; the one glyph it lacks, the square
-    '■' before some step headings, is left out (ingest strips it from headings anyway). Blank lines
-    are written as a line holding one space: pypdf's plain text extraction drops empty lines, and the
-    chunker needs the paragraph breaks."""
+    '■' before some step headings, is left out (ingest strips it from headings anyway). A blank line
+    is an empty line of the page: a vertical gap, as between paragraphs of a typeset page."""
     lines = text.split("\n")
     pages: list[list[str]] = [[]]
     for i, line in enumerate(lines):
@@ -128,7 +127,7 @@ def text_pdf(text: str, min_lines: int = 20) -> bytes:
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     for i, page in enumerate(pages):
-        ops = ["BT", "/F1 9 Tf", "11 TL", "30 810 Td"] + [f"({_pdf_escape(line) or ' '}) Tj T*" for line in page] + ["ET"]
+        ops = ["BT", "/F1 9 Tf", "11 TL", "30 810 Td"] + [f"({_pdf_escape(line)}) Tj T*" for line in page] + ["ET"]
         stream = "\n".join(ops).encode("cp1252", "replace")
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
                        f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode())
