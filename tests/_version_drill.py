@@ -84,11 +84,20 @@ def write_new_version(corpus: Path, fmt: str = "txt") -> Path:
     elif fmt == "pdf":
         target.write_bytes(text_pdf(text))
     elif fmt == "docx":
-        text_docx(text, target)
+        text_docx(text, target, heading_lines(text))
     else:
         raise ValueError(fmt)
     set_manifest(corpus, NEW_VERSION, target.name)
     return target
+
+
+def heading_lines(text: str) -> set[str]:
+    """The lines ingest cuts this text at (its headings), as they stand in the text."""
+    from ingest.chunking.headings import find_headings
+    from ingest.clean import clean_text
+
+    lines = clean_text(text, DOC_ID).split("\n")
+    return {lines[h.line].strip() for h in find_headings(lines, DOC_ID) if h.end == h.line + 1}
 
 
 # --- writers --------------------------------------------------------------------------------------
@@ -146,14 +155,18 @@ def text_pdf(text: str, min_lines: int = 20) -> bytes:
     return out.getvalue()
 
 
-def text_docx(text: str, path: Path) -> None:
+def text_docx(text: str, path: Path, headings: set[str] | None = None) -> None:
     """A Word document (python-docx) with one paragraph per block of the text; lines inside a block
-    are kept as line breaks."""
+    are kept as line breaks. Blocks in `headings` get a Word heading style (Kop 2), as an editor
+    would format them."""
     import docx
 
     document = docx.Document()
     for block in re.split(r"\n\s*\n", text):
         if not block.strip():
+            continue
+        if headings and block.strip() in headings:
+            document.add_heading(block.strip(), level=2)
             continue
         para = document.add_paragraph()
         for j, line in enumerate(block.split("\n")):
