@@ -238,6 +238,7 @@ class VersionHistory:
                 fh.write(payload)
                 fh.flush()
                 os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)  # like the other data files (mkstemp makes it private to this user)
             os.replace(tmp, self._path(doc_id))  # atomic: readers see the old or the new file
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
