@@ -192,25 +192,41 @@ def render_version_changes(sb, documents) -> None:
     written for another version than the index holds, naming the steps to review."""
     from deelwijzer.versions import VersionHistory
 
-    changes = ui.document_changes(VersionHistory(settings.data_dir), documents)
+    try:
+        changes = ui.document_changes(VersionHistory(settings.data_dir), documents)
+        warnings = ui.stale_rules_warnings(version_state()["stale"])
+    except Exception as exc:  # noqa: BLE001 - the version comparison must never take the sidebar down
+        sb.caption(f"Versievergelijking niet beschikbaar ({type(exc).__name__}); `deelwijzer versions` toont de geschiedenis.")
+        return
     if changes:
         sb.subheader("Wat is er veranderd")
         for change in changes:
             with sb.expander(change.label):
                 st.markdown(change.markdown)
-    for warning in ui.stale_rules_warnings(version_state()["stale"]):
+    for warning in warnings:
         sb.warning(warning, icon=":material/rule:")
 
 
-def stale_step_note(plan: str | None, chunk, heading: str | None) -> str | None:
-    """"passage gewijzigd in versie …; regel nog niet herzien" for a trace step, or None."""
+def stale_step_notes(verdict: Verdict) -> dict[str, str]:
+    """step id -> "passage gewijzigd in versie …; regel nog niet herzien" for the steps of the trace
+    whose cited passage changed or vanished since the version the rules were written for."""
     from deelwijzer.versions import VersionHistory, plan_sources, stale_mark
 
-    doc_id, written_for = plan_sources(ruleset).get(plan or "", ("", ""))
-    if not doc_id or not heading:
-        return None
-    key = version_state()["keys"].get(chunk.id) if chunk is not None else None
-    return stale_mark(VersionHistory(settings.data_dir), doc_id, written_for, chunk, key, heading)
+    doc_id, written_for = plan_sources(ruleset).get(verdict.plan or "", ("", ""))
+    if not doc_id or not written_for:
+        return {}
+    try:
+        history, keys, notes = VersionHistory(settings.data_dir), version_state()["keys"], {}
+        for step in verdict.trace:
+            if step.heading:
+                chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
+                note = stale_mark(history, doc_id, written_for, chunk, keys.get(chunk.id) if chunk else None,
+                                  step.heading)
+                if note:
+                    notes[step.step] = note
+        return notes
+    except Exception:  # noqa: BLE001 - a mark is a hint; the verdict card must render without it
+        return {}
 
 
 def run_reingest(container) -> None:
@@ -439,7 +455,7 @@ def render_known_facts() -> None:
                 st.rerun()
 
 
-def render_trace(verdict: Verdict) -> None:
+def render_trace(verdict: Verdict, notes: dict[str, str] | None = None) -> None:
     with st.expander("Hoe kwam dit oordeel tot stand? (doorlopen stappen)"):
         for i, step in enumerate(verdict.trace, 1):
             title = step.title or step.step
@@ -455,9 +471,8 @@ def render_trace(verdict: Verdict) -> None:
             if step.basis:
                 st.markdown(ui.inert_markdown("Grondslag: " + "; ".join(step.basis)))
             chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
-            note = stale_step_note(verdict.plan, chunk, step.heading)
-            if note:
-                st.warning(note, icon=":material/history:")
+            if (notes or {}).get(step.step):
+                st.warning(notes[step.step], icon=":material/history:")
             if chunk is not None:
                 st.markdown(
                     f'<details><summary>Passage: {html.escape(chunk.title)} · versie '
@@ -485,7 +500,10 @@ def render_verdict(verdict: Verdict) -> None:
         st.markdown("\n".join(f"- {ui.inert_markdown(ui.voorwaarde_label(v))}" for v in verdict.voorwaarden))
     if verdict.ambiguities:
         st.caption("Interpretatie: " + "; ".join(verdict.ambiguities))
-    render_trace(verdict)
+    notes = stale_step_notes(verdict)
+    for step_id, note in notes.items():
+        st.warning(f"Stap {step_id}: {note}", icon=":material/history:")
+    render_trace(verdict, notes)
     st.info(ui.ADVICE_NOTICE, icon=":material/info:")
     if st.button("Kopieer onderbouwing", key="copy_grounds", use_container_width=True):
         state.show_copy = not state.show_copy
