@@ -378,6 +378,8 @@ def ingest_summary(report: Any) -> str:
     if review:
         steps = list(dict.fromkeys(str(_get(r, "step")) for r in review))
         text += f" Regels te herzien: {', '.join(steps)} (zie hieronder)."
+    for warning in _get(report, "warnings", default=()) or ():
+        text += f" Let op: {warning}"
     return text
 
 

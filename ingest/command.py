@@ -74,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         print(text_report(report))
     for e in report.errors:
         kept = " (vorige versie blijft in de index)" if e.kept_previous else ""
-        print(f"Fout in {e.file}: {e.reason}{kept}", file=sys.stderr)
+        hint = f" {e.hint}" if getattr(e, "hint", "") else ""
+        print(f"Fout in {e.file}: {e.reason}{kept}.{hint}", file=sys.stderr)
     return 1 if report.errors else 0
 
 
@@ -114,4 +115,6 @@ def text_report(report) -> str:
                      "`deelwijzer rules validate`.")
     elif any(d.status in ("added", "updated") for d in report.documents):
         lines.append("Regels: geen geciteerde kop, zin of sectie geraakt.")
+    for w in getattr(report, "warnings", ()):
+        lines.append(f"Let op: {w}")
     return "\n".join(lines)

@@ -59,9 +59,13 @@ class FileError:
     file: str
     reason: str
     kept_previous: bool = False  # the document's previous chunks keep serving
+    hint: str = ""  # what to do (Dutch)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "reason": self.reason, "kept_previous": self.kept_previous}
+        d: dict[str, Any] = {"file": self.file, "reason": self.reason, "kept_previous": self.kept_previous}
+        if self.hint:
+            d["hint"] = self.hint
+        return d
 
 
 @dataclass
@@ -76,6 +80,7 @@ class IngestReport:
     generation: str = ""
     # Rule citations to review: {plan, step, kind (heading|anchor|changed), cited, suggestion}.
     rules_review: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Dutch, what to do
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +91,7 @@ class IngestReport:
             "seconds": round(self.seconds, 3),
             "errors": [e.to_dict() for e in self.errors],
             "rules_review": [dict(r) for r in self.rules_review],
+            **({"warnings": list(self.warnings)} if self.warnings else {}),
         }
 
 
@@ -220,7 +226,7 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
         kept = bool(doc_id) and doc_id in old_by_doc and doc_id not in new_docs
         if kept:
             kept_docs.add(doc_id)  # type: ignore[arg-type]
-        report.errors.append(FileError(path, reason, kept_previous=kept))
+        report.errors.append(FileError(path, reason, kept_previous=kept, hint=str(getattr(err, "hint", "") or "")))
     if not full:  # an explicit subset never removes the documents it does not mention
         kept_docs |= set(old_by_doc) - set(new_docs)
 
@@ -271,6 +277,12 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
     touched = {d.doc_id for d in report.documents if d.status in ("added", "updated")}
     report.rules_review = _rules_review(settings, {k: v for k, v in new_chunks_by_doc.items() if k in touched},
                                         old_chunks_by_doc, changes)
+    removed_docs = {d.doc_id for d in report.documents if d.status == "removed"}
+    for doc_id in sorted(removed_docs & _rule_sources(settings)):
+        report.warnings.append(
+            f"'{doc_id}' is de bron van de stappenplannen (rules/*.yaml) en staat niet meer in de index: de "
+            "regels kunnen hun passages niet meer tonen. Is er een nieuwe versie onder een andere bestandsnaam? "
+            f"Zet dan source_file van '{doc_id}' in manifest.yaml op die naam en lees opnieuw in.")
 
     nothing_to_do = not (added_ids or removed_ids or changed_meta or embedder_changed or rebuild
                          or search_settings_changed)
@@ -331,6 +343,16 @@ def _rules_review(settings: "Settings", new_chunks: dict[str, list[Chunk]], old_
         log.warning("Regels niet te laden voor de regelcontrole na inlezen: %s", exc)
         return []
     return rules_review(ruleset, new_chunks, old_chunks, changes)
+
+
+def _rule_sources(settings: "Settings") -> set[str]:
+    try:
+        from deelwijzer.rules import load_rules
+        from deelwijzer.versions import plan_sources
+
+        return {doc for doc, _ in plan_sources(load_rules(settings.rules_dir)).values()}
+    except Exception:  # noqa: BLE001
+        return set()
 
 
 def _record_history(settings: "Settings", report: IngestReport, new_docs: dict[str, tuple[Any, list[Chunk]]],

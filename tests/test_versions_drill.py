@@ -172,6 +172,20 @@ def test_failed_newer_version_keeps_the_index_and_the_history(drill):
     assert history._path(vd.DOC_ID).read_bytes() == before_history
 
 
+def test_removing_the_rules_source_says_what_to_do(tmp_path):
+    from deelwijzer.ui_support import ingest_summary
+    from ingest.command import text_report
+
+    corpus = vd.make_corpus(tmp_path / "corpus")
+    settings = make_settings(tmp_path / "data", corpus_dir=corpus)
+    run_ingest(settings)
+    (corpus / vd.JUSTITIE).unlink()  # e.g. the new edition was saved under another name
+    report = run_ingest(settings)
+    assert [w for w in report.to_dict()["warnings"] if "source_file van 'excessief-geweld'" in w]
+    assert "Let op: 'excessief-geweld' is de bron van de stappenplannen" in text_report(report)
+    assert "Let op: 'excessief-geweld' is de bron" in ingest_summary(report)
+
+
 def _app(settings, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
