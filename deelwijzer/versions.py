@@ -489,7 +489,7 @@ def rules_review(ruleset: Any, new_chunks: dict[str, list[Chunk]],
         if c.doc_id not in old_keys:
             old_keys[c.doc_id] = section_keys(old_chunks[c.doc_id])
             new_keys[c.doc_id] = section_keys(new_chunks[c.doc_id])
-        anchor = c.anchor if c.kind == "anchor" or c.anchor else ""
+        anchor = c.anchor
         before = lookup(old_chunks[c.doc_id], c.heading, anchor, c.plan)
         if before is None:
             continue
