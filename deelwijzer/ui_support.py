@@ -383,41 +383,6 @@ def ingest_summary(report: Any) -> str:
     return text
 
 
-def format_timestamp(value: Any) -> str:
-    """ISO timestamp -> '23-11-2026 16:05 UTC'; anything else shown as is."""
-    if not value:
-        return "onbekend"
-    from datetime import datetime
-
-    try:
-        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    zone = " UTC" if dt.utcoffset() is not None and dt.utcoffset().total_seconds() == 0 else ""
-    return dt.strftime("%d-%m-%Y %H:%M") + zone
-
-
-def pii_warning(kinds: Iterable[str] = ()) -> str:
-    """The warning shown under a question that looked like it held personal data."""
-    found = "; ".join(kinds)
-    return PII_WARNING + (f" Herkend: {found}." if found else "")
-
-
-def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
-    """Split a fact's help ("code: uitleg; code: uitleg") into lines with readable option labels."""
-    if not help_text:
-        return []
-    codes = {str(o): option_label(o) for o in options}
-    parts = re.split(r";\s+", help_text.strip())
-    if not any(p.partition(": ")[0] in codes for p in parts):
-        return [help_text.strip()]
-    lines = []
-    for part in parts:
-        code, sep, rest = part.partition(": ")
-        lines.append(f"{codes[code]}: {rest}" if sep and code in codes else part)
-    return lines
-
-
 # --- versions: what changed, rules written for another version ---------------------------------
 
 @dataclass(frozen=True)
@@ -488,3 +453,38 @@ def stale_rules_warnings(items: Iterable[dict[str, Any]]) -> list[str]:
         out.append(f"{', '.join(plan_label(i['plan']) for i in rest)}: {which}. Geen geciteerde passage "
                    "geraakt; controleer de regels en werk hun bronversie bij.")
     return out
+
+
+def format_timestamp(value: Any) -> str:
+    """ISO timestamp -> '23-11-2026 16:05 UTC'; anything else shown as is."""
+    if not value:
+        return "onbekend"
+    from datetime import datetime
+
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    zone = " UTC" if dt.utcoffset() is not None and dt.utcoffset().total_seconds() == 0 else ""
+    return dt.strftime("%d-%m-%Y %H:%M") + zone
+
+
+def pii_warning(kinds: Iterable[str] = ()) -> str:
+    """The warning shown under a question that looked like it held personal data."""
+    found = "; ".join(kinds)
+    return PII_WARNING + (f" Herkend: {found}." if found else "")
+
+
+def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
+    """Split a fact's help ("code: uitleg; code: uitleg") into lines with readable option labels."""
+    if not help_text:
+        return []
+    codes = {str(o): option_label(o) for o in options}
+    parts = re.split(r";\s+", help_text.strip())
+    if not any(p.partition(": ")[0] in codes for p in parts):
+        return [help_text.strip()]
+    lines = []
+    for part in parts:
+        code, sep, rest = part.partition(": ")
+        lines.append(f"{codes[code]}: {rest}" if sep and code in codes else part)
+    return lines
