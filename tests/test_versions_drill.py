@@ -37,11 +37,31 @@ EXPECTED_REVIEW = [
     ("politie", "politie.8", "heading", vd.OLD_HEADING, vd.NEW_HEADING),
     ("politie", "politie.3", "changed", vd.SECTION_REWORD, None),
 ]
-# TC-13 (rules/cases/spec_cases.yaml): its trace walks politie.3 (reworded) and politie.8 (renamed).
-TC13 = {"rol": "bevoegde_autoriteit", "werkt_bij_bevoegde_autoriteit": True, "bevoegd_te_verstrekken": True,
-        "is_persoonsgegeven": True, "verwerkt_voor_politietaak": True, "wpg_artikel": 8,
-        "ontvanger": "burgemeester", "ontvanger_behoeft_voor_taak": True, "is_noodzakelijk": True,
-        "bewaartermijn_verstreken": False, "gegevens_juist_actueel": True}
+
+
+def politie_case_through(steps: set[str]) -> tuple[dict, list[str]]:
+    """Facts of a Politie case from rules/cases whose verdict walks as many of `steps` as possible
+    (TC-13 walks politie.3 and politie.8), and the steps of `steps` its trace walks. Taken from the
+    cases, not written here, so it follows the rules when they change."""
+    import yaml
+
+    from deelwijzer.rules import evaluate, load_rules
+
+    ruleset = load_rules()
+    best: tuple[dict, list[str]] = ({}, [])
+    for path in sorted((PROJECT_ROOT / "rules" / "cases").glob("*.yaml")):
+        for case in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("cases", []):
+            facts = dict(case.get("facts") or {})
+            if facts.pop("plan", "politie") != "politie" or facts.get("rol", "bevoegde_autoriteit") != "bevoegde_autoriteit":
+                continue
+            try:
+                verdict = evaluate(ruleset, facts, "politie")
+            except Exception:  # noqa: BLE001 - a case for another plan or with other facts
+                continue
+            walked = [t.step for t in verdict.trace if t.step in steps]
+            if verdict.outcome != "meer_informatie_nodig" and len(walked) > len(best[1]):
+                best = (facts, walked)
+    return best
 
 
 @pytest.fixture(scope="module")
@@ -214,17 +234,21 @@ def test_app_sidebar_shows_what_changed_and_which_rules_to_review(drill, monkeyp
     assert not any("politie." in w for w in warnings if w is not politie)
     assert len(warnings) == 2 and "Geen geciteerde passage geraakt" in warnings[1]  # the other four plans
 
-    # The verdict card of a Politie case whose trace walks both steps marks them.
+    # The verdict card of a Politie case whose trace walks the reworded and the renamed step marks them.
+    facts, walked = politie_case_through({"politie.3", "politie.8"})
+    assert "politie.3" in walked, "no Politie case in rules/cases reaches a verdict through politie.3"
     at.session_state["panel_open"] = True
     at.session_state["plan"] = "politie"
-    at.session_state["facts"] = dict(TC13)
+    at.session_state["facts"] = facts
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     marks = [w.value for w in at.main.warning if "regel nog niet herzien" in w.value]
-    on_card = [
-        f"Stap politie.3: passage gewijzigd in versie {vd.NEW_VERSION}; regel nog niet herzien",
-        f"Stap politie.8: passage gewijzigd in versie {vd.NEW_VERSION} (kop niet meer gevonden); regel nog niet herzien",
-    ]
+    expected = {
+        "politie.3": f"Stap politie.3: passage gewijzigd in versie {vd.NEW_VERSION}; regel nog niet herzien",
+        "politie.8": f"Stap politie.8: passage gewijzigd in versie {vd.NEW_VERSION} (kop niet meer gevonden); "
+                     "regel nog niet herzien",
+    }
+    on_card = [expected[s] for s in walked]
     assert [m for m in marks if m.startswith("Stap ")] == on_card  # on the card itself
     assert sorted(m for m in marks if not m.startswith("Stap ")) == sorted(m.split(": ", 1)[1] for m in on_card)
 
