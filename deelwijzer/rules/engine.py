@@ -9,16 +9,25 @@ and post-conditions (Wpg/Wjsg plans); both can only make the verdict stricter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from deelwijzer.models import TraceStep, Verdict
 
-from .facts import validate_facts
+from .facts import normalise_value, validate_facts
 from .logic import UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts
-from .model import Plan, RuleError, RuleSet
+from .model import FactError, Plan, RuleError, RuleSet
 
 POSITIVE = ("mag_delen", "verplicht_delen")
+# How permissive an outcome is, for composing two plans (the most restrictive wins).
+PERMISSIVENESS = {
+    "mag_niet_delen": 0,
+    "ander_stappenplan": 1,
+    "meer_informatie_nodig": 1,
+    "raadpleeg_functionaris": 2,
+    "mag_delen": 3,
+    "verplicht_delen": 4,
+}
 MAX_STEPS = 200  # far above the longest path; a loop in the rules is a RuleError, not a hang
 
 
@@ -71,7 +80,9 @@ class _Run:
             return Tri(t.value, t.missing, list(t.notes))
         if name in self.plan.defaults:
             self.used[name] = self.plan.defaults[name]
-            return Tri(self.plan.defaults[name])
+            # A default the source itself states: the verdict names the assumption.
+            note = self.plan.default_notes.get(name)
+            return Tri(self.plan.defaults[name], None, [note] if note else [])
         fact = self.ruleset.facts.get(name)
         if fact is not None and fact.default is not None:
             self.used[name] = fact.default
@@ -220,7 +231,93 @@ def evaluate_with_branches(
         pre_trace.append(step)
     run = _Run(ruleset, ruleset.plans[plan_id], facts)
     run.trace.extend(pre_trace)
-    return _walk(run), run.branches
+    return _compose(run, _walk(run)), run.branches
+
+
+def _facts_for(ruleset: RuleSet, facts: dict[str, Any], plan_id: str) -> dict[str, Any]:
+    """The facts that also mean something in another plan (values invalid there are dropped)."""
+    out: dict[str, Any] = {}
+    for name, value in facts.items():
+        if name == "plan":
+            continue
+        try:
+            normalise_value(ruleset, name, value, plan_id)
+        except FactError:
+            continue
+        out[name] = value
+    return out
+
+
+def _compose(run: _Run, verdict: Verdict) -> Verdict:
+    """A plan may require another plan as well (e.g. a medisch beroepsgeheim inside a bevoegde
+    autoriteit, or a hulpverlener with beroepsgeheim at a school): the most restrictive verdict
+    of the two wins. Only a (provisionally) positive verdict can be made stricter."""
+    positive = verdict.outcome in POSITIVE or verdict.voorlopig in POSITIVE
+    if not positive or not run.plan.compose:
+        return verdict
+    rs = run.ruleset
+    for i, c in enumerate(run.plan.compose):
+        run.used = {}
+        t = run.when(c["when"])
+        step = TraceStep(
+            step=f"{run.plan.id}.compose",
+            title=f"Samenloop met stappenplan {rs.plans[c['plan']].title}",
+            heading=c["heading"],
+            facts_used=dict(run.used),
+            result="",
+            anchor=c["anchor"],
+        )
+        if not t.known:
+            run.branches.append(f"{run.plan.id}.compose#{i}:unknown")
+            return replace(
+                verdict,
+                outcome="meer_informatie_nodig",
+                beslissende_stap=f"{run.plan.id}.compose",
+                trace=verdict.trace + (replace(step, result="meer_informatie_nodig"),),
+                vraag=rs.question(t.missing, run.plan.id),
+                voorwaarden=(),
+                wie=(),
+                heading=c["heading"],
+                voorlopig=verdict.outcome if verdict.outcome in POSITIVE else verdict.voorlopig,
+                ambiguities=tuple(dict.fromkeys(verdict.ambiguities + tuple(_notes(rs, t.notes)))),
+            )
+        if not t.value:
+            run.branches.append(f"{run.plan.id}.compose#{i}:false")
+            if t.notes:  # an assumption the source states (plan default) is named in the verdict
+                verdict = replace(verdict, ambiguities=tuple(dict.fromkeys(verdict.ambiguities + tuple(_notes(rs, t.notes)))))
+            continue
+        run.branches.append(f"{run.plan.id}.compose#{i}:true")
+        other, branches = evaluate_with_branches(rs, _facts_for(rs, run.facts, c["plan"]), c["plan"])
+        run.branches.extend(branches)
+        amb = tuple(dict.fromkeys(verdict.ambiguities + other.ambiguities + tuple(_notes(rs, c.get("ambiguity", [])))))
+        if PERMISSIVENESS[other.outcome] < PERMISSIVENESS[verdict.outcome]:
+            first = replace(step, result=f"{verdict.outcome} → strengste oordeel uit stappenplan {c['plan']}")
+            voorlopig = other.voorlopig
+            if other.outcome in ("meer_informatie_nodig", "raadpleeg_functionaris") and voorlopig is None:
+                voorlopig = verdict.outcome if verdict.outcome in POSITIVE else verdict.voorlopig
+            if voorlopig is not None and verdict.outcome in POSITIVE:
+                voorlopig = min(voorlopig, verdict.outcome, key=lambda o: PERMISSIVENESS[o])
+            return replace(
+                other,
+                trace=verdict.trace + (first,) + other.trace,
+                basis=tuple(dict.fromkeys(verdict.basis + other.basis)),
+                voorwaarden=tuple(dict.fromkeys(other.voorwaarden + (("doorloop_ook_stappenplan_zorg",) if other.outcome in POSITIVE or voorlopig in POSITIVE else ()))),
+                voorlopig=voorlopig,
+                ambiguities=amb,
+                plan=other.plan,
+            )
+        verdict = replace(
+            verdict,
+            trace=verdict.trace + (replace(step, result=f"{other.outcome} (stappenplan {c['plan']}): {verdict.outcome} blijft"),) + other.trace,
+            basis=tuple(dict.fromkeys(verdict.basis + other.basis)),
+            voorwaarden=tuple(dict.fromkeys(verdict.voorwaarden + other.voorwaarden)),
+            ambiguities=amb,
+        )
+    return verdict
+
+
+def _notes(rs: RuleSet, keys: list[str]) -> list[str]:
+    return [f"{k}: {rs.ambiguities[k]}" for k in dict.fromkeys(keys)]
 
 
 def _route(ruleset: RuleSet, facts: dict[str, Any]) -> tuple[str, TraceStep] | Verdict:
@@ -306,11 +403,11 @@ def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
             run.record(step, ores, f"{outcome} (blijft)")
             continue
         o = run.outcome_of(ores.then)
-        if o not in ("mag_niet_delen", "meer_informatie_nodig"):
+        if o not in ("mag_niet_delen", "meer_informatie_nodig", "raadpleeg_functionaris"):
             raise RuleError(f"overlay {overlay_id} mag het oordeel alleen verzwaren, niet {o}")
         run.record(step, ores, o)
         return _verdict(run, o, overlay_id, ores, missing=ores.then.get("ask"),
-                        voorlopig=outcome if o == "meer_informatie_nodig" else None)
+                        voorlopig=outcome if o != "mag_niet_delen" else None)
     return _postconditions(run, outcome, step_id, res)
 
 

@@ -148,7 +148,9 @@ def _contradictions(ruleset: RuleSet, plan_id: str, facts: dict[str, Any]) -> li
     plan = ruleset.plans[plan_id]
     problems = []
     for name, spec in plan.derived.items():
-        if name not in facts:
+        if name not in facts or spec.get("fallback"):
+            # `fallback`: the derivation only answers a route-specific question from the
+            # general one; a value the user gives for the specific question simply wins.
             continue
         others = {k: v for k, v in facts.items() if k != name}
 
