@@ -1,10 +1,12 @@
-"""Every test case in rules/cases/*.yaml (the §12 cases of stappenplannen.md plus coverage
-cases) against the engine, and branch coverage of the rules: every rule branch of every step
-and every post-condition outcome must be exercised by at least one case."""
+"""Every test case in rules/cases/*.yaml (the 42 specification cases TC-01..TC-42, coverage
+cases, the issue-11 fidelity cases and the outside-written cases) against the engine, and branch
+coverage of the rules: every rule branch of every step and every post-condition outcome must be
+exercised by at least one case. Every `quote` a case gives is verbatim in the handreiking."""
 
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from deelwijzer.rules import load_rules
 from deelwijzer.rules.cases import check_case, load_cases, run_cases
@@ -42,6 +44,32 @@ def test_spec_case_anchors_are_verbatim_in_the_handreiking():
         (c.id, c.expect["anchor"]) for c in CASES if "anchor" in c.expect and normalise_ws(c.expect["anchor"]) not in text
     ]
     assert missing == []
+
+
+def _raw_cases() -> list[dict]:
+    out = []
+    for path in sorted((default_rules_dir() / "cases").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out.extend(dict(c, _file=path.name) for c in doc.get("cases") or [])
+    return out
+
+
+def test_case_quotes_are_verbatim_in_the_handreiking():
+    """A case that cites the sentence deciding it cites it exactly (whitespace normalised)."""
+    text = normalise_ws(source_text(RULES, default_rules_dir().parent / "corpus"))
+    quoted = [c for c in _raw_cases() if c.get("quote")]
+    assert len(quoted) >= 40
+    missing = [(c["id"], c["quote"]) for c in quoted if normalise_ws(c["quote"]) not in text]
+    assert missing == []
+
+
+def test_every_w_item_of_issue_11_has_a_case_with_a_quote():
+    ids = {c["id"] for c in _raw_cases() if c.get("quote") and c["_file"] == "fidelity_issue11.yaml"}
+    for prefix in ("W-Z-meldplicht", "W-Z-politie-bevel", "W-Z-aangifte-niet-bij", "W-P-beroepsgeheim", "W-P-riec",
+                   "W-P-nee-structureel", "W-J-gemeente", "W-J-gedrag-niet-vastgesteld", "W-J-documentatie",
+                   "W-G-herkomst", "W-G-bijzonder-toestemming", "W-O-intern", "W-O-strafrechtelijk-overheidstoezicht",
+                   "W-O-schoolmaatschappelijk", "W-O-vitale-belangen"):
+        assert any(i.startswith(prefix) for i in ids), prefix
 
 
 def test_branch_coverage_is_complete(capsys):
