@@ -86,9 +86,8 @@ def test_unknown_plan():
 def test_questions_for_and_answer_drive_a_session():
     facts: dict = {"rol": "gemeente_openbare_orde"}
     asked = []
-    # The aangifte question (Let op! Het doen van aangifte) is asked for the politie as recipient,
-    # and the origin of the data (Geheimhoudingsplicht) is asked, not defaulted (issue 11).
-    script = {"ontvanger": "politie", "strafbaar_feit": "geen", "is_persoonsgegeven": "ja", "is_noodzakelijk": "ja",
+    # The origin of the data (Geheimhoudingsplicht) is asked, not defaulted (issue 11).
+    script = {"is_persoonsgegeven": "ja", "ontvanger": "politie", "is_noodzakelijk": "ja",
               "is_proportioneel": "ja", "subsidiair": "ja", "voldoet_avg_beginselen": "ja", "bijzonder_persoonsgegeven": "nee",
               "strafrechtelijk_persoonsgegeven": "nee", "herkomst_gegevens": "eigen"}
     for _ in range(20):
@@ -113,5 +112,11 @@ def test_question_texts_are_per_plan_where_the_meaning_differs():
 
 
 def test_no_default_for_a_fact_the_handreiking_asks():
+    """Issue 11: no global default for these; a plan may only default a fact where the source
+    itself states it, and then every such default names its assumption in the verdict."""
     for name in ("wil_aangifte_doen", "herkomst_gegevens", "doel_binnen_strafrechtspleging", "beroepsgeheim"):
         assert RULES.facts[name].default is None, name
+    for plan in RULES.plans.values():
+        assert set(plan.defaults) == set(plan.default_notes), plan.id
+        assert all(key in RULES.ambiguities for key in plan.default_notes.values())
+    assert "herkomst_gegevens" not in RULES.plans["gemeenten"].defaults  # asked: Wpg/Wjsg data stay secret

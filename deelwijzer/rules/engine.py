@@ -82,6 +82,8 @@ class _Run:
             self.used[name] = self.plan.defaults[name]
             # A default the source itself states: the verdict names the assumption.
             note = self.plan.default_notes.get(name)
+            if note:
+                self.notes.append(note)
             return Tri(self.plan.defaults[name], None, [note] if note else [])
         fact = self.ruleset.facts.get(name)
         if fact is not None and fact.default is not None:
