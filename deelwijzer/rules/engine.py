@@ -9,6 +9,7 @@ and post-conditions (Wpg/Wjsg plans); both can only make the verdict stricter.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -233,7 +234,119 @@ def evaluate_with_branches(
         pre_trace.append(step)
     run = _Run(ruleset, ruleset.plans[plan_id], facts)
     run.trace.extend(pre_trace)
-    return _compose(run, _walk(run)), run.branches
+    verdict = _compose(run, _walk(run))
+    if verdict.outcome == "meer_informatie_nodig" and verdict.vraag is not None and not _settling.get():
+        settled = _settled(ruleset, facts, plan, verdict)
+        if settled is not None:
+            return settled, run.branches
+    return verdict, run.branches
+
+
+# ---- questions whose answer cannot change the verdict ---------------------------------------
+# The stappenplannen are walked in their printed order, so the walk can stop on a question whose
+# answer does not matter: e.g. after a technisch sepot without zwaarwegend belang the verstrekking
+# is not allowed whatever Stap 4 would say. Before asking, the engine tries every answer to the
+# open questions (a bounded search); when every answer leads to the same verdict (for "mag niet
+# delen": the same outcome, whichever step says so), that is the verdict, and it names the
+# questions that did not matter. This never
+# makes a verdict more permissive: the verdict is the one every possible answer leads to.
+SETTLE_BUDGET = 400  # evaluations per verdict (~0.2 ms each); beyond it the question is simply asked
+INT_PROBES = (0, 11, 12, 15, 16, 17, 22, 23, 120)
+_settling: ContextVar[bool] = ContextVar("_settling", default=False)
+OPEN = "(elk antwoord: maakt voor dit oordeel niet uit)"
+
+
+class _Exhausted(Exception):
+    pass
+
+
+def _answers(ruleset: RuleSet, fact: str, plan_id: str | None) -> list[Any] | None:
+    spec = ruleset.facts.get(fact)
+    if spec is None:
+        return None
+    if spec.type == "int":  # one value on each side of every threshold the rules use (age)
+        return [v for v in INT_PROBES if (spec.minimum is None or v >= spec.minimum) and (spec.maximum is None or v <= spec.maximum)]
+    if spec.type == "bool":
+        return [True, False]
+    return list(spec.plan_values.get(plan_id, spec.values) if plan_id else spec.values)
+
+
+def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: Verdict) -> Verdict | None:
+    plan_id = plan or first.plan
+    token = _settling.set(True)
+    try:
+        leaves: list[tuple[Verdict, dict[str, Any]]] = []
+        budget = [SETTLE_BUDGET]
+
+        def step(known: dict[str, Any], fact: str, value: Any) -> tuple[dict[str, Any], Verdict] | None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _Exhausted
+            more = {**known, fact: value}
+            try:
+                return more, evaluate(ruleset, more, plan)
+            except FactError:  # an answer that contradicts the other facts is not a possibility
+                return None
+
+        def leaf(known: dict[str, Any], v: Verdict) -> bool:
+            if leaves and _shape(leaves[0][0]) != _shape(v):
+                return False
+            leaves.append((v, known))
+            return True
+
+        def probe(known: dict[str, Any], v: Verdict) -> bool:
+            """Follow one answer per question down to a verdict: finds a differing verdict fast."""
+            while v.outcome == "meer_informatie_nodig" and v.vraag is not None:
+                values = _answers(ruleset, v.vraag.fact, plan_id)
+                if not values or v.vraag.fact in known:
+                    return False
+                for value in values:
+                    nxt = step(known, v.vraag.fact, value)
+                    if nxt is not None:
+                        known, v = nxt
+                        break
+                else:
+                    return False
+            return leaf(known, v)
+
+        def explore(known: dict[str, Any], v: Verdict) -> bool:
+            if v.outcome != "meer_informatie_nodig" or v.vraag is None:
+                return leaf(known, v)
+            values = _answers(ruleset, v.vraag.fact, plan_id)
+            if values is None or v.vraag.fact in known:
+                return False
+            children = [c for c in (step(known, v.vraag.fact, value) for value in values) if c is not None]
+            # First one cheap probe per answer, then the full search below each answer.
+            return all(probe(*c) for c in children) and all(explore(*c) for c in children)
+
+        try:
+            complete = explore(dict(facts), first)
+        except _Exhausted:
+            complete = False
+        if not complete or not leaves:
+            return None
+        verdict, assumed = leaves[0]
+        open_facts = [f for f in assumed if f not in facts]
+    finally:
+        _settling.reset(token)
+    trace = tuple(
+        replace(t, facts_used={k: (OPEN if k in open_facts else v) for k, v in t.facts_used.items()}) for t in verdict.trace
+    )
+    note = f"X2: {ruleset.ambiguities['X2']} " + " | ".join(
+        ruleset.facts[f].question for f in open_facts if f in ruleset.facts
+    )
+    return replace(verdict, trace=trace, ambiguities=verdict.ambiguities + (note,))
+
+
+def _shape(v: Verdict) -> tuple[Any, ...]:
+    """What must be equal for every answer: the outcome and deciding step, and for a verdict that
+    is (provisionally) positive or names someone to consult, also its basis and conditions, so a
+    settled verdict never cites a ground nobody established."""
+    if v.outcome == "mag_niet_delen":  # every answer forbids it; which step says so may differ
+        return (v.outcome,)
+    if v.outcome in ("ander_stappenplan", "meer_informatie_nodig"):
+        return (v.outcome, v.beslissende_stap, v.verwijzing)
+    return (v.outcome, v.beslissende_stap, v.voorlopig, v.wie, v.voorwaarden, v.basis)
 
 
 def _facts_for(ruleset: RuleSet, facts: dict[str, Any], plan_id: str) -> dict[str, Any]:
@@ -390,10 +503,14 @@ def _walk(run: _Run) -> Verdict:
 
 
 def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
-    if outcome not in POSITIVE:
+    overlays = res.then.get("overlays", [])
+    if outcome not in POSITIVE and not (outcome == "raadpleeg_functionaris" and overlays):
         return _verdict(run, outcome, step_id, res, missing=res.then.get("ask"))
-    # Overlays (AVG plans): may only make the verdict stricter.
-    for overlay_id in res.then.get("overlays", []):
+    # Overlays (AVG plans): may only make the verdict stricter. A prohibition (mag_niet_delen)
+    # wins over a referral; a referral ("raadpleeg", e.g. Stap 4 NEE: tref eerst maatregelen)
+    # still passes the overlays, because measures cannot lift a prohibition.
+    referral: tuple[str, _StepResult] | None = None
+    for overlay_id in overlays:
         step = run.plan.steps[overlay_id]
         ores = run.eval_step(step)
         run.annotate(step, ores)
@@ -408,8 +525,15 @@ def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
         if o not in ("mag_niet_delen", "meer_informatie_nodig", "raadpleeg_functionaris"):
             raise RuleError(f"overlay {overlay_id} mag het oordeel alleen verzwaren, niet {o}")
         run.record(step, ores, o)
+        if o == "raadpleeg_functionaris":
+            referral = referral or (overlay_id, ores)
+            continue
         return _verdict(run, o, overlay_id, ores, missing=ores.then.get("ask"),
                         voorlopig=outcome if o != "mag_niet_delen" else None)
+    if outcome not in POSITIVE:
+        return _verdict(run, outcome, step_id, res)
+    if referral is not None:
+        return _verdict(run, "raadpleeg_functionaris", referral[0], referral[1], voorlopig=outcome)
     return _postconditions(run, outcome, step_id, res)
 
 
