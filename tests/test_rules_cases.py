@@ -28,7 +28,7 @@ def test_all_spec_cases_are_transcribed():
 def test_case(case):
     verdict, _ = evaluate_with_branches(RULES, case.facts, case.plan)
     assert check_case(verdict, case.expect) == []
-    # Every positive verdict carries the weighing annotation (§1, framing).
+    # Every positive verdict carries the weighing annotation ("Leg uw afweging vast").
     if verdict.outcome in ("mag_delen", "verplicht_delen"):
         assert verdict.voorwaarden[0] == "afweging_vastleggen"
     # meer_informatie_nodig names a question from the dictionary, or none when the document is silent.
@@ -82,7 +82,7 @@ def test_branch_coverage_is_complete(capsys):
 
 
 def test_every_ambiguity_of_the_spec_is_surfaced_by_some_case():
-    """§11: where the handreiking is not explicit, a verdict on that path says so. Every note is
+    """docs/rules.md: where the handreiking is not explicit, a verdict on that path says so. Every note is
     reached by at least one case, except X1 (heading spellings), which concerns the citations,
     not a decision; `deelwijzer rules validate` covers it."""
     seen: set[str] = set()
@@ -129,3 +129,18 @@ def test_outside_case_disagreements_are_documented():
             amb = c.get("ambiguous") or {}
             assert amb.get("reason") and amb.get("docs", "").startswith("docs/rules.md"), c["id"]
     assert agree >= OUTSIDE_AGREEMENT
+
+
+def test_docs_rules_quotes_are_verbatim_and_the_repo_cites_no_outside_spec():
+    """docs/rules.md is the rules' specification: its block quotes are the handreiking's words, and
+    nothing under rules/ or deelwijzer/rules cites a file outside the repository."""
+    root = default_rules_dir().parent
+    text = normalise_ws(source_text(RULES, root / "corpus"))
+    doc = (root / "docs" / "rules.md").read_text(encoding="utf-8")
+    quotes = [line[2:] for line in doc.splitlines() if line.startswith("> ")]
+    assert len(quotes) >= 15
+    assert [q for q in quotes if normalise_ws(q) not in text] == []
+    for path in list((root / "rules").rglob("*.yaml")) + list((root / "rules").glob("*.md")) + list(
+        (root / "deelwijzer" / "rules").glob("*.py")
+    ):
+        assert "stappenplannen.md" not in path.read_text(encoding="utf-8"), path

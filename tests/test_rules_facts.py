@@ -66,7 +66,7 @@ def test_user_derived_fact_contradicting_own_inputs_is_refused():
 
 
 def test_user_derived_fact_accepted_when_inputs_open():
-    """§1.2: the chat layer may ask the summary question instead of the sub-questions."""
+    """The chat layer may ask the summary question instead of the sub-questions (docs/rules.md)."""
     v = evaluate(RULES, {"rol": "zorg_hulpverlener", "strafbaar_feit": "geen", "ontvanger": "politie",
                          "toestemming": False, "meldrecht": "geen", "conflict_van_plichten": True,
                          "gegevens_minimaal": True, "is_effectief": True, "is_proportioneel": True, "subsidiair": True})

@@ -16,7 +16,7 @@ from deelwijzer.rules.validate import _step_facts
 RULES = load_rules()
 PLANS = list(RULES.plans)
 POSITIVE = ("mag_delen", "verplicht_delen")
-# Facts a post-condition treats "unknown" as "consult someone" (§1.3): by design a final
+# Facts a post-condition treats "unknown" as "consult someone" (post-conditions, docs/rules.md): by design a final
 # raadpleeg_functionaris depends on them, so they are not "skipped questions".
 PC_FACTS = {pc.requires for pc in RULES.postconditions.values() if pc.requires}
 PROPS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

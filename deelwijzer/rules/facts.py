@@ -1,6 +1,6 @@
 """Normalise user facts and refuse garbage (unknown names, invalid values, contradictions).
 
-What counts as a contradiction (decided from stappenplannen.md §1.2 and §1.6):
+What counts as a contradiction (docs/rules.md, "How a verdict is computed"):
 * a user-asserted derived fact whose derivation from the *other user-asserted* facts
   (defaults left out) is already settled and says the opposite, e.g. `rol: bevoegde_autoriteit`
   with `werkt_bij_bevoegde_autoriteit: false`, or `toestemming_vrij: false` with
