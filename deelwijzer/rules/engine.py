@@ -325,8 +325,10 @@ def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: V
             complete = False
         if not complete or not leaves:
             return None
-        verdict, assumed = leaves[0]
-        open_facts = [f for f in assumed if f not in facts]
+        # Present the leaf that assumes the fewest "ja" answers: its basis and conditions rest on
+        # the facts the user gave, not on a ground nobody established.
+        verdict, assumed = min(leaves, key=lambda lv: sum(1 for k, v in lv[1].items() if k not in facts and v is True))
+        open_facts = [f for f in dict.fromkeys(f for _, a in leaves for f in a) if f not in facts]
     finally:
         _settling.reset(token)
     trace = tuple(
@@ -339,14 +341,14 @@ def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: V
 
 
 def _shape(v: Verdict) -> tuple[Any, ...]:
-    """What must be equal for every answer: the outcome and deciding step, and for a verdict that
-    is (provisionally) positive or names someone to consult, also its basis and conditions, so a
-    settled verdict never cites a ground nobody established."""
+    """What must be equal for every answer: the outcome, and (except for mag_niet_delen) the
+    deciding step, the provisional verdict and whom to consult. Basis and conditions may differ per
+    answer; the presented verdict is the one that assumes the fewest "ja" answers."""
     if v.outcome == "mag_niet_delen":  # every answer forbids it; which step says so may differ
         return (v.outcome,)
     if v.outcome in ("ander_stappenplan", "meer_informatie_nodig"):
         return (v.outcome, v.beslissende_stap, v.verwijzing)
-    return (v.outcome, v.beslissende_stap, v.voorlopig, v.wie, v.voorwaarden, v.basis)
+    return (v.outcome, v.beslissende_stap, v.voorlopig, v.wie)
 
 
 def _facts_for(ruleset: RuleSet, facts: dict[str, Any], plan_id: str) -> dict[str, Any]:
