@@ -96,7 +96,7 @@ def test_every_ambiguity_of_the_spec_is_surfaced_by_some_case():
 # ---- outside-written cases (rules/cases/outside_cases.yaml) ---------------------------------
 PERMISSIVENESS = {"mag_niet_delen": 0, "ander_stappenplan": 1, "meer_informatie_nodig": 1,
                   "raadpleeg_functionaris": 2, "mag_delen": 3, "verplicht_delen": 4}
-OUTSIDE_AGREEMENT = 44  # of 65; docs/rules.md, "Outside cases", reports it per plan
+OUTSIDE_AGREEMENT = 47  # of 65; docs/rules.md, "Outside cases", reports it per plan
 
 
 def _outside() -> list[dict]:

@@ -320,7 +320,11 @@ def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: V
             return all(probe(*c) for c in children) and all(explore(*c) for c in children)
 
         try:
-            complete = explore(dict(facts), first)
+            if _prohibition_is_certain(ruleset, facts, plan_id):
+                # Every way through the plan ends in the prohibition: one path shows it.
+                complete = probe(dict(facts), first) and leaves[0][0].outcome == "mag_niet_delen"
+            else:
+                complete = explore(dict(facts), first)
         except _Exhausted:
             complete = False
         if not complete or not leaves:
@@ -338,6 +342,68 @@ def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: V
         ruleset.facts[f].question for f in open_facts if f in ruleset.facts
     )
     return replace(verdict, trace=trace, ambiguities=verdict.ambiguities + (note,))
+
+
+def _prohibition_is_certain(ruleset: RuleSet, facts: dict[str, Any], plan_id: str | None) -> bool:
+    """A static shortcut for the search above: an overlay that already forbids the verstrekking
+    (e.g. Wpg data without a duty or own task, bijzondere gegevens without an exception), while
+    every end of the plan that does not pass that overlay is already ruled out by the known facts.
+    Then every answer to the open questions leads to mag_niet_delen."""
+    if plan_id is None or plan_id not in ruleset.plans:
+        return False
+    plan = ruleset.plans[plan_id]
+    if plan.compose or plan.postconditions:
+        return False
+    run = _Run(ruleset, plan, dict(facts))
+    blocking = set()
+    for sid, st in plan.steps.items():
+        if not st.get("overlay"):
+            continue
+        # Blocking: some prohibiting rule certainly applies, and every earlier rule that would end
+        # otherwise (keep, referral) certainly does not; earlier prohibitions only block as well.
+        for rule in st["rules"]:
+            t = run.rule_match(rule)
+            prohibits = rule["then"].get("outcome") == "mag_niet_delen" and not rule["then"].get("outcome_if")
+            if prohibits and t.known and t.value is True:
+                blocking.add(sid)
+                break
+            if not prohibits and not (t.known and t.value is False):
+                break
+    if not blocking:
+        return False
+
+    def uses_vars(cond: Any) -> bool:
+        return "$" in repr(cond)
+
+    for st in plan.steps.values():
+        if st.get("overlay"):
+            continue
+        for rule in st["rules"]:
+            ends: list[tuple[dict[str, Any], Tri]] = []
+            if "any_of" in rule:
+                for m in rule["any_of"]:
+                    if uses_vars(m["test"]):
+                        return False
+                    ends.append((m["then"], eval_expr(m["test"], run.lookup, ruleset.groups)))
+                fail = [eval_expr(m["test"], run.lookup, ruleset.groups) for m in rule["any_of"]]
+                all_false = Tri(True) if all(t.known and t.value is False for t in fail) else (
+                    Tri(False) if any(t.known and t.value is True for t in fail) else Tri(UNKNOWN))
+                ends.append((rule["on_fail"], all_false))
+            else:
+                if uses_vars(rule.get("when")) or uses_vars(rule.get("when_any_false")):
+                    if "outcome" in rule["then"] and rule["then"]["outcome"] != "mag_niet_delen":
+                        return False
+                    continue
+                ends.append((rule["then"], run.rule_match(rule)))
+            for then, cond in ends:
+                if "outcome" not in then or then.get("outcome") == "mag_niet_delen" or then.get("outcome_if"):
+                    if not then.get("outcome_if"):
+                        continue
+                if blocking & set(then.get("overlays", [])):
+                    continue
+                if not (cond.known and cond.value is False):
+                    return False
+    return True
 
 
 def _shape(v: Verdict) -> tuple[Any, ...]:
