@@ -331,7 +331,7 @@ def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: V
             return None
         # Present the leaf that assumes the fewest "ja" answers: its basis and conditions rest on
         # the facts the user gave, not on a ground nobody established.
-        verdict, assumed = min(leaves, key=lambda lv: sum(1 for k, v in lv[1].items() if k not in facts and v is True))
+        verdict, assumed = min(leaves, key=lambda lv: _presentation_rank(lv[0], lv[1], facts))
         open_facts = [f for f in dict.fromkeys(f for _, a in leaves for f in a) if f not in facts]
     finally:
         _settling.reset(token)
@@ -342,6 +342,14 @@ def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: V
         ruleset.facts[f].question for f in open_facts if f in ruleset.facts
     )
     return replace(verdict, trace=trace, ambiguities=verdict.ambiguities + (note,))
+
+
+def _presentation_rank(v: Verdict, assumed: dict[str, Any], given: dict[str, Any]) -> tuple[int, int]:
+    """Prefer the path whose deciding step rests only on given facts (its reason is then true for
+    the user's case), then the one that assumes the fewest "ja" answers."""
+    deciding = [t for t in v.trace if t.step == v.beslissende_stap] or list(v.trace[-1:])
+    rests_on_assumption = any(k not in given for t in deciding for k in t.facts_used)
+    return (int(rests_on_assumption), sum(1 for k, val in assumed.items() if k not in given and val is True))
 
 
 def _prohibition_is_certain(ruleset: RuleSet, facts: dict[str, Any], plan_id: str | None) -> bool:
