@@ -91,6 +91,10 @@ def branch_ids(ruleset: RuleSet) -> list[str]:
                     out.append(f"{step_id}#{i}:fail")
                 else:
                     out.append(f"{step_id}#{i}")
+        for i, c in enumerate(plan.compose):
+            # "unknown" cannot happen when the plan itself states a default for the condition.
+            can_ask = any(f not in plan.defaults for f in c["when"])
+            out.extend(f"{plan.id}.compose#{i}:{b}" for b in ("true", "false", "unknown") if b != "unknown" or can_ask)
         for pc_id in plan.postconditions:
             pc = ruleset.postconditions[pc_id]
             if pc.always is not None:
@@ -179,6 +183,10 @@ def check_references(rs: RuleSet, report: Report) -> None:
                 report.errors.append(f"{plan.file}: feit {name!r} staat niet in facts.yaml")
         for name, spec in plan.derived.items():
             for f in expr_facts(spec["expr"]):
+                if f.startswith("$"):  # context variable: must be set by some rule of the plan
+                    if not any(f[1:] in (t.get("set") or {}) for st in plan.steps.values() for t in _thens(st)):
+                        report.errors.append(f"{plan.file}: afgeleid feit {name} leest {f}, die nergens wordt gezet")
+                    continue
                 if f not in facts:
                     report.errors.append(f"{plan.file}: afgeleid feit {name} gebruikt onbekend feit {f!r}")
             for case in spec["expr"].get("cases", []) if isinstance(spec["expr"], dict) else []:
