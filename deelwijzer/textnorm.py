@@ -277,10 +277,27 @@ class Decompounder:
         return best
 
 
+# An accented function word is emphasis ("dát-gegeven", "díe informatie", "wél delen"): the
+# accent makes it a content word, so it must not fold into the stopword and vanish.
+_ACCENTED_WORD_RE = re.compile(r"[^\W\d_]*[\u00e0-\u00ef\u00f2-\u00f6\u00f9-\u00fc][^\W\d_]*")
+
+
+def emphasis_words(text: str) -> list[str]:
+    """Folded forms of accented words whose plain form is a stopword ("dát" -> "dat")."""
+    if text.isascii():
+        return []
+    out = []
+    for m in _ACCENTED_WORD_RE.finditer(text.lower()):
+        f = fold(m.group(0))
+        if f in STOPWORDS:
+            out.append(f)
+    return out
+
+
 def analyze(text: str, decompounder: Decompounder | None = None) -> list[str]:
     """Index terms of `text`: stems of content words, compound parts, legal and entity terms."""
     folded = fold(text)
-    terms: list[str] = []
+    terms: list[str] = emphasis_words(text)
     for w in words(folded):
         if w in STOPWORDS or (len(w) == 1 and not w.isdigit()):
             continue
