@@ -235,6 +235,18 @@ def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_ve
     )
 
 
+def _term_idf(settings: Settings, retrieve) -> Callable[[str], float | None] | None:
+    """The corpus's term rarity for the composer (None behind the test seam or without an index)."""
+    if getattr(retrieve, "__name__", "") != "run" or getattr(retrieve, "__module__", "") != __name__:
+        return None
+    try:
+        from deelwijzer.retrieve import get_retriever
+
+        return get_retriever(settings).bm25.term_idf
+    except Exception:  # composing still works with equal weights
+        return None
+
+
 def _resolve(settings: Settings, llm, rules: RulesPort | None, retrieve):
     if llm is None:
         llm = get_chat_model(settings)
@@ -285,7 +297,7 @@ def stream_ask(
 
     prompt_version = None
     if llm is None:
-        draft = compose_extractive(prep.query, prep.retrieved.passages)
+        draft = compose_extractive(prep.query, prep.retrieved.passages, _term_idf(settings, retrieve))
     else:
         prompt_version, messages = _prompt_messages(prep, settings)
         chunks: list[str] = []
