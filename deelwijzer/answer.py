@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from deelwijzer.compose import compose_extractive
 from deelwijzer.config import Settings
+from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
 from deelwijzer.facts import extract_deterministic, extract_with_llm, filter_facts, merge_facts
 from deelwijzer.guard import Guarded, guard, verdict_block
 from deelwijzer.llm import get_chat_model, llm_info
@@ -150,13 +151,25 @@ def prepare(
     rules: RulesPort,
     retrieve: Callable[[str], Retrieved],
     step_passage: Callable[[Verdict], Chunk | None] = lambda verdict: None,
+    history: Sequence[Any] | None = None,
 ) -> Prepared:
     text, query, notes = _clean_question(question)
+    # Conversation history (issue 13): an elliptic follow-up is read as the standing question with
+    # its new value; that standalone text is what is retrieved, routed and answered.
+    context = contextualize(query, history)
+    if context.is_followup:
+        query = context.query[:MAX_QUESTION_CHARS]
+        notes.append(FOLLOWUP_NOTE.format(query=query))
     retrieved = retrieve(query)
     route = route_question(query)
     dictionary = rules.facts_dictionary()
 
     found = filter_facts(extract_deterministic(query), dictionary, rules.validate, "extractor")
+    if context.is_followup:
+        # Facts of the earlier question first, the follow-up's own facts last: a new value replaces the old.
+        earlier = filter_facts(extract_deterministic(context.previous), dictionary, rules.validate, "extractor")
+        newer = filter_facts(extract_deterministic(context.followup), dictionary, rules.validate, "extractor")
+        found = merge_facts(earlier, found, newer)
     from_llm: dict[str, Any] = {}
     if llm is not None and route.is_decision:
         try:
@@ -263,11 +276,14 @@ def ask(
     *,
     rules: RulesPort | None = None,
     retrieve: Callable[[str], Retrieved] | None = None,
+    history: Sequence[Any] | None = None,
 ) -> Answer:
     """Answer one question. `llm` overrides the configured model (tests pass fakes);
-    `rules`/`retrieve` are seams for unit tests, the real engine and index by default."""
+    `rules`/`retrieve` are seams for unit tests, the real engine and index by default.
+    `history`: the earlier turns of the conversation (user questions as strings, or
+    {"role", "content"} dicts); an elliptic follow-up is read in their context."""
     answer = None
-    for piece in stream_ask(question, settings, facts, llm, rules=rules, retrieve=retrieve):
+    for piece in stream_ask(question, settings, facts, llm, rules=rules, retrieve=retrieve, history=history):
         if isinstance(piece, Answer):
             answer = piece
     assert answer is not None
@@ -282,13 +298,15 @@ def stream_ask(
     *,
     rules: RulesPort | None = None,
     retrieve: Callable[[str], Retrieved] | None = None,
+    history: Sequence[Any] | None = None,
 ) -> Iterator[str | Answer]:
     """Yield text pieces of the draft, then the final (guarded) Answer. The final Answer's text
     is authoritative: the guard may remove claims the streamed draft contained, so a UI should
     replace the streamed text with `Answer.answer` at the end."""
     t0 = time.perf_counter()
     llm, rules, retrieve, step_passage = _resolve(settings, llm, rules, retrieve)
-    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve, step_passage=step_passage)
+    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve, step_passage=step_passage,
+                   history=history)
     if not prep.retrieved.relevant or not prep.retrieved.passages:
         guarded = guard("", prep.retrieved.passages, None, relevant=False)
         yield guarded.text

@@ -36,6 +36,7 @@ MAX_ITEMS = 6  # list items shown under one lead-in
 MIN_SENTENCE_CHARS = 30
 MAX_SENTENCE_CHARS = 600
 SECOND_SECTION_RATIO = 0.75  # a second section must score at least this share of the first
+AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
 
@@ -295,8 +296,12 @@ def select(question: str, passages: Sequence[Passage],
     # A list whose items carry the answer (an age band that fits) leads when it applies.
     if age is not None:
         for u in units:
-            if u.kind == "leadin" and any(item_applies(it, age) for it in u.items):
-                u.score *= 1.3
+            texts = u.items if u.kind == "leadin" else [u.text]
+            fits = [item_applies(t, age) for t in texts]
+            if any(f is True for f in fits):
+                u.score *= AGE_FIT_FACTOR
+            elif u.kind != "leadin" and fits and fits[0] is False:
+                u.score *= 0.6  # an age band that does not fit the question never leads
     ranked = sorted(units, key=lambda u: (-u.score, u.n, u.index))
     lead = ranked[0]
     # Within the answering section, the sentence that states the rule leads (not the one that
