@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from deelwijzer.textnorm import fold
 
@@ -102,3 +102,19 @@ def contextualize(question: str, history: Sequence[Any] | None) -> Context:
 
 
 FOLLOWUP_NOTE = "Gelezen als vervolgvraag: “{query}”"
+
+
+def restated_facts(question: str, history: Sequence[Any] | None,
+                   extract: Callable[[str], dict[str, Any]]) -> set[str]:
+    """Names of the facts the new question states itself, so that a caller holding facts from
+    earlier turns (the chat's panel) lets the question's new value through: for a follow-up,
+    the facts whose value differs between the standalone question and the earlier one, plus those
+    the follow-up names with another value; for a standalone question, every fact it states."""
+    context = contextualize(question, history)
+    if not context.is_followup:
+        return set(extract(question))
+    before = extract(context.previous)
+    after = extract(context.query)
+    changed = {k for k, v in after.items() if before.get(k) != v}
+    named = {k for k, v in extract(context.followup).items() if before.get(k) != v}
+    return changed | named

@@ -79,3 +79,12 @@ def test_ask_without_history_is_unchanged(settings):
     retriever = FakeRetriever()
     ask("En met de politie?", settings, rules=FakeRules(), retrieve=retriever)
     assert retriever.queries[-1] == "En met de politie?"
+
+
+def test_restated_facts_names_the_replaced_age():
+    from deelwijzer.conversation import restated_facts
+    from deelwijzer.facts import extract_deterministic
+
+    assert "leeftijd_betrokkene" in restated_facts("En als de leerling 17 is?", [FIRST], extract_deterministic)
+    assert "rol" not in restated_facts("En als de leerling 17 is?", [FIRST], extract_deterministic)
+    assert "rol" in restated_facts(FIRST, [], extract_deterministic)
