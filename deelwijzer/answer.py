@@ -6,11 +6,12 @@ only writes the explanation around it, and the guard enforces that."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from deelwijzer.compose import compose_extractive
+from deelwijzer.compose import compose_extractive, select
 from deelwijzer.config import Settings
 from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
 from deelwijzer.facts import extract_deterministic, extract_with_llm, filter_facts, merge_facts
@@ -209,6 +210,7 @@ def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> 
 
 
 def _format_passages(passages: Sequence[Passage], provider: str) -> str:
+    """The top passages as the model sees them (kept for callers; see `_model_passages`)."""
     size = "local" if provider == "local" else "default"
     blocks = []
     for n, p in enumerate(passages[: PROMPT_PASSAGES[size]], start=1):
@@ -219,17 +221,67 @@ def _format_passages(passages: Sequence[Passage], provider: str) -> str:
     return "\n\n".join(blocks)
 
 
-def _prompt_messages(prep: Prepared, settings: Settings):
+def _model_passages(prep: Prepared, provider: str, idf) -> tuple[str, list[int]]:
+    """What the model writes from (issue 13): the same sections the extractive composer selects,
+    the answering section first, keeping each passage's own number [n]. A server model gets those
+    sections whole (cut at PROMPT_PASSAGE_CHARS) plus the next retrieved passages up to its budget;
+    the in-process model gets only the selected sentences of the selected sections (a short prompt:
+    every token costs time on CPU). Returns (block text, the passage numbers shown)."""
+    size = "local" if provider == "local" else "default"
+    passages = prep.retrieved.passages
+    chosen = select(prep.query, passages, idf)
+    lines_by_n: dict[int, list[str]] = {}
+    for n, lines, _ in chosen:
+        lines_by_n.setdefault(n, []).extend(line.strip().removeprefix("- ") for line in lines)
+    order = list(lines_by_n)
+    if size != "local" or not order:
+        order += [n for n in range(1, len(passages) + 1) if n not in order]
+    order = order[: PROMPT_PASSAGES[size]]
+    blocks = []
+    for n in order:
+        c = passages[n - 1].chunk
+        era = " [Wbp]" if c.pre_avg else ""
+        if size == "local" and n in lines_by_n:
+            body = " ".join(lines_by_n[n])[: PROMPT_PASSAGE_CHARS[size]]
+        else:
+            body = " ".join(c.text.split())[: PROMPT_PASSAGE_CHARS[size]]
+        blocks.append(f"[{n}]{era} {c.heading_path_str}\n{body}")
+    return "\n\n".join(blocks), order
+
+
+def _prompt_messages(prep: Prepared, settings: Settings, idf=None):
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    from deelwijzer.prompts import load_prompt
+    from deelwijzer.prompts import PromptError, load_prompt
 
     template = load_prompt(settings, "answer")
+    if settings.llm_provider == "local":
+        try:
+            template = load_prompt(settings, "answer_local")
+        except PromptError:  # a prompt version without a local variant uses the general one
+            pass
     verdict_text = verdict_block(prep.verdict) if prep.verdict else "Geen oordeel: dit is geen deelvraag voor het stappenplan."
-    system, user = template.render(
-        passages=_format_passages(prep.retrieved.passages, settings.llm_provider), verdict=verdict_text, question=prep.query
-    )
-    return template.version, [SystemMessage(content=system), HumanMessage(content=user)]
+    passages, shown = _model_passages(prep, settings.llm_provider, idf)
+    system, user = template.render(passages=passages, verdict=verdict_text, question=prep.query)
+    return template.version, [SystemMessage(content=system), HumanMessage(content=user)], shown
+
+
+_CITE = re.compile(r"\[(\d+)\]")
+MODEL_FALLBACK_NOTE = (
+    "(Het taalmodel gaf geen bruikbaar antwoord; hieronder staan de zinnen uit de handvatten zelf.)"
+)
+
+
+def _only_shown_citations(draft: str, shown: Sequence[int]) -> str:
+    """A model may only cite the passages it was shown: other [n] markers are dropped."""
+    keep = set(shown)
+    return _CITE.sub(lambda m: m.group(0) if int(m.group(1)) in keep else "", draft)
+
+
+def usable_model_draft(draft: str) -> bool:
+    """A draft with some text of its own: not empty, not only "[1]" (what the 0.5B model often gives)."""
+    letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", _CITE.sub("", draft))
+    return len(letters) >= 15
 
 
 def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_version: str | None) -> Answer:
@@ -314,10 +366,12 @@ def stream_ask(
         return
 
     prompt_version = None
+    idf = _term_idf(settings, retrieve)
+    shown: list[int] = []
     if llm is None:
-        draft = compose_extractive(prep.query, prep.retrieved.passages, _term_idf(settings, retrieve))
+        draft = compose_extractive(prep.query, prep.retrieved.passages, idf)
     else:
-        prompt_version, messages = _prompt_messages(prep, settings)
+        prompt_version, messages, shown = _prompt_messages(prep, settings, idf)
         chunks: list[str] = []
         if settings.llm_provider == "local":
             # transformers' streamer gives up after 60 s without a token, which a CPU prefill on a
@@ -331,12 +385,13 @@ def stream_ask(
                 if piece:
                     chunks.append(piece)
                     yield piece
-        draft = "".join(chunks)
-    # A model may only cite the passages it was shown.
-    citable = prep.retrieved.passages
-    if llm is not None:
-        citable = citable[: PROMPT_PASSAGES["local" if settings.llm_provider == "local" else "default"]]
-    citable, step_n = with_step_passage(citable, prep.step_chunk)
+        draft = _only_shown_citations("".join(chunks), shown)
+        if not usable_model_draft(draft):
+            # The small local model sometimes answers "[1]" and nothing else: then the user gets
+            # the extractive answer from the same sections, and is told so.
+            log.info("taalmodel gaf geen bruikbaar antwoord; extractief antwoord gebruikt")
+            draft = MODEL_FALLBACK_NOTE + "\n" + compose_extractive(prep.query, prep.retrieved.passages, idf)
+    citable, step_n = with_step_passage(prep.retrieved.passages, prep.step_chunk)
     guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n)
     if llm is None:
         yield guarded.text
