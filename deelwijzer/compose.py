@@ -37,6 +37,7 @@ MIN_SENTENCE_CHARS = 30
 MAX_SENTENCE_CHARS = 600
 SECOND_SECTION_RATIO = 0.75  # a second section must score at least this share of the first
 AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
+LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
 
@@ -66,6 +67,7 @@ _ANAPHOR = re.compile(r"^(dit|dat|deze|die|hierbij|daarbij|daarom|daarnaast|wel|
 _QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|dat betekent|hierbij|daarbij|"
                         r"let op|in dat geval|dan|uitzondering)\b|\b(tenzij|mits|alleen als|alleen wanneer|"
                         r"behalve|op voorwaarde)\b")
+_ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|voorbeeld:|denk aan)\b")
 _EXAMPLE = re.compile(r"^voorbeeld( \d+)?\s*:\s*(?P<title>[^:]{3,90}):\s*", re.IGNORECASE)
 _SELF = re.compile(r"^\s*(ik ben|ik werk|wij zijn|we zijn|als)\b[^.?!]{0,120}[.?!,]\s*", re.IGNORECASE)
 _AGE_IN_Q = re.compile(r"\b(\d{1,2})(?:\s*|-)(?:jaar|jarige?)\b|\b(?:van|is|leerling|kind|jongere)\s+(\d{1,2})\b")
@@ -84,6 +86,7 @@ class Unit:
     context: str = ""  # the paragraph (or call-out) the sentence stands in
     title: str = ""  # the situation a "Voorbeeld: <title>:" call-out is about
     score: float = 0.0
+    illustration: bool = False  # an example not about the question's situation
 
 
 # ------------------------------------------------------------------ question terms
@@ -251,8 +254,11 @@ def score_units(question: str, passages: Sequence[Passage],
                 own = _coverage(weights, u.text) + 0.5 * max((_coverage(weights, it) for it in u.items), default=0)
             ctx = _coverage(weights, u.context) if u.context else own
             base = own + W_CONTEXT * ctx + W_HEADING * heading_cov
-            if u.title:
-                base += W_TITLE * _fuzzy_coverage(fuzzy, u.title)
+            title_cov = _fuzzy_coverage(fuzzy, u.title) if u.title else 0.0
+            base += W_TITLE * title_cov
+            # An illustration ("Voorbeeld: …", "bijvoorbeeld") leads only when it is about the
+            # question's situation; it still counts for choosing the section.
+            u.illustration = bool(u.title or _ILLUSTRATION.search(fold(_unit_text(u)))) and title_cov < 0.4
             u.score = (base * _rule_factor(_unit_text(u)) + prior) * era if own > 0 or ctx > 0 else 0.0
             units.append(u)
     return units
@@ -306,7 +312,8 @@ def select(question: str, passages: Sequence[Passage],
     lead = ranked[0]
     # Within the answering section, the sentence that states the rule leads (not the one that
     # describes the situation), when it is nearly as relevant.
-    near = [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
+    plain = [u for u in by_passage[lead.n] if not u.illustration and u.score >= LEAD_PLAIN_SHARE * lead.score]
+    near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
     lead = max(near, key=lambda u: (_rule_factor(_unit_text(u)), u.score))
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
@@ -328,6 +335,18 @@ def select(question: str, passages: Sequence[Passage],
     prev = predecessor(lead)
     if prev is not None:
         take(prev, is_lead=True)
+    siblings = [u for u in section if u.kind == "item" and u.block == lead.block]
+    if lead.kind == "item" and len(siblings) > 1:
+        # A list item leads: the list it belongs to answers, under its heading (its lead-in), with
+        # the items that apply (all of them when the question names no age).
+        fits = [item_applies(u.text, age) for u in siblings]
+        keep = [u for u, f in zip(siblings, fits) if f is not False] if any(f is True for f in fits) else siblings
+        keep = keep[:MAX_ITEMS]
+        if len(keep) > 1:
+            heading = passages[lead.n - 1].chunk.heading_path[-1] if passages[lead.n - 1].chunk.heading_path else ""
+            for u in siblings:
+                used.add((u.n, u.index))
+            chosen.append((lead.n, [f"{heading}:"] + ["  - " + _clean(u.text) for u in keep], True))
     take(lead, is_lead=not chosen)
     pos = section.index(lead)
     # Qualifying neighbours: the sentences after the rule when they narrow it ("Tenzij …", "Dit betekent …").
@@ -365,7 +384,10 @@ def compose_extractive(question: str, passages: Sequence[Passage],
     rest = [(n, lines) for n, lines, is_lead in chosen if not is_lead]
     lead_text = " ".join(line.strip().removeprefix("- ") for line in first_lines if not line.startswith("  - "))
     lead_items = [line for line in first_lines if line.startswith("  - ")]
-    if lead_text and _rule_factor(lead_text) > 1.0:
+    if lead_text.endswith(":") and lead_items:
+        out.append(f"{LEAD} volgens ‘{lead_text.rstrip(':')}’ [{lead_n}]:")
+        out += [f"{line} [{lead_n}]" for line in lead_items]
+    elif lead_text and _rule_factor(lead_text) > 1.0:
         out.append(f"{LEAD} {lead_text} [{lead_n}]")
         out += [f"{line} [{lead_n}]" for line in lead_items]
     else:
