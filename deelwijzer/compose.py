@@ -36,7 +36,7 @@ MAX_ITEMS = 6  # list items shown under one lead-in
 MIN_SENTENCE_CHARS = 30
 MAX_SENTENCE_CHARS = 600
 SECOND_SECTION_RATIO = 0.75  # a second section must score at least this share of the first
-AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
+AGE_FIT_FACTOR = 1.3  # a sentence or list whose age band fits the question's age ("leerling van 14")
 LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
@@ -49,6 +49,7 @@ W_PRIOR = 0.25  # retrieval rank: W_PRIOR / sqrt(rank)
 RULE_STRONG, RULE_WEAK = 1.2, 1.1
 
 LEAD = "Kort antwoord:"
+HEADING_OPEN, HEADING_CLOSE = "‘", "’"  # a heading named as a list's lead-in
 OLDER_LABEL = "Ouder handvat (vóór de AVG, Wbp)"
 
 # Words that make a sentence a rule: permission, obligation, prohibition, conditions.
@@ -346,7 +347,7 @@ def select(question: str, passages: Sequence[Passage],
             heading = passages[lead.n - 1].chunk.heading_path[-1] if passages[lead.n - 1].chunk.heading_path else ""
             for u in siblings:
                 used.add((u.n, u.index))
-            chosen.append((lead.n, [f"{heading}:"] + ["  - " + _clean(u.text) for u in keep], True))
+            chosen.append((lead.n, [f"{HEADING_OPEN}{heading}{HEADING_CLOSE}:"] + ["  - " + _clean(u.text) for u in keep], True))
     take(lead, is_lead=not chosen)
     pos = section.index(lead)
     # Qualifying neighbours: the sentences after the rule when they narrow it ("Tenzij …", "Dit betekent …").
@@ -384,10 +385,11 @@ def compose_extractive(question: str, passages: Sequence[Passage],
     rest = [(n, lines) for n, lines, is_lead in chosen if not is_lead]
     lead_text = " ".join(line.strip().removeprefix("- ") for line in first_lines if not line.startswith("  - "))
     lead_items = [line for line in first_lines if line.startswith("  - ")]
-    if lead_text.endswith(":") and lead_items:
-        out.append(f"{LEAD} volgens ‘{lead_text.rstrip(':')}’ [{lead_n}]:")
+    if lead_text.startswith(HEADING_OPEN) and lead_items:
+        # A list under a heading leads: name the heading it stands under.
+        out.append(f"{LEAD} volgens {lead_text.rstrip(':')} [{lead_n}]:")
         out += [f"{line} [{lead_n}]" for line in lead_items]
-    elif lead_text and _rule_factor(lead_text) > 1.0:
+    elif lead_text and (_rule_factor(lead_text) > 1.0 or lead_items):
         out.append(f"{LEAD} {lead_text} [{lead_n}]")
         out += [f"{line} [{lead_n}]" for line in lead_items]
     else:
