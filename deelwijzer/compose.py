@@ -44,6 +44,7 @@ PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to com
 # Scoring weights (chosen on the dev split of the independent set, see evals/README.md).
 W_CONTEXT = 0.5  # coverage of the paragraph / call-out a sentence stands in
 W_HEADING = 0.35  # coverage of the section's heading (last two levels)
+W_SECTION = 0.6  # coverage of the whole section (body)
 W_TITLE = 0.6  # coverage of a call-out's own title ("Voorbeeld: informatievraag van de politie:")
 W_PRIOR = 0.25  # retrieval rank: W_PRIOR / sqrt(rank)
 RULE_STRONG, RULE_WEAK = 1.2, 1.1
@@ -68,7 +69,7 @@ _ANAPHOR = re.compile(r"^(dit|dat|deze|die|hierbij|daarbij|daarom|daarnaast|wel|
 _QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|dat betekent|hierbij|daarbij|"
                         r"let op|in dat geval|dan|uitzondering)\b|\b(tenzij|mits|alleen als|alleen wanneer|"
                         r"behalve|op voorwaarde)\b")
-_ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|voorbeeld:|denk aan)\b")
+_ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|denk aan)\b|^voorbeeld\b")
 _EXAMPLE = re.compile(r"^voorbeeld( \d+)?\s*:\s*(?P<title>[^:]{3,90}):\s*", re.IGNORECASE)
 _SELF = re.compile(r"^\s*(ik ben|ik werk|wij zijn|we zijn|als)\b[^.?!]{0,120}[.?!,]\s*", re.IGNORECASE)
 _AGE_IN_Q = re.compile(r"\b(\d{1,2})(?:\s*|-)(?:jaar|jarige?)\b|\b(?:van|is|leerling|kind|jongere)\s+(\d{1,2})\b")
@@ -247,6 +248,7 @@ def score_units(question: str, passages: Sequence[Passage],
     for n, passage in enumerate(passages[:TOP_PASSAGES], start=1):
         chunk = passage.chunk
         heading_cov = _coverage(weights, " ".join(chunk.heading_path[-2:]))
+        section_cov = _coverage(weights, chunk.text) if W_SECTION else 0.0
         prior = W_PRIOR / math.sqrt(n)
         era = PRE_AVG_FACTOR if chunk.pre_avg else 1.0
         for u in passage_units(n, chunk.text):
@@ -254,7 +256,7 @@ def score_units(question: str, passages: Sequence[Passage],
             if u.kind == "leadin":
                 own = _coverage(weights, u.text) + 0.5 * max((_coverage(weights, it) for it in u.items), default=0)
             ctx = _coverage(weights, u.context) if u.context else own
-            base = own + W_CONTEXT * ctx + W_HEADING * heading_cov
+            base = own + W_CONTEXT * ctx + W_HEADING * heading_cov + W_SECTION * section_cov
             title_cov = _fuzzy_coverage(fuzzy, u.title) if u.title else 0.0
             base += W_TITLE * title_cov
             # An illustration ("Voorbeeld: …", "bijvoorbeeld") leads only when it is about the
