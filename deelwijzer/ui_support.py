@@ -238,7 +238,7 @@ def passage_html(passage: str, claims: Iterable[str]) -> str:
     return f'<div class="dw-passage" style="white-space: pre-wrap; line-height: 1.5">{body}</div>'
 
 
-def short_title(title: str, limit: int = 60) -> str:
+def short_title(title: str, limit: int = 80) -> str:
     """A handvat's title up to its subtitle ("Handreiking Gegevensdeling ter voorkoming van excessief
     geweld: een stappenplan …" -> "Handreiking Gegevensdeling ter voorkoming van excessief geweld")."""
     head = re.split(r"[:(]", title, maxsplit=1)[0].strip() or title.strip()
