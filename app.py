@@ -260,6 +260,8 @@ def render_answer(msg: dict) -> None:
             st.markdown(ui.inert_markdown_keep_markers(answer.verdict_text))
     else:
         render_body(answer.answer)
+    if not answer.refused and answer.llm.provider == "local":
+        st.warning(ui.LOCAL_MODEL_NOTICE, icon=":material/science:")
     render_citations(msg, answer)
     if answer.verdict is not None:
         render_verdict_line(msg, answer)

@@ -340,8 +340,17 @@ def llm_setting_label(provider: str, model: str | None = None, base_url: str | N
         return f"OpenAI-compatibele server{where}, model {model or 'standaard'}"
     if provider == "local":
         name = getattr(model_path, "name", None) or str(model_path or "niet ingesteld")
-        return f"Lokaal GGUF-model {name}"
+        return f"Lokaal GGUF-model {name} — rooktest, geen betrouwbare antwoordmodus"
     return provider
+
+
+# Measured (issue 13): the 0.5B in-process model copies or distorts sentences and needs 30 s to
+# minutes per answer on 2 cores. It shows that the model path works; it is not an answer mode.
+LOCAL_MODEL_NOTICE = (
+    "Dit antwoord is geschreven door het kleine lokale taalmodel (0,5B). Dat is een rooktest van de "
+    "koppeling met een taalmodel, geen betrouwbare antwoordmodus: het kan zinnen uit de handvatten "
+    "verdraaien. Controleer elke zin in de passages, of gebruik de standaardmodus zonder taalmodel."
+)
 
 
 PII_WARNING = (
