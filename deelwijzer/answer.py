@@ -162,6 +162,10 @@ def prepare(
         query = context.query[:MAX_QUESTION_CHARS]
         notes.append(FOLLOWUP_NOTE.format(query=query))
     retrieved = retrieve(query)
+    if context.is_followup and not retrieved.relevant and retrieve(context.previous[:MAX_QUESTION_CHARS]).relevant:
+        # A follow-up adds words the handvatten need not use ("En als het dringend is?"); when the
+        # question it continues is answerable, so is the follow-up read in its context.
+        retrieved = replace(retrieved, relevant=True, reason="vervolgvraag op een vraag uit de handvatten")
     route = route_question(query)
     dictionary = rules.facts_dictionary()
 

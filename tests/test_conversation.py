@@ -88,3 +88,25 @@ def test_restated_facts_names_the_replaced_age():
     assert "leeftijd_betrokkene" in restated_facts("En als de leerling 17 is?", [FIRST], extract_deterministic)
     assert "rol" not in restated_facts("En als de leerling 17 is?", [FIRST], extract_deterministic)
     assert "rol" in restated_facts(FIRST, [], extract_deterministic)
+
+
+def test_followup_to_an_answerable_question_is_not_refused(settings):
+    from answer_fakes import THREE_PASSAGES
+
+    from deelwijzer.answer import Retrieved
+
+    first = "Ik ben zorgverlener. De politie vraagt mij om informatie over een cliënt. Wat mag ik zeggen?"
+
+    def retrieve(query):
+        # The standalone earlier question is in the handvatten; the joined text scores too low.
+        return Retrieved(list(THREE_PASSAGES), query == first, "fake")
+
+    answer = ask("En als de politie zegt dat het dringend is?", settings, rules=FakeRules(), retrieve=retrieve,
+                 history=[first])
+    assert not answer.refused
+
+
+def test_followup_to_an_unanswerable_question_is_still_refused(settings):
+    answer = ask("En als het dringend is?", settings, rules=FakeRules(),
+                 retrieve=FakeRetriever(relevant=False), history=["Hoeveel huurtoeslag krijg ik?"])
+    assert answer.refused
