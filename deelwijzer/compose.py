@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from deelwijzer.models import Passage
@@ -115,12 +116,17 @@ def _question_weights(question: str, idf: Callable[[str], float | None] | None,
 _QUESTION_FILLER = frozenset("klopt eigenlijk gewoon zomaar iemand iets welke regels gelden".split())
 
 
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(analyze(text))
+
+
 def _coverage(weights: dict[str, float], text: str) -> float:
     """Weighted share of the question's terms that occur in `text`."""
     total = sum(weights.values())
     if not total:
         return 0.0
-    terms = set(analyze(text))
+    terms = _terms(text)
     return sum(w for t, w in weights.items() if t in terms) / total
 
 
