@@ -372,6 +372,7 @@ def stream_ask(
     prompt_version = None
     idf = _term_idf(settings, retrieve)
     shown: list[int] = []
+    extractive = llm is None
     if llm is None:
         draft = compose_extractive(prep.query, prep.retrieved.passages, idf)
     else:
@@ -395,8 +396,9 @@ def stream_ask(
             # the extractive answer from the same sections, and is told so.
             log.info("taalmodel gaf geen bruikbaar antwoord; extractief antwoord gebruikt")
             draft = MODEL_FALLBACK_NOTE + "\n" + compose_extractive(prep.query, prep.retrieved.passages, idf)
+            extractive = True
     citable, step_n = with_step_passage(prep.retrieved.passages, prep.step_chunk)
-    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n)
+    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n, protect_quotes=extractive)
     if llm is None:
         yield guarded.text
     log.info("ask: %.0f ms, %d passages, refused=%s", (time.perf_counter() - t0) * 1000,

@@ -166,9 +166,12 @@ def strip_unsupported_claims(
 ) -> tuple[str, int, int]:
     """Remove the sentences whose yes/no claim the engine's outcome does not support.
 
-    A verbatim quote of a retrieved passage (the section's own rule) is never removed: against a
-    decided verdict that differs it is kept and counted, so the caller can say that the verdict
-    for the user's facts takes precedence over the general rule. Returns (text, removed, differing quotes)."""
+    With `sources` (the extractive composer's draft: every line a verbatim, cited sentence it chose
+    itself), a verbatim quote of a retrieved passage (the section's own rule) is never removed:
+    against a decided verdict that differs it is kept and counted, so the caller can say that the
+    verdict for the user's facts takes precedence over the general rule. A language model's draft is
+    passed without sources: a model can be steered into repeating a planted sentence, so its yes/no
+    claims are filtered whether quoted or not. Returns (text, removed, differing quotes)."""
     allowed = _ALLOWED_CLAIMS.get(verdict.outcome, set()) if verdict else set()
     decided = verdict is not None and verdict.outcome in DECIDED
     collapsed_sources = [_collapse(s) for s in sources]
@@ -260,12 +263,16 @@ def guard(
     relevant: bool = True,
     notes: Sequence[str] = (),
     step_n: int | None = None,
+    protect_quotes: bool = False,
 ) -> Guarded:
-    """The final answer text and its citations; see the module docstring for the rules."""
+    """The final answer text and its citations; see the module docstring for the rules.
+    `protect_quotes`: the draft is the extractive composer's (verbatim quotes it selected); their
+    rule sentences are kept (see `strip_unsupported_claims`)."""
     if not relevant or not passages:
         return refusal()
     valid = set(range(1, len(passages) + 1))
-    body, removed, differing = strip_unsupported_claims(draft, verdict, [p.chunk.text for p in passages])
+    sources = [p.chunk.text for p in passages] if protect_quotes else []
+    body, removed, differing = strip_unsupported_claims(draft, verdict, sources)
     body, used, dropped = _renumber(body, valid)
     if not used:
         # A draft without any (valid) citation still gets its sources: the top passages it came from.
