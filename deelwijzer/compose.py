@@ -414,10 +414,3 @@ def compose_extractive(question: str, passages: Sequence[Passage],
                 out.append(f"- {prefix if i == 0 else ''}{line} [{n}]")
     return "\n".join(out)
 
-
-# Kept for callers of the first composer (tests, benches): the words a sentence is matched on.
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def terms(text: str) -> set[str]:
-    return set(analyze(text))
