@@ -17,22 +17,34 @@ def fold(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", text.lower())
 
-# A modal/decision phrase plus a sharing verb = a sharing-decision question.
+# A modal/decision phrase plus a sharing verb = a sharing-decision question (issue 15: every question
+# whether someone may or must share, provide, report, tell or pass on data, role stated or not).
 _MODAL = re.compile(
     r"\b(mag|mogen|moet|moeten|kan|kunnen|kun|ben ik verplicht|zijn wij verplicht|is het toegestaan|"
-    r"toegestaan|verplicht|mag dat|kan dat|is dat toegestaan|mag het|mogelijk)\b"
+    r"toegestaan|verplicht|mag dat|kan dat|is dat toegestaan|mag het|mogelijk|wat nu|wat moet|hoe moet|"
+    r"stappenplan\w*|wil ik|wij willen|we willen|ik wil)\b"
 )
 _SHARE = re.compile(
-    r"\b(del(en|e)|gedeeld|verstrek\w*|meld(en|t|ing)?|gemeld|doorge\w*|door te geven|doorgeven|doorsturen|"
-    r"geven|geef|gegeven|informeren|inlichten|uitwissel\w*|vertellen|bespreken|tip\w*|ter beschikking|"
-    r"aangifte|opvragen|inzage|melding)\b"
+    r"\b(del(en|e)|deel|gedeeld|verstrek\w*|meld(en|t|ing)?|gemeld|doorge\w*|door te geven|doorgeven|doorsturen|"
+    r"geven|geef|gegeven|informeren|inlichten|uitwissel\w*|vertellen|vertel|bespreken|tip\w*|ter beschikking|"
+    r"aangifte|melding|laten weten|bevestigen|mailen|sturen|opsturen|bellen|noemen|vermelden|"
+    r"overdragen|overdracht|inschakelen|waarschuwen|verstrekt|informatie (geven|delen)|stappenplan)\b"
 )
 _NOT_DECISION = re.compile(r"^(wat is|wat zijn|wat betekent|wat houdt|welke rol|hoe werkt|wie is)\b")
+# Questions about access, storage or requesting data are not a decision to pass data on to a third
+# party (inzagerecht, bewaren, opvragen bij een ander): the stappenplannen do not decide those.
+_NOT_SHARING = re.compile(r"\b(inzage\w*|inzien|clouddienst|cookies?)\b")
+_NOT_SHARING_VERB = re.compile(r"\b(opslaan|bewaren|verwijderen|opvragen)\b")  # as the question's own verb
 
 
 def is_sharing_question(question: str) -> bool:
     text = fold(question)
     if _NOT_DECISION.search(text.strip()) and not re.search(r"\bmag (ik|wij|we|het|de|een)\b", text):
+        return False
+    if _NOT_SHARING.search(text):
+        return False
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+", text.strip()) if x]
+    if sentences and _NOT_SHARING_VERB.search(sentences[-1]):
         return False
     return bool(_MODAL.search(text) and _SHARE.search(text))
 
@@ -43,7 +55,7 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
     (r"\bboa('s)?\b|buitengewoon opsporingsambtenaar", "bevoegde_autoriteit"),
     (r"politie\w*|wijkagent|agent\b|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
      "bevoegde_autoriteit"),
-    (r"officier van justitie|openbaar ministerie|\bom\b|parket\w*|het om\b", "om"),
+    (r"officier van justitie|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
     (r"(medewerker|ambtenaar|adviseur)\w* (openbare orde|veiligheid|ov)\b|openbare[- ]?orde|burgemeester|"
      r"team veiligheid|afdeling veiligheid", "gemeente_openbare_orde"),
     (r"(hulpverlener|wijkteam\w*|jeugdconsulent|consulent|sociaal domein)\w*.{0,40}\bgemeente|"
@@ -87,12 +99,52 @@ def detect_rol(question: str) -> str | None:
         rol = _role_in(window)
         if rol:
             return rol
-    # Nobody introduced themselves: a question about "een leerling" comes from a school,
-    # one about "mijn cliënt" from a care professional.
-    if re.search(r"\b(onze|mijn|een) (leerling|klas)", text):
-        return "onderwijs"
-    if re.search(r"\b(mijn|onze) (client|patient)", text):
-        return "zorg_hulpverlener"
+    return None
+
+
+# Situations that imply the asker's role without naming it (issue 15: "tijdens het consult", "mijn
+# patiënt" -> zorg; "een leerling van mij" -> onderwijs). These become *assumptions*: shown with the
+# answer and in the panel, changeable with one click. (pattern over folded text, rol); first hit wins.
+_IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
+    # police data of one's own: mutations, "our systems", Wpg wording
+    (r"\b(onze|mijn) (mutaties|politiesystemen|systemen|registratie\w*|proces(sen)?-verbaal)\b|"
+     r"\bin onze systemen\b|embargo-?onderzoek|\bter beschikking (te )?stellen\b|\bpolitiegegevens (verstrekken|delen)",
+     "bevoegde_autoriteit"),
+    # care: the consulting room, one's own client or patient, the professional secret
+    (r"\b(consult|spreekuur|behandelsessie|in een sessie|tijdens (de|een) sessie|in therapie|"
+     r"(bij (mij|ons)|mijn|onze) (in )?behandeling|in behandeling (bij (mij|ons))|"
+     r"(mijn|onze) (client|clienten|patient|patienten|praktijk|assistente|behandelrelatie)|"
+     r"(een|de) (client|patient) (van (mij|ons)|heeft mij|vertelde mij|vertelt mij|zei tegen mij)|"
+     r"(mijn|ons) beroepsgeheim)\b", "zorg_hulpverlener"),
+    (r"\b(gecertificeerde instelling|ondertoezichtstelling)\b.{0,120}\bvraagt (mij|ons)\b", "zorg_hulpverlener"),
+    # school: one's own pupil, class or pupil meeting
+    (r"\b((een|de) leerling (van (mij|ons)|uit (mijn|onze) klas)|(mijn|onze) (leerling|leerlingen|klas|school)|"
+     r"in (mijn|onze) klas|leerlingbespreking)\b", "onderwijs"),
+    # public order: data collected for the mayor's public-order task
+    (r"\bvoor de openbare orde (heb|hebben) (\w+ )?verzameld|\bgebiedsverbod\b", "gemeente_openbare_orde"),
+    # a suspect's data passed on by the asker (not the OM): the police
+    (r"\bverdachte\b", "bevoegde_autoriteit"),
+    (r"\b(een|de) leerling\b", "onderwijs"),
+    (r"\b(een|de) (client|patient)\b.{0,140}\b(mij|ons|ik)\b", "zorg_hulpverlener"),
+)
+# A role is never the recipient's own kind ("Mag ik de school laten weten ..." is not asked by a school).
+_RECIPIENT_OF_ROLE = {
+    "onderwijs": r"\b(de|een|aan|naar) school\b(?! (is|heeft))",
+}
+
+
+def implied_rol(question: str) -> str | None:
+    """The asker's role as the situation implies it, when the question does not state it."""
+    text = fold(question)
+    if re.search(r"\b(het om|het openbaar ministerie|officier van justitie)\b", text) and re.search(
+            r"\bmag (het om|het openbaar ministerie)\b", text):
+        return "om"
+    for pattern, rol in _IMPLIED_ROLE:
+        if re.search(pattern, text):
+            blocked = _RECIPIENT_OF_ROLE.get(rol)
+            if blocked and re.search(blocked, text):
+                continue
+            return rol
     return None
 
 

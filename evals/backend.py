@@ -39,6 +39,37 @@ def manifest_aliases(corpus_dir: Path) -> dict[str, str]:
     return aliases
 
 
+def derived_inputs(rules_dir: Path) -> dict[str, set[str]]:
+    """derived fact -> the fact names its expression mentions, over all plan files."""
+    facts_file = rules_dir / "facts.yaml"
+    names = set((yaml.safe_load(facts_file.read_text(encoding="utf-8")) or {}).get("facts", {})) if facts_file.is_file() else set()
+    out: dict[str, set[str]] = {}
+
+    def walk(node: Any, found: set[str]) -> None:
+        if isinstance(node, str):
+            if node in names:
+                found.add(node)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if k in names:
+                    found.add(k)
+                walk(v, found)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, found)
+
+    for path in sorted(rules_dir.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict) or not isinstance(data.get("derived"), dict):
+            continue
+        for name, spec in data["derived"].items():
+            found: set[str] = set()
+            walk(spec, found)
+            found.discard(name)
+            out.setdefault(name, set()).update(found)
+    return out
+
+
 class RealBackend:
     """The real retriever, answerer and rules engine for one Settings."""
 
@@ -62,7 +93,25 @@ class RealBackend:
     def ask(self, question: str, facts: dict[str, Any] | None = None) -> Answer:
         from deelwijzer.answer import ask
 
-        return ask(question, self.settings, facts=facts)
+        if not facts:
+            return ask(question, self.settings, facts=facts)
+        # A dialogue's follow-up turns ask the same question with more facts: the passages do not
+        # change, so they are retrieved once (the verdict is what these turns measure).
+        return ask(question, self.settings, facts=facts, retrieve=self._cached_retrieve)
+
+    @cached_property
+    def _cached_retrieve(self):
+        from deelwijzer.answer import real_retrieve
+
+        run = real_retrieve(self.settings)
+        memo: dict[str, Any] = {}
+
+        def cached(query: str):
+            if query not in memo:
+                memo[query] = run(query)
+            return memo[query]
+
+        return cached
 
     def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict:
         from deelwijzer.rules import evaluate, load_rules
@@ -71,6 +120,10 @@ class RealBackend:
 
     def doc_aliases(self) -> dict[str, str]:
         return manifest_aliases(self.settings.corpus_dir)
+
+    def derived_inputs(self) -> dict[str, set[str]]:
+        """Per derived fact (any plan), the facts its expression reads (for the dialogue simulation)."""
+        return derived_inputs(Path(self.settings.rules_dir))
 
     @property
     def llm_configured(self) -> bool:

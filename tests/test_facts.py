@@ -9,7 +9,7 @@ from answer_fakes import FAKE_FACTS, fake_validate
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from deelwijzer.config import Settings
-from deelwijzer.facts import extract_deterministic, extract_with_llm, filter_facts, merge_facts, parse_json_facts
+from deelwijzer.facts import extract, extract_deterministic, extract_with_llm, filter_facts, merge_facts, parse_json_facts
 
 ACCEPTANCE = ("Ik ben wijkteammedewerker. Mag ik zonder toestemming een vermoeden van kindermishandeling "
               "melden bij Veilig Thuis?")
@@ -70,9 +70,9 @@ def test_precedence_explicit_over_deterministic_over_llm():
 
 
 def test_reporting_an_observed_weapon_to_the_police_is_aangifte():
-    facts = extract_deterministic("Een leerling had een vuurwapen in zijn tas. Mag ik dat zonder toestemming van "
-                                  "hem of zijn ouders aan de politie melden?")
-    assert facts["rol"] == "onderwijs"
+    q = "Een leerling had een vuurwapen in zijn tas. Mag ik dat zonder toestemming van hem of zijn ouders aan de politie melden?"
+    facts = extract_deterministic(q)
+    assert "rol" not in facts and extract(q).assumed["rol"] == "onderwijs"  # implied by "een leerling": an assumption
     assert facts["strafbaar_feit"] == "geconstateerd" and facts["wil_aangifte_doen"] is True
     assert facts["ontvanger"] == "politie"
 
