@@ -97,14 +97,18 @@ state.setdefault("panel_open", False)
 state.setdefault("plan", None)
 state.setdefault("facts", {})
 state.setdefault("facts_rev", 0)  # part of widget keys so edits never show stale values
+state.setdefault("assumed", {})  # facts the question implied (inside `facts` too): shown, changeable
 state.setdefault("show_copy", False)
 state.setdefault("pending_question", None)
 state.setdefault("ingest_result", None)
 _ids = itertools.count(len(state.messages))
 
 
-def set_facts(facts: dict[str, Any]) -> None:
+def set_facts(facts: dict[str, Any], assumed: dict[str, Any] | None = None) -> None:
     state.facts = dict(facts)
+    # an assumption stays one only while the user has not answered or changed it
+    keep = state.assumed if assumed is None else assumed
+    state.assumed = {k: v for k, v in keep.items() if state.facts.get(k, object()) == v}
     state.facts_rev += 1
     state.show_copy = False
 
@@ -258,7 +262,8 @@ def render_history() -> None:
 def get_answer(question: str, placeholder) -> Answer:
     from deelwijzer.answer import ask, stream_ask
 
-    facts = dict(state.facts) if state.panel_open else None
+    # Assumptions are re-derived from each new question; only what the user gave is passed on.
+    facts = {k: v for k, v in state.facts.items() if k not in state.assumed} if state.panel_open else None
     if settings.llm_provider == "none":
         with st.spinner("Zoeken in de handvatten…"):
             return ask(question, settings, facts=facts)
@@ -299,12 +304,12 @@ def handle_question(raw: str) -> None:
     msg = {"id": next(_ids), "role": "assistant", "answer": answer, "content": question,
            "pii": bool(findings), "feedback": None}
     state.messages.append(msg)
-    # A sharing question (a verdict, or facts the extractor found) opens the stappenplan, also
-    # when the text answer was refused: the user can still walk the plan.
-    if answer.verdict is not None or answer.facts:
+    # A sharing question opens the stappenplan with what the question said and implied; a refused
+    # answer never does (the user can still open it with "Doorloop een stappenplan").
+    if not answer.refused and answer.verdict is not None:
         state.panel_open = True
-        state.plan = answer.plan or (answer.verdict.plan if answer.verdict else None)
-        set_facts(answer.facts)
+        state.plan = answer.plan or answer.verdict.plan
+        set_facts(answer.facts, dict(answer.assumed))
     st.rerun()
 
 
@@ -356,6 +361,29 @@ def render_question(q: Question) -> None:
                                   key=f"q_{rev}_{q.fact}_sel", placeholder="Kies…")
             if st.button("Bevestig", key=f"q_{rev}_{q.fact}_ok", disabled=choice is None):
                 answer_fact(q.fact, choice)
+                st.rerun()
+
+
+def render_assumptions() -> None:
+    """What the question implied without saying it: each can be changed with one click."""
+    assumed = {k: v for k, v in state.assumed.items() if k in state.facts}
+    if not assumed:
+        return
+    with st.container(border=True):
+        st.markdown("**Aangenomen uit uw vraag**")
+        st.caption("Niet letterlijk genoemd maar afgeleid uit de situatie. Klopt iets niet? Eén klik past het aan.")
+        rev = state.facts_rev
+        for name, value in assumed.items():
+            text, col = st.columns([3, 2])
+            text.markdown(ui.inert_markdown(f"{ui.fact_question(ruleset, name)} — {ui.format_fact_value(value)}"))
+            label, new = ui.assumption_change(value)
+            if col.button(label, key=f"assume_{rev}_{name}", use_container_width=True):
+                changed = dict(state.facts)
+                if new is None:
+                    changed.pop(name, None)  # the plan will ask it
+                else:
+                    changed[name] = new
+                set_facts(changed)
                 st.rerun()
 
 
@@ -461,6 +489,7 @@ def render_panel() -> None:
         state.plan = chosen
         set_facts(state.facts)
         st.rerun()
+    render_assumptions()
     render_known_facts()
     verdict = evaluate_current()
     if verdict is None:
@@ -472,7 +501,7 @@ def render_panel() -> None:
     else:
         render_verdict(verdict)
     if st.button("Opnieuw beginnen", key="panel_reset"):
-        set_facts({})
+        set_facts({}, {})
         st.rerun()
 
 

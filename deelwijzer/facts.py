@@ -196,11 +196,60 @@ _AGE = re.compile(r"\b(?:van|is|bent|jongere van|leerling van|kind van|meisje va
                   r"\b(\d{1,2})[- ]jarige?\b|\((\d{1,2})\)")
 
 
+# Parties a question may name as the recipient (own synonyms list), for questions the specific
+# patterns above miss. A party counts as the recipient in a recipient position: after aan/met/bij/
+# naar/richting, before an informing verb, or as the one who asks for the data.
+_PARTIES: tuple[tuple[str, str], ...] = (
+    (r"veilig thuis|amhk", "veilig_thuis"),
+    (r"(de )?raad voor de kinderbescherming|\brvdk\b", "raad_kinderbescherming"),
+    (r"(de )?verwijsindex", "verwijsindex"),
+    (r"(de )?(gecertificeerde instelling|jeugdbescherming|jeugdbeschermer|gezinsvoogd)", "gecertificeerde_instelling"),
+    (r"(de )?(koninklijke )?marechaussee|\bkmar\b", "koninklijke_marechaussee"),
+    (r"(de )?(wijkagent|politie|recherche|rechercheur|agent|politieagent)", "politie"),
+    (r"(de |een )?(boa|boa's|handhaver|handhavers)", "boa"),
+    (r"(het )?(openbaar ministerie|\bom\b)|(de )?officier van justitie", "openbaar_ministerie"),
+    (r"(de )?burgemeester", "burgemeester"),
+    (r"(het )?riec", "riec"),
+    (r"(het )?halt(-bureau)?", "halt"),
+    (r"(de )?reclassering", "reclassering"),
+    (r"(de |een )?(woningcorporatie|corporatie|woningbouwvereniging|verhuurder)", "woningcorporatie"),
+    (r"(de |een )?(andere|nieuwe) school", "andere_school"),
+    (r"(de )?(mentor|zorgcoordinator|intern begeleider|leerlingbespreking)", "collega_school"),
+    (r"(de |een )?(school|schooldirecteur|schoolleiding)", "school"),
+    (r"(de |het |een )?(huisarts|wijkteam|ggz\w*|hulpverlener|jeugdhulp\w*|jeugdarts|ggd|zorgpartner|zorgpartij|"
+     r"behandelaar|psycholoog|maatschappelijk werk\w*|zorgverlener)", "zorg_hulpverlener"),
+    (r"(het )?sociaal domein|(een )?andere afdeling", "andere_afdeling_gemeente"),
+    (r"(de )?gemeente", "gemeente"),
+)
+_TO = r"\b(aan|met|bij|naar|richting) "
+_INFORM = (r" (op de hoogte (brengen|stellen)|informeren|inlichten|bellen|tippen|waarschuwen|laten weten|vertellen|"
+           r"berichten|inseinen|benaderen|mailen|terugkoppelen)\b")
+_ASKS = r" (vraagt|vragen|belt|belde|wil weten|verzoekt|vordert|eist)\b"
+
+
+def _recipient(text: str, rol: str | None) -> str | None:
+    own = {"bevoegde_autoriteit": "politie", "gemeente_boa": "boa", "om": "openbaar_ministerie",
+           "onderwijs": "school", "gemeente_openbare_orde": "burgemeester"}.get(rol or "")
+    best: tuple[int, str] | None = None
+    for party, value in _PARTIES:
+        if value == own:
+            continue
+        for pattern in (_TO + "(" + party + r")\b", r"\b(" + party + ")" + _INFORM, r"\b(" + party + ")" + _ASKS):
+            m = re.search(pattern, text)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), value)
+    return best[1] if best else None
+
+
 def _by_role(facts: dict[str, Any], text: str) -> None:
     """Facts whose meaning depends on the asker's plan (in place)."""
     rol = facts.get("rol")
     plan = facts.get("plan") or _PLAN_OF_ROL.get(rol or "")
     told = facts.pop("_strafbaar_verteld", False)
+    if "ontvanger" not in facts:
+        found = _recipient(text, rol)
+        if found:
+            facts["ontvanger"] = found
     if plan == "zorg":
         if facts.get("strafbaar_feit") == "geconstateerd" or (told and "strafbaar_feit" not in facts):
             facts["strafbaar_feit"] = "buiten_hulpverlening"  # heard of (or shown) in the treatment

@@ -22,13 +22,16 @@ def fold(text: str) -> str:
 _MODAL = re.compile(
     r"\b(mag|mogen|moet|moeten|kan|kunnen|kun|ben ik verplicht|zijn wij verplicht|is het toegestaan|"
     r"toegestaan|verplicht|mag dat|kan dat|is dat toegestaan|mag het|mogelijk|wat nu|wat moet|hoe moet|"
-    r"stappenplan\w*|wil ik|wij willen|we willen|ik wil)\b"
+    r"stappenplan\w*|wil ik|wij willen|we willen|ik wil|hoe zit het|is het (wel )?(goed|ok|oke|verstandig))\b"
 )
 _SHARE = re.compile(
     r"\b(del(en|e)|deel|gedeeld|verstrek\w*|meld(en|t|ing)?|gemeld|doorge\w*|door te geven|doorgeven|doorsturen|"
     r"geven|geef|gegeven|informeren|inlichten|uitwissel\w*|vertellen|vertel|bespreken|tip\w*|ter beschikking|"
     r"aangifte|melding|laten weten|bevestigen|mailen|sturen|opsturen|bellen|noemen|vermelden|"
-    r"overdragen|overdracht|inschakelen|waarschuwen|verstrekt|informatie (geven|delen)|stappenplan)\b"
+    r"overdragen|overdracht|inschakelen|waarschuwen|verstrekt|informatie (geven|delen)|stappenplan|"
+    r"op de hoogte (brengen|stellen)|contact opnemen|doorspelen|doorzetten|meewerken|verzoek|vordering|kopie|"
+    r"meegeven|inseinen|terugkoppelen|rapporteren|signaleren|tonen|laten zien|inlichten|berichten|zeggen|"
+    r"(gegevens|informatie|dossier\w*|namen|adres\w*) (\w+ ){0,4}(gebruiken|verwerken|opnemen))\b"
 )
 _NOT_DECISION = re.compile(r"^(wat is|wat zijn|wat betekent|wat houdt|welke rol|hoe werkt|wie is)\b")
 # Questions about access, storage or requesting data are not a decision to pass data on to a third
@@ -53,18 +56,21 @@ def is_sharing_question(question: str) -> bool:
 _ROLE_TERMS: tuple[tuple[str, str], ...] = (
     (r"boa\b.{0,40}\bgemeente|gemeente\w*.{0,40}\bboa\b|gemeentelijke boa|handhaver", "gemeente_boa"),
     (r"\bboa('s)?\b|buitengewoon opsporingsambtenaar", "bevoegde_autoriteit"),
-    (r"politie\w*|wijkagent|agent\b|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
+    (r"politie\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
      "bevoegde_autoriteit"),
     (r"officier van justitie|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
     (r"(medewerker|ambtenaar|adviseur)\w* (openbare orde|veiligheid|ov)\b|openbare[- ]?orde|burgemeester|"
-     r"team veiligheid|afdeling veiligheid", "gemeente_openbare_orde"),
+     r"team veiligheid|afdeling veiligheid|\boov\b|oov-\w+|veiligheidsregisseur", "gemeente_openbare_orde"),
     (r"(hulpverlener|wijkteam\w*|jeugdconsulent|consulent|sociaal domein)\w*.{0,40}\bgemeente|"
      r"gemeente\w*.{0,30}\b(wijkteam|hulpverlen|sociaal domein|jeugdconsulent)", "gemeente_hulpverlener"),
     (r"wijkteam\w*|hulpverlener|zorgverlener|zorgprofessional|huisarts|\barts\b|psychiater|psycholoog|"
      r"ggz\w*|jeugdhulp\w*|jeugdzorg\w*|jeugdbeschermer|jeugdreclassering|maatschappelijk werk\w*|"
      r"gezinscoach|jongerenwerk\w*|verpleegkundige|verloskundige|fysiotherapeut|behandelaar|"
-     r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker", "zorg_hulpverlener"),
-    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|directeur van|"
+     r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker|jeugdarts|kinderarts|tandarts|apotheker|"
+     r"gz-psycholoog|orthopedagoog|gezinsvoogd|casemanager|sociaal werker|\w*begeleider\b|crisisdienst|"
+     r"verslavingszorg|\bggd\b|thuiszorg|wijkverpleegkundige", "zorg_hulpverlener"),
+    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|directeur van|teamleider|"
+     r"conrector|\brector\b|schooldirecteur|afdelingsleider|"
      r"onderwijs\w*|\bschool\b|basisschool|middelbare school|\bmbo\b|leerling", "onderwijs"),
 )
 _SELF = re.compile(
