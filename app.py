@@ -383,6 +383,8 @@ def render_assumptions() -> None:
                     changed.pop(name, None)  # the plan will ask it
                 else:
                     changed[name] = new
+                if name == "rol":
+                    state.plan = None  # the stappenplan followed from the assumed role
                 set_facts(changed)
                 st.rerun()
 
