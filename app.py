@@ -362,6 +362,28 @@ def render_question(q: Question) -> None:
             if st.button("Bevestig", key=f"q_{rev}_{q.fact}_ok", disabled=choice is None):
                 answer_fact(q.fact, choice)
                 st.rerun()
+        render_summary_questions(q)
+
+
+def render_summary_questions(q: Question) -> None:
+    """This question is one part of a larger one (e.g. gewetensnood of the conflict van plichten):
+    a user who knows the whole answer may give it at once."""
+    from deelwijzer.rules.session import summary_facts
+
+    summaries = summary_facts(ruleset, q.fact, state.plan or state.facts.get("plan"), state.facts)
+    if not summaries:
+        return
+    rev = state.facts_rev
+    with st.expander("Weet u het antwoord op de hele vraag? Beantwoord die in één keer"):
+        for name in summaries:
+            st.markdown(ui.inert_markdown(ui.fact_question(ruleset, name)))
+            yes, no = st.columns(2)
+            if yes.button("Ja", key=f"sum_{rev}_{name}_1", use_container_width=True):
+                answer_fact(name, True)
+                st.rerun()
+            if no.button("Nee", key=f"sum_{rev}_{name}_0", use_container_width=True):
+                answer_fact(name, False)
+                st.rerun()
 
 
 def render_assumptions() -> None:

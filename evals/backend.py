@@ -39,37 +39,6 @@ def manifest_aliases(corpus_dir: Path) -> dict[str, str]:
     return aliases
 
 
-def derived_inputs(rules_dir: Path) -> dict[str, set[str]]:
-    """derived fact -> the fact names its expression mentions, over all plan files."""
-    facts_file = rules_dir / "facts.yaml"
-    names = set((yaml.safe_load(facts_file.read_text(encoding="utf-8")) or {}).get("facts", {})) if facts_file.is_file() else set()
-    out: dict[str, set[str]] = {}
-
-    def walk(node: Any, found: set[str]) -> None:
-        if isinstance(node, str):
-            if node in names:
-                found.add(node)
-        elif isinstance(node, dict):
-            for k, v in node.items():
-                if k in names:
-                    found.add(k)
-                walk(v, found)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v, found)
-
-    for path in sorted(rules_dir.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict) or not isinstance(data.get("derived"), dict):
-            continue
-        for name, spec in data["derived"].items():
-            found: set[str] = set()
-            walk(spec, found)
-            found.discard(name)
-            out.setdefault(name, set()).update(found)
-    return out
-
-
 class RealBackend:
     """The real retriever, answerer and rules engine for one Settings."""
 
@@ -123,7 +92,10 @@ class RealBackend:
 
     def derived_inputs(self) -> dict[str, set[str]]:
         """Per derived fact (any plan), the facts its expression reads (for the dialogue simulation)."""
-        return derived_inputs(Path(self.settings.rules_dir))
+        from deelwijzer.rules import load_rules
+        from deelwijzer.rules.session import derived_inputs
+
+        return derived_inputs(load_rules(self.settings.rules_dir))
 
     @property
     def llm_configured(self) -> bool:

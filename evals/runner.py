@@ -326,9 +326,12 @@ class Runner:
                 turns.append({"vraag": fact, "antwoord": given[fact]})
             else:
                 # The case may give the summary fact the asked one feeds (e.g. conflict_van_plichten
-                # for gewetensnood): the user answers at that level, as the panel allows.
+                # for gewetensnood): the user answers at that level, as the panel allows ("Weet u het
+                # antwoord op de hele vraag?").
                 summary = [d for d, inputs in derived.items()
                            if fact in inputs and d in facts and d not in given]
+                # ... or, when the asked fact is itself computed from others, the parts the case gives
+                summary += [i for i in sorted(derived.get(fact, ())) if i in facts and i not in given]
                 if not summary:
                     turns.append({"vraag": fact, "antwoord": UNKNOWN_ANSWER})
                     end = f"{fact}: {UNKNOWN_ANSWER}"

@@ -135,3 +135,12 @@ def test_assumption_change_is_one_click():
     assert ui.assumption_change(True) == ("Nee, dat klopt niet", False)
     assert ui.assumption_change(False)[1] is True
     assert ui.assumption_change("zorg_hulpverlener")[1] is None
+
+
+def test_summary_question_offered_beside_a_sub_question():
+    from deelwijzer.rules import load_rules
+    from deelwijzer.rules.session import summary_facts
+
+    rs = load_rules(Settings().rules_dir)
+    assert "conflict_van_plichten" in summary_facts(rs, "gewetensnood", "zorg")
+    assert summary_facts(rs, "gewetensnood", "zorg", {"conflict_van_plichten": False}) == []

@@ -96,14 +96,14 @@ def convert_stappenplannen(md: Path) -> tuple[dict, dict]:
         heading = re.search(r'\*\*Heading:\*\* "([^"]+)"', body)
         base = {"id": tc, "tags": [plan], "source": f"stappenplannen.md §12 {tc}"
                 + (f" · {heading.group(1)}" if heading else "")}
-        case = {"kind": "verdict", **base, "facts": facts, "expected_outcome": outcome, "expected_step": step}
-        if basis:
-            case["expected_basis"] = basis
-        fact_cases.append(case)
         spec = spec_cases.get(tc, {})
         q_facts = dict(spec.get("facts") or facts)
         q_outcome = (spec.get("expect") or {}).get("outcome", outcome)
         q_step = (spec.get("expect") or {}).get("beslissende_stap", step)
+        case = {"kind": "verdict", **base, "facts": q_facts, "expected_outcome": q_outcome, "expected_step": q_step}
+        if basis and q_outcome == outcome:
+            case["expected_basis"] = basis
+        fact_cases.append(case)
         stated = [f for f in stated_by_case.get(tc, []) if f in q_facts or f in ("rol",)]
         question_cases.append({"kind": "verdict", **base, "question": vraag, "facts": q_facts,
                                "stated_facts": stated,
