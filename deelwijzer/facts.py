@@ -176,6 +176,9 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("taak_algemeen_belang", False, r"\bgeen andere grondslag\b")
     + _p("gerechtvaardigd_belang", False, r"\bgeen andere grondslag\b")
     + _p("taak_algemeen_belang", True, r"\b(in het kader van|voor) (de )?sociale veiligheid\b")
+    # onderwijs: sharing inside the school to guide the pupil (rules: intern_doel_begeleiding)
+    + _p("intern_doel_begeleiding", True, r"\bleerlingbespreking\b", r"\bintern zorgoverleg\b",
+         r"\b(beter )?(kunnen )?begeleiden\b.{0,40}\b(school|leerling)|\bzodat we hem beter kunnen begeleiden")
     # where the data come from, and who the asker works for
     + _p("herkomst_gegevens", "wpg", r"\bpolitie-?(informatie|gegevens) (\w+ ){0,3}(gekregen|ontvangen)",
          r"\b(van|via) (de politie|het riec) (\w+ ){0,3}(gekregen|ontvangen)", r"\bvia het riec politie")
@@ -241,6 +244,22 @@ def _recipient(text: str, rol: str | None) -> str | None:
     return best[1] if best else None
 
 
+# Where a care professional's secret is regulated (rules: soort_hulpverlener), from the job title.
+_CARE_KIND: tuple[tuple[str, str], ...] = (
+    (r"\b(huisarts|\w*arts|psychiater|\w*psycholoog|verpleegkundige|verloskundige|fysiotherapeut|tandarts|apotheker|"
+     r"doktersassistent\w*|praktijkondersteuner|ggz\w*|consult|spreekuur|patient\w*)\b", "medisch"),
+    (r"\b(jeugdhulp\w*|jeugdzorg\w*|jeugdbeschermer|jeugdreclassering|gezinsvoogd|orthopedagoog)\b", "jeugdhulp"),
+    (r"\b(maatschappelijk werk\w*|wijkteam\w*|jongerenwerk\w*|gezinscoach|sociaal werker|schuldhulp\w*)\b", "overig"),
+)
+
+
+def _care_kind(text: str) -> str | None:
+    for pattern, kind in _CARE_KIND:
+        if re.search(pattern, text):
+            return kind
+    return None
+
+
 def _by_role(facts: dict[str, Any], text: str) -> None:
     """Facts whose meaning depends on the asker's plan (in place)."""
     rol = facts.get("rol")
@@ -260,6 +279,13 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
             facts["strafbaar_feit"] = "geconstateerd"
     elif plan in ("politie", "justitie") and facts.get("strafbaar_feit") in ("geconstateerd", "binnen_hulpverlening"):
         facts.pop("strafbaar_feit")
+    if plan == "zorg" and "soort_hulpverlener" not in facts:
+        kind = _care_kind(text)
+        if kind:
+            facts["soort_hulpverlener"] = kind
+    if (plan == "zorg" and facts.get("ots_uitgesproken") and facts.get("verzoek_gi_onderbouwd")
+            and facts.get("ontvanger") == "gecertificeerde_instelling"):
+        facts.setdefault("informatieplicht_ots", True)
     if plan == "onderwijs" and "toestemming_leerling" in facts and facts.get("toestemming") is True:
         facts.pop("toestemming")  # "de leerling geeft zelf toestemming": the pupil's, not the parents'
     if plan == "onderwijs" and re.search(r"\b(bevel|vordering) (gegeven|gegeven om|van de politie)|heeft (ons|mij) een bevel", text):

@@ -23,6 +23,7 @@ def test_acceptance_question_facts():
         "vermoeden_kindermishandeling_huiselijk_geweld": True,
         "ontvanger": "veilig_thuis",
         "meldrecht": "veilig_thuis",
+        "soort_hulpverlener": "overig",  # a wijkteam worker's secret (rules: derived from art. 8 EVRM ...)
     }
 
 
