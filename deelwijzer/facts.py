@@ -58,6 +58,7 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)",
          r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke )?toestemming\b",
          r"\btoestemming (is )?(gegeven|verleend)", r"\b(heeft|hebben) (\w+ )?ingestemd met")
+    + _p("toestemming", False, r"\bzonder dat (de |zijn |haar )?(ouders|client|patient|betrokkene|hij|zij|ze|leerling) (het|dit|dat|ervan|er iets van) (weet|weten)")
     + _p("toestemming_vrij", False, r"\b(alleen|pas) nadat ik (zei|zeg|dreigde)", r"\banders (stopt|stoppen) (de|mijn) (hulp|behandeling)",
          r"\bonder druk\b")
     + _p("toestemming_gevraagd_of_onveilig", True, r"\bals ik (om |naar )?toestemming vraag,? (vrees|ben ik bang|denk)",
@@ -66,7 +67,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("vermoeden_kindermishandeling_huiselijk_geweld", True,
          r"\bvermoeden(s)? van (kindermishandeling|huiselijk geweld)",
          r"\b(vermoed|vermoeden|vermoedt|zorgen over|signalen van) .{0,40}(kindermishandeling|huiselijk geweld)",
-         r"\b(kindermishandeling|huiselijk geweld) vermoed")
+         r"\b(kindermishandeling|huiselijk geweld) vermoed",
+         r"\b(vermoed\w*|signalen van) (\w+ ){0,3}(mishandeling|verwaarlozing|misbruik|huiselijk geweld)")
     # recipient (one per question; the first mention in a recipient position wins)
     + _p("ontvanger", "veilig_thuis", r"\b(bij|aan|met|naar) veilig thuis\b", r"\bveilig thuis (melden|inlichten|vraagt)")
     + _p("ontvanger", "raad_kinderbescherming", r"\b(bij|aan|met|naar) de raad voor de kinderbescherming",
@@ -112,8 +114,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("aangifte_alleen_naw", False, r"\baangifte\b.{0,80}\b(diagnose|behandeling|dossier|medische)")
     + _p("aangifte_alleen_naw", True, r"\baangifte\b.{0,80}\bnaam (en|of) (\w+ )?adres\b", r"\balleen (zijn |haar )?naam\b.{0,40}aangifte")
     + _p("strafbaar_feit", "binnen_hulpverlening",
-         r"\b(mij|ons|mijn (assistente|collega|praktijk|medewerker)\w*|onze (praktijk|medewerker|assistente)\w*)\b.{0,40}"
+         r"\b(mij|ons|mijn \w*(assistent|collega|praktijk|medewerker)\w*|onze \w*(praktijk|medewerker|assistent)\w*)\b.{0,40}"
          r"\b(bedreigd|mishandeld|aangevallen|geslagen|geschopt|gestoken)",
+         r"\b(schopte|sloeg|bedreigde|beet|duwde|mishandelde|bespuugde|stak|viel|bedreigt|slaat|schopt|mishandelt|duwt|bespuugt) "
+         r"(\w+ ){0,2}(mij|ons|mijn \w+|onze \w+)\b",
          r"\b(bedreigd|aangevallen|mishandeld|geslagen) door (een |mijn |onze )?(client|patient)")
     + _p("strafbaar_feit", "geconstateerd",
          r"\b(zag|zie|constateerde|ontdekte|vond|vonden|zagen)\b.{0,40}\b(vuurwapen|wapen|mes)\b",
@@ -121,7 +125,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # an offence the asker heard of in the treatment (the role decides how it is named: see _offence)
     + _p("_strafbaar_verteld", True,
          r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak)\b",
-         r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen (zien|getoond)\b")
+         r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen (zien|getoond)\b",
+         r"\b(mes|wapen|vuurwapen) (op zak|bij zich)\b", r"\bmet een (mes|wapen|vuurwapen)\b",
+         r"\b(gaat|wil|dreigt) (\w+ ){0,3}(steken|neersteken|doodsteken|neerschieten|vermoorden)\b",
+         r"\b(vechtpartij|steekpartij|schietpartij)\b")
     # personal data or not
     + _p("is_persoonsgegeven", False,
          r"\bzonder (enige )?herleidbare", r"\b(geanonimiseerd|niet herleidbaar|geaggregeerd)\w*", r"\bcijfers over\b")
@@ -135,7 +142,7 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("anoniem_overleg", True, r"\banoniem (\w+ ){0,4}(overleggen|bespreken|voorleggen)", r"\banonieme casusbespreking")
     # zorg: serious harm, supervision order (zorg 2B)
     + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)")
-    + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen)\b",
+    + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen|steken|doodsteken)\b",
          r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)")
     + _p("ots_uitgesproken", True, r"\bondertoezichtstelling\b", r"\bots\b")
     + _p("verzoek_gi_onderbouwd", True, r"\b(met onderbouwing|onderbouwd)\b")
@@ -143,7 +150,7 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("bevoegd_te_verstrekken", False, r"\bniet (aangewezen|geautoriseerd|bevoegd|gemandateerd)\b")
     + _p("bevoegd_te_verstrekken", True, r"\b(gemandateerde?|gemachtigde?|aangewezen en geautoriseerd)\b")
     + _p("verwerkt_voor_politietaak", False, r"\bapv\b", r"\bburgemeesterstaak\b", r"\binterne bedrijfsvoering\b")
-    + _p("wpg_artikel", 9, r"\bgegevens uit (een|het) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek")
+    + _p("wpg_artikel", 9, r"\bgegevens uit (een|het|ons) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek")
     + _p("wpg_artikel", 8, r"\b(onze|mijn) mutaties\b", r"\bovelastmelding|\boverlastmelding\b")
     + _p("weigeringsgrond", "embargo_onderzoek", r"\bembargo-?onderzoek")
     + _p("weigeringsgrond", "gevaar_leven_gezondheid", r"\b(leven|gezondheid) van (die |de |een )?\w+ in gevaar",
@@ -208,6 +215,8 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de )?verwijsindex", "verwijsindex"),
     (r"(de )?(gecertificeerde instelling|jeugdbescherming|jeugdbeschermer|gezinsvoogd)", "gecertificeerde_instelling"),
     (r"(de )?(koninklijke )?marechaussee|\bkmar\b", "koninklijke_marechaussee"),
+    (r"(de )?fiod", "fiod"),
+    (r"(de )?rijksrecherche", "rijksrecherche"),
     (r"(de )?(wijkagent|politie|recherche|rechercheur|agent|politieagent)", "politie"),
     (r"(de |een )?(boa|boa's|handhaver|handhavers)", "boa"),
     (r"(het )?(openbaar ministerie|\bom\b)|(de )?officier van justitie", "openbaar_ministerie"),
@@ -226,8 +235,14 @@ _PARTIES: tuple[tuple[str, str], ...] = (
 )
 _TO = r"\b(aan|met|bij|naar|richting) "
 _INFORM = (r" (op de hoogte (brengen|stellen)|informeren|inlichten|bellen|tippen|waarschuwen|laten weten|vertellen|"
-           r"berichten|inseinen|benaderen|mailen|terugkoppelen)\b")
+           r"berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
 _ASKS = r" (vraagt|vragen|belt|belde|wil weten|verzoekt|vordert|eist)\b"
+
+
+# "Ik werk bij Veilig Thuis": the asker's own organisation, not a recipient.
+_OWN_ORG = re.compile(r"\b(ik werk|wij werken|we werken|ik ben werkzaam|werkzaam|ik zit) (bij|voor|in) (de |het |een )?"
+                      r"(veilig thuis|raad voor de kinderbescherming|reclassering|riec|halt|ggd|wijkteam|woningcorporatie|"
+                      r"gecertificeerde instelling|jeugdbescherming)\b")
 
 
 def _recipient(text: str, rol: str | None) -> str | None:
@@ -266,7 +281,7 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
     plan = facts.get("plan") or _PLAN_OF_ROL.get(rol or "")
     told = facts.pop("_strafbaar_verteld", False)
     if "ontvanger" not in facts:
-        found = _recipient(text, rol)
+        found = _recipient(_OWN_ORG.sub(" ", text), rol)
         if found:
             facts["ontvanger"] = found
     if plan == "zorg":
@@ -277,6 +292,8 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
             facts.pop("strafbaar_feit")
         if told and "strafbaar_feit" not in facts and re.search(r"\b(zag|zie|had|heeft|zagen)\b", text):
             facts["strafbaar_feit"] = "geconstateerd"
+        if facts.get("strafbaar_feit") == "geconstateerd" and facts.get("ontvanger") == "politie":
+            facts.setdefault("wil_aangifte_doen", True)  # reporting an observed offence to the police is aangifte
     elif plan in ("politie", "justitie") and facts.get("strafbaar_feit") in ("geconstateerd", "binnen_hulpverlening"):
         facts.pop("strafbaar_feit")
     if plan == "zorg" and "soort_hulpverlener" not in facts:
@@ -345,10 +362,11 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
     m = _PLAN_NAME.search(text)
     if m:
         stated["plan"] = "politie" if m.group(1) else "justitie"
+    own_org = _OWN_ORG.sub(" ", text)  # recipients are looked for outside the asker's own organisation
     for pat in PATTERNS:
         if pat.fact in stated:
             continue
-        if pat.regex.search(text):
+        if pat.regex.search(own_org if pat.fact == "ontvanger" else text):
             stated[pat.fact] = pat.value
     m = _AGE.search(text)
     if m:

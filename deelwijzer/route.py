@@ -31,6 +31,7 @@ _SHARE = re.compile(
     r"overdragen|overdracht|inschakelen|waarschuwen|verstrekt|informatie (geven|delen)|stappenplan|"
     r"op de hoogte (brengen|stellen)|contact opnemen|doorspelen|doorzetten|meewerken|verzoek|vordering|kopie|"
     r"meegeven|inseinen|terugkoppelen|rapporteren|signaleren|tonen|laten zien|inlichten|berichten|zeggen|"
+    r"overleg\w*|voorleggen|"
     r"(gegevens|informatie|dossier\w*|namen|adres\w*) (\w+ ){0,4}(gebruiken|verwerken|opnemen))\b"
 )
 _NOT_DECISION = re.compile(r"^(wat is|wat zijn|wat betekent|wat houdt|welke rol|hoe werkt|wie is)\b")
@@ -66,7 +67,7 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
     (r"wijkteam\w*|hulpverlener|zorgverlener|zorgprofessional|huisarts|\barts\b|psychiater|psycholoog|"
      r"ggz\w*|jeugdhulp\w*|jeugdzorg\w*|jeugdbeschermer|jeugdreclassering|maatschappelijk werk\w*|"
      r"gezinscoach|jongerenwerk\w*|verpleegkundige|verloskundige|fysiotherapeut|behandelaar|"
-     r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker|jeugdarts|kinderarts|tandarts|apotheker|"
+     r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker|^\s*(bij|voor) veilig thuis|jeugdarts|kinderarts|tandarts|apotheker|"
      r"gz-psycholoog|orthopedagoog|gezinsvoogd|casemanager|sociaal werker|\w*begeleider\b|crisisdienst|"
      r"verslavingszorg|\bggd\b|thuiszorg|wijkverpleegkundige", "zorg_hulpverlener"),
     (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|directeur van|teamleider|"
