@@ -54,8 +54,11 @@ PATTERNS: tuple[Pattern, ...] = tuple(
        r"\bniet (om )?toestemming (te )?(vragen|gevraagd)",
        r"\b(hij|zij|ze|de client|de patient) wil(t)? niet dat (ik|wij|we) (iets|dit|dat|het)",
        r"\bals ik (om |naar )?toestemming vraag")
+    + _p("toestemming", False, r"\b(hij|zij|ze|de client|de patient|de betrokkene|de ouders|de leerling) (wil|willen|weigert|weigeren) "
+         r"(dat )?(niet|geen)\b", r"\b(hij|zij|ze|de client|de patient|de betrokkene) is (er )?tegen\b")
     + _p("toestemming", True,
          r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)",
+         r"\b(vindt|vinden) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
          r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke )?toestemming\b",
          r"\btoestemming (is )?(gegeven|verleend)", r"\b(heeft|hebben) (\w+ )?ingestemd met")
     + _p("toestemming", False, r"\bzonder dat (de |zijn |haar )?(ouders|client|patient|betrokkene|hij|zij|ze|leerling) (het|dit|dat|ervan|er iets van) (weet|weten)")
@@ -136,7 +139,9 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(naam|namen|adres|adressen|adresgegevens|geboortedatum|bsn|persoonsgegevens) (van|der)\b",
          r"\bmet de namen\b", r"\b(gegevens|informatie) (van|over) (een|de|deze|die|zijn|haar) " + _PERSON)
     + _p("bijzonder_persoonsgegeven", True,
-         r"\b(gezondheidsgegevens|medische gegevens|medisch dossier|diagnose|religie|etnische afkomst|iq-gegevens)\b")
+         r"\b(gezondheidsgegevens|medische gegevens|medisch dossier|diagnose|religie|etnische afkomst|iq-gegevens)\b",
+         r"\b(adhd|autisme|add|dyslexie|medicatie|medicijnen|psychische|psychiatrische|depressie|verslaving|"
+         r"iq|geloof|seksuele geaardheid|zwangerschap|zwanger)\b")
     + _p("strafrechtelijk_persoonsgegeven", True, r"\b(strafblad|veroordeling|veroordeeld|strafrechtelijke gegevens)\b")
     # anonymous advice from a colleague (zorg.2.advies)
     + _p("anoniem_overleg", True, r"\banoniem (\w+ ){0,4}(overleggen|bespreken|voorleggen)", r"\banonieme casusbespreking")
@@ -151,11 +156,20 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("bevoegd_te_verstrekken", True, r"\b(gemandateerde?|gemachtigde?|aangewezen en geautoriseerd)\b")
     + _p("verwerkt_voor_politietaak", False, r"\bapv\b", r"\bburgemeesterstaak\b", r"\binterne bedrijfsvoering\b")
     + _p("wpg_artikel", 9, r"\bgegevens uit (een|het|ons) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek")
-    + _p("wpg_artikel", 8, r"\b(onze|mijn) mutaties\b", r"\bovelastmelding|\boverlastmelding\b")
-    + _p("weigeringsgrond", "embargo_onderzoek", r"\bembargo-?onderzoek")
+    + _p("wpg_artikel", 10, r"\b(cie|criminele inlichtingen\w*|informant\w*)\b")
+    + _p("wpg_artikel", 13, r"\blandelijk (doorzoekbaar|beschikbaar)\b")
+    + _p("wpg_artikel", 8, r"\b(onze|mijn) mutaties\b", r"\bovelastmelding|\boverlastmelding\b",
+         r"\b(mutatie|mutaties|registratie in bvh|bvh)\b", r"\b(bij|tijdens) een (controle|melding|surveillance|incident)\b")
+    + _p("weigeringsgrond", "embargo_onderzoek", r"\bembargo-?onderzoek", r"\bembargo\b")
     + _p("weigeringsgrond", "gevaar_leven_gezondheid", r"\b(leven|gezondheid) van (die |de |een )?\w+ in gevaar",
-         r"\bin gevaar brengt? (het leven|de gezondheid)")
+         r"\bin gevaar brengt? (het leven|de gezondheid)",
+         r"\b(melder|getuige|aangever|informant) (\w+ ){0,4}(in gevaar|gevaar loopt|gevaar lopen|bedreigd)")
     + _p("weigeringsgrond", "ernstig_misdrijf", r"\b(terrorisme|mensenhandel|mensensmokkel|omkoping)\b")
+    + _p("ontvanger_behoeft_voor_taak", True, r"\b(heeft|hebben) (de gegevens|die gegevens|het|dat|deze informatie) nodig voor (zijn|haar|hun|de) (taak|onderzoek)")
+    + _p("toestemming_bevoegde_functionaris", False,
+         r"\b(leider van het onderzoek|onderzoeksleider|teamleider|teamchef) (heeft )?(nog )?geen toestemming")
+    + _p("toestemming_bevoegde_functionaris", True,
+         r"\b(leider van het onderzoek|onderzoeksleider|teamleider|teamchef) (heeft )?(wel )?toestemming (gegeven|verleend)")
     + _p("convenant_gesloten", False, r"\bgeen convenant\b")
     + _p("convenant_gesloten", True, r"\b(we hebben|wij hebben|binnen ons|binnen het|volgens ons|ons) (een )?convenant")
     + _p("instemming_bevoegd_gezag", False, r"\b(burgemeester|officier van justitie|bevoegd gezag) heeft geen (instemming|toestemming)",
@@ -166,8 +180,9 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\bstrafblad\b", r"\bpersoonsdossier\b")
     + _p("categorie_wjsg", "persoonsdossier", r"\bpersoonsdossier\b", r"\breclasseringsrapport\b")
     + _p("categorie_wjsg", "justitieel", r"\bstrafblad\b", r"\bjustitiele documentatie\b")
+    + _p("categorie_wjsg", "tenuitvoerlegging", r"\b(taakstraf|strafbeschikking|tenuitvoerlegging)\w*")
     + _p("categorie_wjsg", "strafvorderlijk", r"\b(lopend|actief) strafonderzoek\b", r"\bstrafvorderlijke gegevens\b",
-         r"\bgegevens uit (een|het) strafdossier\b")
+         r"\bgegevens uit (een|het|ons) strafdossier\b", r"\b(uit|in) (het|ons) strafdossier\b")
     + _p("acute_noodzaak", False, r"\bgeen acute noodzaak\b")
     + _p("contra_indicatie_belang", "geen", r"\bgeen acuut gevaar of (ander )?zwaarwegend belang")
     + _p("ontvanger_heeft_grondslag", True, r"\b(heeft|hebben) (volgens (ons|mij) )?(wel )?een eigen grondslag")
@@ -176,9 +191,12 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("zaak_afloop", "beleidssepot", r"\bbeleidsmatig geseponeerd\b", r"\bbeleidssepot\b")
     + _p("zaak_afloop", "technisch_sepot", r"\btechnisch (sepot|geseponeerd)\b")
     + _p("zaak_afloop", "afgedaan", r"\b(veroordeling|veroordeeld)\b")
+    + _p("zaak_afloop", "geen_vervolgingsbeslissing", r"\bnog geen (definitieve )?(vervolgings)?beslissing\b",
+         r"\bnog niet (besloten|beslist) (of|over) (vervolging|vervolgen)")
     # gemeenten / onderwijs: AVG principles, legal grounds
     + _p("voldoet_avg_beginselen", False, r"\bniet transparant\b", r"\b(worden|wordt) niet geinformeerd\b",
-         r"\bdoel is niet vastgelegd\b")
+         r"\bdoel is niet vastgelegd\b", r"\b(via|in|met) (een )?(prive-?)?whatsapp(-?groep)?\b", r"\bonbeveiligd\w*\b",
+         r"\bprive-?(mail|telefoon|whatsapp)\b")
     + _p("wettelijke_plicht", False, r"\bgeen andere grondslag\b")
     + _p("taak_algemeen_belang", False, r"\bgeen andere grondslag\b")
     + _p("gerechtvaardigd_belang", False, r"\bgeen andere grondslag\b")
@@ -192,7 +210,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen)")
     + _p("werkt_bij_bevoegde_autoriteit", False, r"\bik werk (bij|voor) (de|een) gemeente\b")
     # purpose
-    + _p("verstrekkingsdoel", "handhaven_openbare_orde", r"\b(handhaving|handhaven) van de openbare orde\b")
+    + _p("verstrekkingsdoel", "handhaven_openbare_orde", r"\b(handhaving|handhaven) van de openbare orde\b",
+         r"\b(gebiedsverbod|huisverbod|samenscholingsverbod|noodbevel|woningsluiting)\b")
     + _p("verstrekkingsdoel", "voorkomen_opsporen_strafbare_feiten", r"\b(voorkomen|opsporen) van strafbare feiten\b",
          r"\brecidive (\w+ ){0,2}voorkomen\b")
     + _p("verstrekkingsdoel", "alternatieve_afdoening_minderjarige", r"\balternatieve afdoening\b")
