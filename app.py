@@ -343,8 +343,8 @@ def render_question(q: Question) -> None:
             st.caption(ui.inert_markdown(lines[0]))
         rev = state.facts_rev
         options = ui.question_options(q)
-        if q.type == "bool" or (q.type == "enum" and len(options) <= 4):
-            # Ja/Nee side by side; longer enum labels one per row so they are never truncated.
+        if q.type == "bool" or (q.type == "enum" and len(options) <= 8):
+            # Ja/Nee side by side; enum options (up to 8, e.g. the roles) one button per row, never truncated.
             slots = st.columns(len(options)) if q.type == "bool" else [st.container() for _ in options]
             for i, (col, opt) in enumerate(zip(slots, options)):
                 if col.button(ui.option_label(opt), key=f"q_{rev}_{q.fact}_{i}", use_container_width=True):

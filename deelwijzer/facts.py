@@ -235,6 +235,11 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de )?(gecertificeerde instelling|jeugdbescherming|jeugdbeschermer|gezinsvoogd)", "gecertificeerde_instelling"),
     (r"(de )?(koninklijke )?marechaussee|\bkmar\b", "koninklijke_marechaussee"),
     (r"(de )?fiod", "fiod"),
+    (r"(de )?(nvwa|nvwa-iod)", "nvwa_iod"),
+    (r"(de )?(ilt|ilt-iod)", "ilt_iod"),
+    (r"(het )?bureau jeugdzorg", "bureau_jeugdzorg"),
+    (r"(het )?slachtofferhulp( nederland)?", "slachtofferhulp_nederland"),
+    (r"(het )?(college van b(urgemeester )?en w(ethouders)?|college b&w)|(de )?wethouder", "college_b_en_w"),
     (r"(de )?rijksrecherche", "rijksrecherche"),
     (r"(de )?(wijkagent|politie|recherche|rechercheur|agent|politieagent)", "politie"),
     (r"(de |een )?(boa|boa's|handhaver|handhavers)", "boa"),
@@ -247,15 +252,18 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de |een )?(andere|nieuwe) school", "andere_school"),
     (r"(de )?(mentor|zorgcoordinator|intern begeleider|leerlingbespreking)", "collega_school"),
     (r"(de |een )?(school|schooldirecteur|schoolleiding)", "school"),
-    (r"(de |het |een )?(huisarts|wijkteam|ggz\w*|hulpverlener|jeugdhulp\w*|jeugdarts|ggd|zorgpartner|zorgpartij|"
-     r"behandelaar|psycholoog|maatschappelijk werk\w*|zorgverlener)", "zorg_hulpverlener"),
+    (r"(de |het |een )?(huisarts|wijkteam|buurtteam|ggz\w*|hulpverlener|hulpverlening|jeugdhulp\w*|jeugdzorg|jeugdarts|ggd|"
+     r"zorgpartner|zorgpartij|behandelaar|psycholoog|psychiater|maatschappelijk werk\w*|zorgverlener|ziekenhuis|"
+     r"verslavingszorg|jongerenwerk\w*|gezinscoach|thuiszorg|zorginstelling)", "zorg_hulpverlener"),
+    (r"(de )?leerplicht(ambtenaar)?", "gemeente"),
     (r"(het )?sociaal domein|(een )?andere afdeling", "andere_afdeling_gemeente"),
     (r"(de )?gemeente", "gemeente"),
 )
-_TO = r"\b(aan|met|bij|naar|richting) "
+_TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) "
 _INFORM = (r" (op de hoogte (brengen|stellen)|informeren|inlichten|bellen|tippen|waarschuwen|laten weten|vertellen|"
            r"berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
-_ASKS = r" (vraagt|vragen|belt|belde|wil weten|verzoekt|vordert|eist)\b"
+_ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wil graag|wil hebben|willen weten|verzoekt|"
+         r"verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
 
 
 # "Ik werk bij Veilig Thuis": the asker's own organisation, not a recipient.

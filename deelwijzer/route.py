@@ -34,10 +34,17 @@ _SHARE = re.compile(
     r"overleg\w*|voorleggen|"
     r"(gegevens|informatie|dossier\w*|namen|adres\w*) (\w+ ){0,4}(gebruiken|verwerken|opnemen))\b"
 )
+_REQUEST = re.compile(
+    r"\b(vraagt|vragen|vroeg|wil|willen|verzoekt|vordert|eist)\b[^.?!]{0,60}\b(gegevens|informatie|dossier\w*|adres\w*|"
+    r"naam|namen|inzage|inzien|weten|hebben|krijgen|ontvangen|beelden|camerabeelden|verslag|rapport\w*)\b"
+)
 _NOT_DECISION = re.compile(r"^(wat is|wat zijn|wat betekent|wat houdt|welke rol|hoe werkt|wie is)\b")
 # Questions about access, storage or requesting data are not a decision to pass data on to a third
 # party (inzagerecht, bewaren, opvragen bij een ander): the stappenplannen do not decide those.
-_NOT_SHARING = re.compile(r"\b(inzage\w*|inzien|clouddienst|cookies?)\b")
+_NOT_SHARING = re.compile(r"\b(clouddienst|cookies?)\b")
+# the data subject's (or heirs') own right of access is not passing data on to a third party
+_ACCESS = re.compile(r"\b(inzage\w*|inzien)\b")
+_ACCESS_BY_SUBJECT = re.compile(r"\b(kinderen|nabestaanden|erfgenamen|zelf|eigen dossier|weduwe|weduwnaar|familie)\b")
 _NOT_SHARING_VERB = re.compile(r"\b(opslaan|bewaren|verwijderen|opvragen)\b")  # as the question's own verb
 
 
@@ -47,10 +54,15 @@ def is_sharing_question(question: str) -> bool:
         return False
     if _NOT_SHARING.search(text):
         return False
+    if _ACCESS.search(text) and _ACCESS_BY_SUBJECT.search(text):
+        return False
     sentences = [x for x in re.split(r"(?<=[.?!])\s+", text.strip()) if x]
     if sentences and _NOT_SHARING_VERB.search(sentences[-1]):
         return False
-    return bool(_MODAL.search(text) and _SHARE.search(text))
+    if _MODAL.search(text) and _SHARE.search(text):
+        return True
+    # someone asks the asker for data ("De politie wil het adres van ... hebben. Mag dat?")
+    return bool(_MODAL.search(text) and _REQUEST.search(text))
 
 
 # (pattern over folded text, rol). Order matters: the most specific first.
@@ -125,12 +137,17 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
      r"(mijn|ons) beroepsgeheim)\b", "zorg_hulpverlener"),
     (r"\b(gecertificeerde instelling|ondertoezichtstelling)\b.{0,120}\bvraagt (mij|ons)\b", "zorg_hulpverlener"),
     # school: one's own pupil, class or pupil meeting
-    (r"\b((een|de) leerling (van (mij|ons)|uit (mijn|onze) klas)|(mijn|onze) (leerling|leerlingen|klas|school)|"
-     r"in (mijn|onze) klas|leerlingbespreking)\b", "onderwijs"),
+    (r"\b((een|de) leerling (van (mij|ons)|uit (mijn|onze) klas)|(mijn|onze) (leerling|leerlingen|klas|school|"
+     r"basisschool|middelbare school|leerlingenzorg)|in (mijn|onze) klas|leerlingbespreking|bij ons op school|op onze school)\b",
+     "onderwijs"),
+    (r"\b(ons|mijn) (wijkteam|buurtteam|sociaal team|jeugdteam)\b", "zorg_hulpverlener"),
+    (r"\b(ons|mijn) (politieteam|basisteam|politiebureau)\b", "bevoegde_autoriteit"),
+    (r"\b(ons|het) parket\b", "om"),
     # public order: data collected for the mayor's public-order task
     (r"\bvoor de openbare orde (heb|hebben) (\w+ )?verzameld|\bgebiedsverbod\b", "gemeente_openbare_orde"),
     # a suspect's data passed on by the asker (not the OM): the police
-    (r"\bverdachte\b", "bevoegde_autoriteit"),
+    (r"\bverdachte\b.{0,120}\b(aan|bij|met) (het )?halt\b|\b(aangehouden|verhoord|verhoor|in verzekering)\b",
+     "bevoegde_autoriteit"),
     (r"\b(een|de) leerling\b", "onderwijs"),
     (r"\b(een|de) (client|patient)\b.{0,140}\b(mij|ons|ik)\b", "zorg_hulpverlener"),
 )

@@ -110,7 +110,9 @@ def test_the_role_the_user_gave_decides_how_an_offence_is_named():
 def test_implied_roles():
     assert implied_rol("Tijdens het spreekuur vertelde een patiënt iets. Mag ik dat melden?") == "zorg_hulpverlener"
     assert implied_rol("Een leerling van mij vertelde iets. Mag ik dat delen?") == "onderwijs"
-    assert implied_rol("Mag ik de school laten weten dat een leerling verdachte is?") == "bevoegde_autoriteit"
+    # the recipient is a school, so the asker is not; a suspect alone is too weak a cue for "police": ask
+    assert implied_rol("Mag ik de school laten weten dat een leerling verdachte is?") is None
+    assert implied_rol("Mag ik de naam van een 15-jarige verdachte aan Halt geven?") == "bevoegde_autoriteit"
     assert implied_rol("Mag ik dat delen?") is None
 
 
