@@ -185,6 +185,8 @@ def prepare(
         verdict = rules.evaluate(merged, plan=merged.get("plan"))
     plan = verdict.plan if verdict else None
     step_chunk = step_passage(verdict) if verdict else None
+    if verdict is None:  # no stappenplan: assumptions about it mean nothing
+        merged = {k: v for k, v in merged.items() if k not in assumed}
     return Prepared(text, query, notes, retrieved, decision, merged, verdict, plan, step_chunk,
                     assumed if verdict is not None else {})
 
