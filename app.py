@@ -83,6 +83,25 @@ def load_chunks(key: str, generation: str, _store) -> list:
     return _store.all_chunks()
 
 
+@st.cache_resource(show_spinner=False)
+def load_version_state(key: str, generation: str, rules_version: str, history_stamp: str, _ruleset, _chunks) -> dict:
+    """Per index generation: section key of every chunk and the plans whose rules were written for
+    another version of their source than the index holds (deelwijzer/versions.py)."""
+    from deelwijzer.versions import VersionHistory, section_keys, stale_plans
+
+    index_versions = {c.doc_id: c.version for c in _chunks}
+    history = VersionHistory(settings.data_dir)
+    return {"keys": section_keys(_chunks), "stale": stale_plans(_ruleset, index_versions, history, list(_chunks))}
+
+
+def version_state() -> dict:
+    from deelwijzer.versions import VersionHistory
+
+    hist_dir = VersionHistory(settings.data_dir).dir
+    stamp = str(max((f.stat().st_mtime_ns for f in hist_dir.glob("*.json")), default=0)) if hist_dir.is_dir() else "0"
+    return load_version_state(SKEY, generation, ruleset.version, stamp, ruleset, chunks)
+
+
 settings = current_settings()
 # Resources depend only on where the index lives and which embedder reads it; other settings
 # (feedback path, language model) must not force a reload.
@@ -152,6 +171,7 @@ def render_sidebar() -> None:
             n = ui._get(d, "chunks", default=None)
             extra = f" · {n} passages" if n is not None else ""
             st.markdown(f"- {ui.inert_markdown(title)} — *{ui.inert_markdown(version)}*{extra}")
+    render_version_changes(sb, documents)
 
     sb.header("Instellingen")
     sb.markdown(
@@ -169,6 +189,48 @@ def render_sidebar() -> None:
         run_reingest(sb)
     if state.ingest_result:
         sb.success(state.ingest_result)
+
+
+def render_version_changes(sb, documents) -> None:
+    """After a re-ingest: per document "Wat is er veranderd", and a warning per plan whose rules were
+    written for another version than the index holds, naming the steps to review."""
+    from deelwijzer.versions import VersionHistory
+
+    try:
+        changes = ui.document_changes(VersionHistory(settings.data_dir), documents)
+        warnings = ui.stale_rules_warnings(version_state()["stale"])
+    except Exception as exc:  # noqa: BLE001 - the version comparison must never take the sidebar down
+        sb.caption(f"Versievergelijking niet beschikbaar ({type(exc).__name__}); `deelwijzer versions` toont de geschiedenis.")
+        return
+    if changes:
+        sb.subheader("Wat is er veranderd")
+        for change in changes:
+            with sb.expander(change.label):
+                st.markdown(change.markdown)
+    for warning in warnings:
+        sb.warning(warning, icon=":material/rule:")
+
+
+def stale_step_notes(verdict: Verdict) -> dict[str, str]:
+    """step id -> "passage gewijzigd in versie …; regel nog niet herzien" for the steps of the trace
+    whose cited passage changed or vanished since the version the rules were written for."""
+    from deelwijzer.versions import VersionHistory, plan_sources, stale_mark
+
+    doc_id, written_for = plan_sources(ruleset).get(verdict.plan or "", ("", ""))
+    if not doc_id or not written_for:
+        return {}
+    try:
+        history, keys, notes = VersionHistory(settings.data_dir), version_state()["keys"], {}
+        for step in verdict.trace:
+            if step.heading:
+                chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
+                note = stale_mark(history, doc_id, written_for, chunk, keys.get(chunk.id) if chunk else None,
+                                  step.heading)
+                if note:
+                    notes[step.step] = note
+        return notes
+    except Exception:  # noqa: BLE001 - a mark is a hint; the verdict card must render without it
+        return {}
 
 
 def run_reingest(container) -> None:
@@ -445,7 +507,7 @@ def render_known_facts() -> None:
                 st.rerun()
 
 
-def render_trace(verdict: Verdict) -> None:
+def render_trace(verdict: Verdict, notes: dict[str, str] | None = None) -> None:
     with st.expander("Hoe kwam dit oordeel tot stand? (doorlopen stappen)"):
         for i, step in enumerate(verdict.trace, 1):
             title = step.title or step.step
@@ -461,6 +523,8 @@ def render_trace(verdict: Verdict) -> None:
             if step.basis:
                 st.markdown(ui.inert_markdown("Grondslag: " + "; ".join(step.basis)))
             chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
+            if (notes or {}).get(step.step):
+                st.warning(notes[step.step], icon=":material/history:")
             if chunk is not None:
                 st.markdown(
                     f'<details><summary>Passage: {html.escape(chunk.title)} · versie '
@@ -488,7 +552,10 @@ def render_verdict(verdict: Verdict) -> None:
         st.markdown("\n".join(f"- {ui.inert_markdown(ui.voorwaarde_label(v))}" for v in verdict.voorwaarden))
     if verdict.ambiguities:
         st.caption("Interpretatie: " + "; ".join(verdict.ambiguities))
-    render_trace(verdict)
+    notes = stale_step_notes(verdict)
+    for step_id, note in notes.items():
+        st.warning(f"Stap {step_id}: {note}", icon=":material/history:")
+    render_trace(verdict, notes)
     st.info(ui.ADVICE_NOTICE, icon=":material/info:")
     if st.button("Kopieer onderbouwing", key="copy_grounds", use_container_width=True):
         state.show_copy = not state.show_copy

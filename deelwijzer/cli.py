@@ -15,6 +15,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("deelwijzer.commands.ask", "Stel een vraag; antwoord met bronnen en stappenplan-oordeel"),
     "check": ("deelwijzer.rules.command_check", "Toets feiten aan een stappenplan"),
     "rules": ("deelwijzer.rules.command_rules", "Beheer de regels (validate)"),
+    "versions": ("deelwijzer.commands.versions", "Toon de ingelezen versies van de handvatten"),
+    "diff": ("deelwijzer.commands.diff", "Wat veranderde er tussen twee versies van een handvat"),
     "eval": ("evals.command", "Draai evaluatiesuites en maak een rapport"),
 }
 

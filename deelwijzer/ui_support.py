@@ -374,7 +374,85 @@ def ingest_summary(report: Any) -> str:
             for d in changed) + "."
     elif docs:
         text += " Er is niets veranderd."
+    review = _get(report, "rules_review", default=()) or ()
+    if review:
+        steps = list(dict.fromkeys(str(_get(r, "step")) for r in review))
+        text += f" Regels te herzien: {', '.join(steps)} (zie hieronder)."
+    for warning in _get(report, "warnings", default=()) or ():
+        text += f" Let op: {warning}"
     return text
+
+
+# --- versions: what changed, rules written for another version ---------------------------------
+
+@dataclass(frozen=True)
+class DocumentChange:
+    doc_id: str
+    label: str  # expander title
+    markdown: str  # escaped list of sections
+
+
+def document_changes(history: Any, documents: Iterable[Any]) -> list[DocumentChange]:
+    """Per indexed document whose history has a change to its current version: "Wat is er veranderd"
+    (sections added, removed and changed against the version before)."""
+    out = []
+    for d in documents:
+        doc_id, version = _get(d, "doc_id"), _get(d, "version")
+        entry = history.latest(doc_id) if doc_id else None
+        if not entry or entry.get("version") != version or not entry.get("changes"):
+            continue
+        ch = entry["changes"]
+        lines = []
+        for key, label in (("added", "Nieuw"), ("removed", "Verdwenen"), ("changed", "Gewijzigd")):
+            for path in ch.get(key, []):
+                lines.append(f"- **{label}:** {inert_markdown(path)}")
+        if not lines:
+            lines.append("- Geen secties veranderd (alleen het versienummer).")
+        n = sum(len(ch.get(k, [])) for k in ("added", "removed", "changed"))
+        title = _get(d, "title", default=doc_id) or doc_id
+        short = title if len(title) <= 48 else title[:45].rstrip() + "…"
+        out.append(DocumentChange(
+            doc_id,
+            f"{short}: {entry.get('previous_version') or 'vorige versie'} → {version} ({n} secties)",
+            "\n".join(lines) + f"\n\nWoord voor woord: `deelwijzer diff {doc_id}`"))
+    return out
+
+
+REVIEW_KIND_LABELS = {"heading": "kop niet meer gevonden", "anchor": "geciteerde zin niet meer gevonden",
+                      "changed": "passage gewijzigd"}
+
+
+def stale_rules_warning(item: dict[str, Any]) -> str:
+    """The sidebar warning for a plan whose rules were written for another version than the index holds
+    (`item` from deelwijzer.versions.stale_plans)."""
+    text = (f"{plan_label(item['plan'])}: de regels zijn geschreven voor versie {item['written_for']}, "
+            f"de index bevat versie {item['indexed']}.")
+    steps = item.get("steps") or []
+    if steps:
+        by_step: dict[str, list[str]] = {}
+        for r in steps:
+            by_step.setdefault(r["step"], []).append(REVIEW_KIND_LABELS.get(r["kind"], r["kind"]))
+        listed = "; ".join(f"{s} ({', '.join(dict.fromkeys(k))})" for s, k in by_step.items())
+        text += f" Te herzien: {listed}."
+    else:
+        text += " Geen geciteerde passage geraakt; controleer de regels en werk hun bronversie bij."
+    return text
+
+
+def stale_rules_warnings(items: Iterable[dict[str, Any]]) -> list[str]:
+    """One warning per plan with steps to review; the plans written for another version whose cited
+    passages were not touched share one warning."""
+    items = list(items)
+    out = [stale_rules_warning(i) for i in items if i.get("steps")]
+    rest = [i for i in items if not i.get("steps")]
+    if len(rest) == 1:
+        out.append(stale_rules_warning(rest[0]))
+    elif rest:
+        versions = sorted({(i["written_for"], i["indexed"]) for i in rest})
+        which = "; ".join(f"geschreven voor versie {w}, de index bevat versie {n}" for w, n in versions)
+        out.append(f"{', '.join(plan_label(i['plan']) for i in rest)}: {which}. Geen geciteerde passage "
+                   "geraakt; controleer de regels en werk hun bronversie bij.")
+    return out
 
 
 def format_timestamp(value: Any) -> str:

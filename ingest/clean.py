@@ -60,9 +60,17 @@ def profile_for(doc_id: str) -> Profile:
     return PROFILES.get(doc_id, GENERIC)
 
 
+_MD_HEADING_MARK = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+
+
 def clean_text(text: str, doc_id: str) -> str:
     profile = profile_for(doc_id)
     text = L.normalise_characters(text)
+    if profile is not GENERIC:
+        # A handvat with its own profile delivered as .docx/.html/.md: the loaders mark styled headings
+        # with "#"; the profile knows this document's headings (and menus) by their wording, so the
+        # same edition as .txt, .pdf or .docx is cleaned and cut the same way.
+        text = _MD_HEADING_MARK.sub("", text)
     if profile.justitie_nav:
         text = justitie.strip_link_markup(text)
         text = justitie.fix_drop_caps(text)

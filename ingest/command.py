@@ -71,11 +71,50 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        for d in report.documents:
-            print(f"{d.status:<10} {d.doc_id:<28} {d.chunks:>4} passages  ({d.version})")
-        print(f"{report.chunks_added} toegevoegd, {report.chunks_removed} verwijderd, "
-              f"{report.chunks_total} passages in de index, {report.seconds:.1f} s")
+        print(text_report(report))
     for e in report.errors:
         kept = " (vorige versie blijft in de index)" if e.kept_previous else ""
-        print(f"Fout in {e.file}: {e.reason}{kept}", file=sys.stderr)
+        hint = f" {e.hint}" if getattr(e, "hint", "") else ""
+        print(f"Fout in {e.file}: {e.reason}{kept}.{hint}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+STATUS_NL = {"added": "nieuw", "updated": "bijgewerkt", "unchanged": "ongewijzigd", "removed": "verwijderd"}
+KIND_NL = {
+    "heading": "geciteerde kop komt niet meer voor",
+    "anchor": "geciteerde zin (anker) komt niet meer voor",
+    "changed": "geciteerde sectie is gewijzigd",
+}
+
+
+def text_report(report) -> str:
+    """The ingest report in Dutch: documents, per updated document the changed sections, and the rule
+    steps to review."""
+    lines = []
+    for d in report.documents:
+        lines.append(f"{STATUS_NL.get(d.status, d.status):<12} {d.doc_id:<28} {d.chunks:>4} passages  ({d.version})")
+        if d.status == "updated" and d.changes is not None:
+            c = d.changes
+            lines.append(f"    t.o.v. versie {d.previous_version}: {len(c.added)} sectie(s) nieuw, "
+                         f"{len(c.removed)} verdwenen, {len(c.changed)} gewijzigd")
+            for mark, keys in (("+", c.added), ("-", c.removed), ("~", c.changed)):
+                lines.extend(f"    {mark} {k}" for k in keys)
+            if not c.empty:
+                lines.append(f"    (woord voor woord: deelwijzer diff {d.doc_id})")
+    lines.append(f"{report.chunks_added} toegevoegd, {report.chunks_removed} verwijderd, "
+                 f"{report.chunks_total} passages in de index, {report.seconds:.1f} s")
+    if report.rules_review:
+        lines.append("")
+        lines.append(f"Regels te herzien ({len(report.rules_review)}):")
+        for r in report.rules_review:
+            line = f"  - {r['plan']} {r['step']}: {KIND_NL.get(r['kind'], r['kind'])}: {r['cited']!r}"
+            if r.get("suggestion") and r["kind"] != "changed":
+                line += f"; dichtstbijzijnde in de nieuwe tekst: {r['suggestion']!r}"
+            lines.append(line)
+        lines.append("Pas de koppen/ankers in rules/*.yaml aan (en `source.version`), en controleer met "
+                     "`deelwijzer rules validate`.")
+    elif any(d.status in ("added", "updated") for d in report.documents):
+        lines.append("Regels: geen geciteerde kop, zin of sectie geraakt.")
+    for w in getattr(report, "warnings", ()):
+        lines.append(f"Let op: {w}")
+    return "\n".join(lines)

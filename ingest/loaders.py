@@ -101,7 +101,7 @@ def _load_pdf(path: Path) -> LoadedText:
             if not ok:
                 raise IngestError(path, "PDF is versleuteld met een wachtwoord",
                                   "Lever een onbeveiligde versie aan.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_pdf_page_text(page) for page in reader.pages]
     except IngestError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types for damaged files
@@ -116,6 +116,18 @@ def _load_pdf(path: Path) -> LoadedText:
         parts.append(page_text)
         offset += len(page_text) + 2
     return LoadedText(text="\n\n".join(parts), page_starts=starts)
+
+
+def _pdf_page_text(page) -> str:
+    """A page's text with its paragraph breaks. pypdf's plain extraction puts every line directly
+    under the one before, so the blank line between two paragraphs (a vertical gap on the page) is
+    lost, and with it the headings the chunker finds by the blank lines around them. Layout mode
+    keeps vertical gaps as blank lines; its horizontal padding is collapsed to single spaces."""
+    try:
+        text = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # noqa: BLE001 - layout mode is newer and stricter; plain text is the fallback
+        return page.extract_text() or ""
+    return "\n".join(" ".join(line.split()) for line in _normalise_newlines(text).split("\n")).strip("\n")
 
 
 def _load_docx(path: Path) -> LoadedText:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from deelwijzer.embed import PASSAGE_FORMAT, embedder_name, get_embedder, passag
 from deelwijzer.embed_cache import EmbeddingCache, text_key
 from deelwijzer.models import Chunk
 from deelwijzer.store import HNSW_EF_SEARCH, DocumentSummary, open_store
+from deelwijzer.versions import Changes, VersionHistory, diff_sections, make_entry, rules_review, sections_of
 
 if TYPE_CHECKING:
     from deelwijzer.config import Settings
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 EMBED_BATCH = 16  # chunks per embedding call (batching is ~2x faster than one by one)
 SKIP_NAMES = {"manifest.yaml", "manifest.yml", "README.md"}
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,10 +41,17 @@ class DocumentReport:
     version: str
     status: str  # added | updated | unchanged | removed
     chunks: int
+    # For an updated document: the version it replaced and the sections added, removed and changed.
+    previous_version: str = ""
+    changes: Changes | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "title": self.title, "version": self.version,
-                "status": self.status, "chunks": self.chunks}
+        d: dict[str, Any] = {"doc_id": self.doc_id, "title": self.title, "version": self.version,
+                             "status": self.status, "chunks": self.chunks}
+        if self.status == "updated":
+            d["previous_version"] = self.previous_version
+            d["changes"] = (self.changes or Changes()).to_dict()
+        return d
 
 
 @dataclass
@@ -49,9 +59,13 @@ class FileError:
     file: str
     reason: str
     kept_previous: bool = False  # the document's previous chunks keep serving
+    hint: str = ""  # what to do (Dutch)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "reason": self.reason, "kept_previous": self.kept_previous}
+        d: dict[str, Any] = {"file": self.file, "reason": self.reason, "kept_previous": self.kept_previous}
+        if self.hint:
+            d["hint"] = self.hint
+        return d
 
 
 @dataclass
@@ -64,6 +78,9 @@ class IngestReport:
     errors: list[FileError] = field(default_factory=list)
     chunks_embedded: int = 0  # cache misses actually sent to the model
     generation: str = ""
+    # Rule citations to review: {plan, step, kind (heading|anchor|changed), cited, suggestion}.
+    rules_review: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Dutch, what to do
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +90,8 @@ class IngestReport:
             "chunks_total": self.chunks_total,
             "seconds": round(self.seconds, 3),
             "errors": [e.to_dict() for e in self.errors],
+            "rules_review": [dict(r) for r in self.rules_review],
+            **({"warnings": list(self.warnings)} if self.warnings else {}),
         }
 
 
@@ -96,6 +115,17 @@ def _is_full_corpus(settings: "Settings", paths: list[Path] | None) -> bool:
         return True
     corpus = settings.corpus_dir.resolve()
     return any(p.is_dir() and p.resolve() == corpus for p in paths)
+
+
+def _manifest_docs(corpus_dir: Path) -> dict[str, str]:
+    """source file name -> document id, from the manifest ({} when it cannot be read)."""
+    from ingest.errors import IngestError
+    from ingest.manifest import load_manifest
+
+    try:
+        return {Path(d.source_file).name: d.doc_id for d in load_manifest(corpus_dir)}
+    except IngestError:
+        return {}
 
 
 def _error_fields(err: Any) -> tuple[str, str]:
@@ -187,13 +217,16 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
     desired: dict[str, Chunk] = {}
     kept_docs: set[str] = set()  # documents whose previous chunks stay as they were
     new_docs = {info.doc_id: (info, chunks) for info, chunks in prepared.documents}
+    manifest_doc_by_file = _manifest_docs(settings.corpus_dir)
     for err in prepared.errors:
         path, reason = _error_fields(err)
-        doc_id = old_doc_by_file.get(Path(path).name)
-        kept = bool(doc_id) and doc_id not in new_docs
+        # The failed file's document: by its file name in the index, or by the manifest entry that
+        # names it (a new edition delivered under another file name, e.g. .pdf instead of .txt).
+        doc_id = old_doc_by_file.get(Path(path).name) or manifest_doc_by_file.get(Path(path).name)
+        kept = bool(doc_id) and doc_id in old_by_doc and doc_id not in new_docs
         if kept:
             kept_docs.add(doc_id)  # type: ignore[arg-type]
-        report.errors.append(FileError(path, reason, kept_previous=kept))
+        report.errors.append(FileError(path, reason, kept_previous=kept, hint=str(getattr(err, "hint", "") or "")))
     if not full:  # an explicit subset never removes the documents it does not mention
         kept_docs |= set(old_by_doc) - set(new_docs)
 
@@ -230,6 +263,27 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
         report.documents.append(DocumentReport(
             doc_id, str(meta.get("title", "")), str(meta.get("version", "")), "removed", 0))
 
+    new_chunks_by_doc = {doc_id: chunks for doc_id, (_, chunks) in new_docs.items()}
+    old_chunks_by_doc = {
+        d.doc_id: [Chunk.from_metadata(cid, text, meta) for cid, (text, meta) in old_by_doc.get(d.doc_id, {}).items()]
+        for d in report.documents if d.status == "updated"
+    }
+    changes: dict[str, Changes] = {}
+    for d in report.documents:
+        if d.status == "updated":
+            old_chunks = old_chunks_by_doc[d.doc_id]
+            d.previous_version = old_chunks[0].version if old_chunks else ""
+            d.changes = changes[d.doc_id] = diff_sections(sections_of(old_chunks), sections_of(new_chunks_by_doc[d.doc_id]))
+    touched = {d.doc_id for d in report.documents if d.status in ("added", "updated")}
+    report.rules_review = _rules_review(settings, {k: v for k, v in new_chunks_by_doc.items() if k in touched},
+                                        old_chunks_by_doc, changes)
+    removed_docs = {d.doc_id for d in report.documents if d.status == "removed"}
+    for doc_id in sorted(removed_docs & _rule_sources(settings)):
+        report.warnings.append(
+            f"'{doc_id}' is de bron van de stappenplannen (rules/*.yaml) en staat niet meer in de index: de "
+            "regels kunnen hun passages niet meer tonen. Is er een nieuwe versie onder een andere bestandsnaam? "
+            f"Zet dan source_file van '{doc_id}' in manifest.yaml op die naam en lees opnieuw in.")
+
     nothing_to_do = not (added_ids or removed_ids or changed_meta or embedder_changed or rebuild
                          or search_settings_changed)
     if nothing_to_do and (old or not desired):
@@ -238,6 +292,7 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
             store.touch_last_ingest()
         report.chunks_total = len(old)
         report.generation = store.generation()
+        _record_history(settings, report, new_docs, old_chunks_by_doc)
         report.seconds = time.perf_counter() - started
         if progress:
             progress(1, 1, "Index is al actueel")
@@ -268,7 +323,79 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
         raise
     report.chunks_total = build.count
     report.generation = build.name
+    _record_history(settings, report, new_docs, old_chunks_by_doc)  # only once the new index is active
     report.seconds = time.perf_counter() - started
     if progress:
         progress(1, 1, "Klaar")
     return report
+
+
+def _rules_review(settings: "Settings", new_chunks: dict[str, list[Chunk]], old_chunks: dict[str, list[Chunk]],
+                  changes: dict[str, Changes]) -> list[dict[str, Any]]:
+    """Rule citations the (re)indexed documents no longer carry, and steps whose section changed."""
+    if not new_chunks:
+        return []
+    try:
+        from deelwijzer.rules import load_rules
+
+        ruleset = load_rules(settings.rules_dir)
+    except Exception as exc:  # noqa: BLE001 - broken rules must not stop an ingest; validate names them
+        log.warning("Regels niet te laden voor de regelcontrole na inlezen: %s", exc)
+        return []
+    return rules_review(ruleset, new_chunks, old_chunks, changes)
+
+
+def _rule_sources(settings: "Settings") -> set[str]:
+    try:
+        from deelwijzer.rules import load_rules
+        from deelwijzer.versions import plan_sources
+
+        return {doc for doc, _ in plan_sources(load_rules(settings.rules_dir)).values()}
+    except Exception:  # noqa: BLE001
+        return set()
+
+
+def _record_history(settings: "Settings", report: IngestReport, new_docs: dict[str, tuple[Any, list[Chunk]]],
+                    old_chunks: dict[str, list[Chunk]]) -> None:
+    """Append a version-history entry for every document this ingest added or changed (and a baseline
+    for documents without history). Runs only after the new index is active; each file is replaced
+    atomically, so a failed ingest never loses or half-writes history."""
+    history = VersionHistory(settings.data_dir)
+    try:
+        for d in report.documents:
+            if d.doc_id not in new_docs:
+                continue
+            info, chunks = new_docs[d.doc_id]
+            latest = history.latest(d.doc_id)
+            new_sections = sections_of(chunks)
+            if latest is None and d.status == "updated" and old_chunks.get(d.doc_id):
+                before = old_chunks[d.doc_id]
+                history.append(d.doc_id, make_entry(d.doc_id, before[0].title, before[0].version,
+                                                    sections_of(before), recorded=""))
+                latest = history.latest(d.doc_id)
+            # (An unchanged document whose last recorded version differs from the index, e.g. after a
+            # kill between the index switch and this write, is caught up here.)
+            since = diff_sections(latest["sections"], new_sections) if latest is not None else None
+            if latest is not None and latest.get("version") == info.version and since.empty:
+                continue
+            history.append(d.doc_id, make_entry(
+                d.doc_id, info.title, info.version, new_sections, document_date=info.date,
+                generation=report.generation, changes=since,
+                previous_version=str(latest.get("version", "")) if latest else "",
+                rules_review=_review_for(report.rules_review, d.doc_id, settings)))
+    except OSError as exc:
+        log.warning("Versiegeschiedenis niet bijgewerkt (%s); de index zelf is wel bijgewerkt.", exc)
+
+
+def _review_for(review: list[dict[str, Any]], doc_id: str, settings: "Settings") -> list[dict[str, Any]]:
+    """The review items of one document (plans whose source is `doc_id`)."""
+    if not review:
+        return []
+    try:
+        from deelwijzer.rules import load_rules
+        from deelwijzer.versions import plan_sources
+
+        sources = plan_sources(load_rules(settings.rules_dir))
+    except Exception:  # noqa: BLE001
+        return list(review)
+    return [r for r in review if sources.get(r["plan"], (doc_id, ""))[0] == doc_id]

@@ -46,6 +46,10 @@ def prepare_documents(paths: list[Path] | None, corpus_dir: Path) -> PreparedCor
             continue
         seen.add(key)
         try:
+            if key in by_path and not path.exists():
+                raise IngestError(path, f"staat in {MANIFEST_NAME} (document '{by_path[key].doc_id}') maar bestaat niet",
+                                  f"Zet source_file van '{by_path[key].doc_id}' in {MANIFEST_NAME} op de naam van het "
+                                  "nieuwe bestand, of zet het bestand terug; tot dan blijft de vorige versie in de index.")
             loaded = load_file(path)
             info = by_path.get(key) or derive_info(path, loaded, used_ids)
             used_ids.add(info.doc_id)

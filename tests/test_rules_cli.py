@@ -16,7 +16,7 @@ from deelwijzer.rules.command_check import interactive
 HALT = {"rol": "bevoegde_autoriteit", "werkt_bij_bevoegde_autoriteit": True, "bevoegd_te_verstrekken": True,
         "is_persoonsgegeven": True, "verwerkt_voor_politietaak": True, "wpg_artikel": 8, "ontvanger": "halt",
         "verstrekkingsdoel": "alternatieve_afdoening_minderjarige", "is_noodzakelijk": True, "is_proportioneel": True,
-        "subsidiair": True, "bewaartermijn_verstreken": False, "gegevens_juist_actueel": True}
+        "subsidiair": True, "bewaartermijn_verstreken": False, "gegevens_juist_actueel": True, "beroepsgeheim": False}
 VERDICT_FIELDS = {"outcome", "beslissende_stap", "basis", "trace", "vraag", "voorwaarden", "wie", "verwijzing",
                   "rules_version", "plan", "heading", "voorlopig", "ambiguities"}
 
@@ -75,10 +75,11 @@ def test_interactive_loop_asks_until_verdict():
     facts = {"rol": "bevoegde_autoriteit", "bevoegd_te_verstrekken": True, "verstrekkingsdoel": "alternatieve_afdoening_minderjarige"}
     rs = load_rules()
     order = ["is_persoonsgegeven", "verwerkt_voor_politietaak", "wpg_artikel", "ontvanger", "is_noodzakelijk",
-             "is_proportioneel", "subsidiair", "bewaartermijn_verstreken", "gegevens_juist_actueel"]
+             "is_proportioneel", "subsidiair", "bewaartermijn_verstreken", "gegevens_juist_actueel", "beroepsgeheim"]
     replies = {"is_persoonsgegeven": ["?", "ja"], "verwerkt_voor_politietaak": ["ja"], "wpg_artikel": ["7", "8"],
                "ontvanger": ["halt"], "is_noodzakelijk": ["misschien", "ja"], "is_proportioneel": ["ja"],
-               "subsidiair": ["ja"], "bewaartermijn_verstreken": ["nee"], "gegevens_juist_actueel": ["ja"]}
+               "subsidiair": ["ja"], "bewaartermijn_verstreken": ["nee"], "gegevens_juist_actueel": ["ja"],
+               "beroepsgeheim": ["nee"]}
     stdin = io.StringIO("".join(r + "\n" for name in order for r in replies[name]))
     verdict, final = interactive(rs, facts, "politie", stdin, script)
     assert verdict.outcome == "mag_delen", script.getvalue()
@@ -98,7 +99,7 @@ def test_cli_subprocess_interactive_and_validate():
     """The real command line, as a user types it (fresh process: also proves the import is light)."""
     env_cmd = [sys.executable, "-m", "deelwijzer"]
     proc = subprocess.run(env_cmd + ["check", "--plan", "onderwijs", "--interactive", "--json"],
-                          input="collega_school\nja\n", capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+                          input="collega_school\nja\nja\n", capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["outcome"] == "mag_delen" and data["beslissende_stap"] == "onderwijs.pre"

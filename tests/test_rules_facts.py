@@ -66,7 +66,7 @@ def test_user_derived_fact_contradicting_own_inputs_is_refused():
 
 
 def test_user_derived_fact_accepted_when_inputs_open():
-    """§1.2: the chat layer may ask the summary question instead of the sub-questions."""
+    """The chat layer may ask the summary question instead of the sub-questions (docs/rules.md)."""
     v = evaluate(RULES, {"rol": "zorg_hulpverlener", "strafbaar_feit": "geen", "ontvanger": "politie",
                          "toestemming": False, "meldrecht": "geen", "conflict_van_plichten": True,
                          "gegevens_minimaal": True, "is_effectief": True, "is_proportioneel": True, "subsidiair": True})
@@ -86,9 +86,10 @@ def test_unknown_plan():
 def test_questions_for_and_answer_drive_a_session():
     facts: dict = {"rol": "gemeente_openbare_orde"}
     asked = []
-    script = {"is_persoonsgegeven": "ja", "ontvanger": "politie", "is_noodzakelijk": "ja", "is_proportioneel": "ja",
-              "subsidiair": "ja", "voldoet_avg_beginselen": "ja", "bijzonder_persoonsgegeven": "nee",
-              "strafrechtelijk_persoonsgegeven": "nee"}
+    # The origin of the data (Geheimhoudingsplicht) is asked, not defaulted (issue 11).
+    script = {"is_persoonsgegeven": "ja", "ontvanger": "politie", "is_noodzakelijk": "ja",
+              "is_proportioneel": "ja", "subsidiair": "ja", "voldoet_avg_beginselen": "ja", "bijzonder_persoonsgegeven": "nee",
+              "strafrechtelijk_persoonsgegeven": "nee", "herkomst_gegevens": "eigen"}
     for _ in range(20):
         state = questions_for(RULES, facts)
         if state.done:
@@ -98,3 +99,24 @@ def test_questions_for_and_answer_drive_a_session():
     assert state.verdict.outcome == "mag_delen"
     assert asked == list(script)
     assert state.known == facts
+
+
+def test_question_texts_are_per_plan_where_the_meaning_differs():
+    """Issue 11: in zorg the police is not who decides about a beroepsgeheim, so the zorg help of
+    `wettelijke_plicht` must not offer 'een bevel van de politie' as an example (that is onderwijs)."""
+    zorg = RULES.question("wettelijke_plicht", "zorg")
+    onderwijs = RULES.question("wettelijke_plicht", "onderwijs")
+    assert "bevel van de politie" not in zorg.help and "niet aan de politie of officier van justitie" in zorg.help
+    assert "bevel van de politie" in onderwijs.help
+    assert "bevel" not in RULES.question("wettelijke_plicht").help
+
+
+def test_no_default_for_a_fact_the_handreiking_asks():
+    """Issue 11: no global default for these; a plan may only default a fact where the source
+    itself states it, and then every such default names its assumption in the verdict."""
+    for name in ("wil_aangifte_doen", "herkomst_gegevens", "doel_binnen_strafrechtspleging", "beroepsgeheim"):
+        assert RULES.facts[name].default is None, name
+    for plan in RULES.plans.values():
+        assert set(plan.defaults) == set(plan.default_notes), plan.id
+        assert all(key in RULES.ambiguities for key in plan.default_notes.values())
+    assert "herkomst_gegevens" not in RULES.plans["gemeenten"].defaults  # asked: Wpg/Wjsg data stay secret

@@ -16,7 +16,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="rules_command", metavar="ACTIE")
     v = sub.add_parser("validate", help="controleer de regels en de geciteerde koppen")
     v.add_argument("--rules-dir", type=Path, default=None)
-    v.add_argument("--corpus-dir", type=Path, default=None, help="map met manifest.yaml en de handvatten")
+    v.add_argument("--corpus-dir", type=Path, default=None,
+                   help="map met manifest.yaml en de handvatten (standaard: de ingestelde corpusmap, "
+                        "DEELWIJZER_CORPUS_DIR)")
     v.add_argument("--json", action="store_true")
     c = sub.add_parser("coverage", help="draai de testcases en toon welke regeltakken nooit zijn doorlopen")
     c.add_argument("--rules-dir", type=Path, default=None)
@@ -34,7 +36,18 @@ def run(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from .validate import validate_rules
 
-    report = validate_rules(args.rules_dir, args.corpus_dir)
+    rules_dir, corpus_dir = args.rules_dir, args.corpus_dir
+    if rules_dir is None or corpus_dir is None:  # the configured folders (settings / DEELWIJZER_*)
+        from deelwijzer.config import get_settings
+
+        settings = get_settings()
+        rules_dir = rules_dir or settings.rules_dir
+        corpus_dir = corpus_dir or settings.corpus_dir
+    if not (Path(corpus_dir) / "manifest.yaml").exists():
+        print(f"Fout: in de corpusmap {corpus_dir} staat geen manifest.yaml. Zet DEELWIJZER_CORPUS_DIR op de "
+              "map met de handvatten en manifest.yaml, of geef --corpus-dir op.", file=sys.stderr)
+        return 2
+    report = validate_rules(rules_dir, corpus_dir)
     if args.json:
         print(json.dumps({"ok": report.ok, "errors": report.errors, "review": report.review,
                           "warnings": report.warnings, "stats": report.stats}, ensure_ascii=False, indent=2))
@@ -52,7 +65,9 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"Regels in orde: {steps} stappen, {s.get('takken', 0)} takken, {combos} waardecombinaties "
               f"getoetst, {s.get('citaten', 0)} citaten gevonden in de handreiking.")
         return 0
-    print(f"{len(report.errors)} fout(en), {len(report.review)} citaat/citaten te reviewen.")
+    print(f"{len(report.errors)} fout(en), {len(report.review)} citaat/citaten te reviewen "
+          f"(getoetst tegen {corpus_dir}). Pas de kop of het anker in rules/*.yaml aan aan de nieuwe tekst, "
+          "of herstel de handreiking, en draai `deelwijzer rules validate` opnieuw.")
     return 1
 
 

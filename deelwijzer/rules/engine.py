@@ -9,16 +9,26 @@ and post-conditions (Wpg/Wjsg plans); both can only make the verdict stricter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from deelwijzer.models import TraceStep, Verdict
 
-from .facts import validate_facts
+from .facts import normalise_value, validate_facts
 from .logic import UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts
-from .model import Plan, RuleError, RuleSet
+from .model import FactError, Plan, RuleError, RuleSet
 
 POSITIVE = ("mag_delen", "verplicht_delen")
+# How permissive an outcome is, for composing two plans (the most restrictive wins).
+PERMISSIVENESS = {
+    "mag_niet_delen": 0,
+    "ander_stappenplan": 1,
+    "meer_informatie_nodig": 1,
+    "raadpleeg_functionaris": 2,
+    "mag_delen": 3,
+    "verplicht_delen": 4,
+}
 MAX_STEPS = 200  # far above the longest path; a loop in the rules is a RuleError, not a hang
 
 
@@ -71,7 +81,11 @@ class _Run:
             return Tri(t.value, t.missing, list(t.notes))
         if name in self.plan.defaults:
             self.used[name] = self.plan.defaults[name]
-            return Tri(self.plan.defaults[name])
+            # A default the source itself states: the verdict names the assumption.
+            note = self.plan.default_notes.get(name)
+            if note:
+                self.notes.append(note)
+            return Tri(self.plan.defaults[name], None, [note] if note else [])
         fact = self.ruleset.facts.get(name)
         if fact is not None and fact.default is not None:
             self.used[name] = fact.default
@@ -220,7 +234,281 @@ def evaluate_with_branches(
         pre_trace.append(step)
     run = _Run(ruleset, ruleset.plans[plan_id], facts)
     run.trace.extend(pre_trace)
-    return _walk(run), run.branches
+    verdict = _compose(run, _walk(run))
+    if verdict.outcome == "meer_informatie_nodig" and verdict.vraag is not None and not _settling.get():
+        settled = _settled(ruleset, facts, plan, verdict)
+        if settled is not None:
+            return settled, run.branches
+    return verdict, run.branches
+
+
+# ---- questions whose answer cannot change the verdict ---------------------------------------
+# The stappenplannen are walked in their printed order, so the walk can stop on a question whose
+# answer does not matter: e.g. after a technisch sepot without zwaarwegend belang the verstrekking
+# is not allowed whatever Stap 4 would say. Before asking, the engine tries every answer to the
+# open questions (a bounded search); when every answer leads to the same verdict (for "mag niet
+# delen": the same outcome, whichever step says so), that is the verdict, and it names the
+# questions that did not matter. This never
+# makes a verdict more permissive: the verdict is the one every possible answer leads to.
+SETTLE_BUDGET = 400  # evaluations per verdict (~0.2 ms each); beyond it the question is simply asked
+INT_PROBES = (0, 11, 12, 15, 16, 17, 22, 23, 120)
+_settling: ContextVar[bool] = ContextVar("_settling", default=False)
+OPEN = "(elk antwoord: maakt voor dit oordeel niet uit)"
+
+
+class _Exhausted(Exception):
+    pass
+
+
+def _answers(ruleset: RuleSet, fact: str, plan_id: str | None) -> list[Any] | None:
+    spec = ruleset.facts.get(fact)
+    if spec is None:
+        return None
+    if spec.type == "int":  # one value on each side of every threshold the rules use (age)
+        return [v for v in INT_PROBES if (spec.minimum is None or v >= spec.minimum) and (spec.maximum is None or v <= spec.maximum)]
+    if spec.type == "bool":
+        return [True, False]
+    return list(spec.plan_values.get(plan_id, spec.values) if plan_id else spec.values)
+
+
+def _settled(ruleset: RuleSet, facts: dict[str, Any], plan: str | None, first: Verdict) -> Verdict | None:
+    plan_id = plan or first.plan
+    token = _settling.set(True)
+    try:
+        leaves: list[tuple[Verdict, dict[str, Any]]] = []
+        budget = [SETTLE_BUDGET]
+
+        def step(known: dict[str, Any], fact: str, value: Any) -> tuple[dict[str, Any], Verdict] | None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _Exhausted
+            more = {**known, fact: value}
+            try:
+                return more, evaluate(ruleset, more, plan)
+            except FactError:  # an answer that contradicts the other facts is not a possibility
+                return None
+
+        def leaf(known: dict[str, Any], v: Verdict) -> bool:
+            if leaves and _shape(leaves[0][0]) != _shape(v):
+                return False
+            leaves.append((v, known))
+            return True
+
+        def probe(known: dict[str, Any], v: Verdict) -> bool:
+            """Follow one answer per question down to a verdict: finds a differing verdict fast."""
+            while v.outcome == "meer_informatie_nodig" and v.vraag is not None:
+                values = _answers(ruleset, v.vraag.fact, plan_id)
+                if not values or v.vraag.fact in known:
+                    return False
+                for value in values:
+                    nxt = step(known, v.vraag.fact, value)
+                    if nxt is not None:
+                        known, v = nxt
+                        break
+                else:
+                    return False
+            return leaf(known, v)
+
+        def explore(known: dict[str, Any], v: Verdict) -> bool:
+            if v.outcome != "meer_informatie_nodig" or v.vraag is None:
+                return leaf(known, v)
+            values = _answers(ruleset, v.vraag.fact, plan_id)
+            if values is None or v.vraag.fact in known:
+                return False
+            children = [c for c in (step(known, v.vraag.fact, value) for value in values) if c is not None]
+            # First one cheap probe per answer, then the full search below each answer.
+            return all(probe(*c) for c in children) and all(explore(*c) for c in children)
+
+        try:
+            if _prohibition_is_certain(ruleset, facts, plan_id):
+                # Every way through the plan ends in the prohibition: one path shows it.
+                complete = probe(dict(facts), first) and leaves[0][0].outcome == "mag_niet_delen"
+            else:
+                complete = explore(dict(facts), first)
+        except _Exhausted:
+            complete = False
+        if not complete or not leaves:
+            return None
+        # Present the leaf that assumes the fewest "ja" answers: its basis and conditions rest on
+        # the facts the user gave, not on a ground nobody established.
+        verdict, assumed = min(leaves, key=lambda lv: _presentation_rank(lv[0], lv[1], facts))
+        open_facts = [f for f in dict.fromkeys(f for _, a in leaves for f in a) if f not in facts]
+    finally:
+        _settling.reset(token)
+    trace = tuple(
+        replace(t, facts_used={k: (OPEN if k in open_facts else v) for k, v in t.facts_used.items()}) for t in verdict.trace
+    )
+    note = f"X2: {ruleset.ambiguities['X2']} " + " | ".join(
+        ruleset.facts[f].question for f in open_facts if f in ruleset.facts
+    )
+    return replace(verdict, trace=trace, ambiguities=verdict.ambiguities + (note,))
+
+
+def _presentation_rank(v: Verdict, assumed: dict[str, Any], given: dict[str, Any]) -> tuple[int, int]:
+    """Prefer the path whose deciding step rests only on given facts (its reason is then true for
+    the user's case), then the one that assumes the fewest "ja" answers."""
+    deciding = [t for t in v.trace if t.step == v.beslissende_stap] or list(v.trace[-1:])
+    rests_on_assumption = any(k not in given for t in deciding for k in t.facts_used)
+    return (int(rests_on_assumption), sum(1 for k, val in assumed.items() if k not in given and val is True))
+
+
+def _prohibition_is_certain(ruleset: RuleSet, facts: dict[str, Any], plan_id: str | None) -> bool:
+    """A static shortcut for the search above: an overlay that already forbids the verstrekking
+    (e.g. Wpg data without a duty or own task, bijzondere gegevens without an exception), while
+    every end of the plan that does not pass that overlay is already ruled out by the known facts.
+    Then every answer to the open questions leads to mag_niet_delen."""
+    if plan_id is None or plan_id not in ruleset.plans:
+        return False
+    plan = ruleset.plans[plan_id]
+    if plan.compose or plan.postconditions:
+        return False
+    run = _Run(ruleset, plan, dict(facts))
+    blocking = set()
+    for sid, st in plan.steps.items():
+        if not st.get("overlay"):
+            continue
+        # Blocking: some prohibiting rule certainly applies, and every earlier rule that would end
+        # otherwise (keep, referral) certainly does not; earlier prohibitions only block as well.
+        for rule in st["rules"]:
+            t = run.rule_match(rule)
+            prohibits = rule["then"].get("outcome") == "mag_niet_delen" and not rule["then"].get("outcome_if")
+            if prohibits and t.known and t.value is True:
+                blocking.add(sid)
+                break
+            if not prohibits and not (t.known and t.value is False):
+                break
+    if not blocking:
+        return False
+
+    def uses_vars(cond: Any) -> bool:
+        return "$" in repr(cond)
+
+    for st in plan.steps.values():
+        if st.get("overlay"):
+            continue
+        for rule in st["rules"]:
+            ends: list[tuple[dict[str, Any], Tri]] = []
+            if "any_of" in rule:
+                for m in rule["any_of"]:
+                    if uses_vars(m["test"]):
+                        return False
+                    ends.append((m["then"], eval_expr(m["test"], run.lookup, ruleset.groups)))
+                fail = [eval_expr(m["test"], run.lookup, ruleset.groups) for m in rule["any_of"]]
+                all_false = Tri(True) if all(t.known and t.value is False for t in fail) else (
+                    Tri(False) if any(t.known and t.value is True for t in fail) else Tri(UNKNOWN))
+                ends.append((rule["on_fail"], all_false))
+            else:
+                if uses_vars(rule.get("when")) or uses_vars(rule.get("when_any_false")):
+                    if "outcome" in rule["then"] and rule["then"]["outcome"] != "mag_niet_delen":
+                        return False
+                    continue
+                ends.append((rule["then"], run.rule_match(rule)))
+            for then, cond in ends:
+                if "outcome" not in then or then.get("outcome") == "mag_niet_delen" or then.get("outcome_if"):
+                    if not then.get("outcome_if"):
+                        continue
+                if blocking & set(then.get("overlays", [])):
+                    continue
+                if not (cond.known and cond.value is False):
+                    return False
+    return True
+
+
+def _shape(v: Verdict) -> tuple[Any, ...]:
+    """What must be equal for every answer: the outcome, and (except for mag_niet_delen) the
+    deciding step, the provisional verdict and whom to consult. Basis and conditions may differ per
+    answer; the presented verdict is the one that assumes the fewest "ja" answers."""
+    if v.outcome == "mag_niet_delen":  # every answer forbids it; which step says so may differ
+        return (v.outcome,)
+    if v.outcome in ("ander_stappenplan", "meer_informatie_nodig"):
+        return (v.outcome, v.beslissende_stap, v.verwijzing)
+    return (v.outcome, v.beslissende_stap, v.voorlopig, v.wie)
+
+
+def _facts_for(ruleset: RuleSet, facts: dict[str, Any], plan_id: str) -> dict[str, Any]:
+    """The facts that also mean something in another plan (values invalid there are dropped)."""
+    out: dict[str, Any] = {}
+    for name, value in facts.items():
+        if name == "plan":
+            continue
+        try:
+            normalise_value(ruleset, name, value, plan_id)
+        except FactError:
+            continue
+        out[name] = value
+    return out
+
+
+def _compose(run: _Run, verdict: Verdict) -> Verdict:
+    """A plan may require another plan as well (e.g. a medisch beroepsgeheim inside a bevoegde
+    autoriteit, or a hulpverlener with beroepsgeheim at a school): the most restrictive verdict
+    of the two wins. Only a (provisionally) positive verdict can be made stricter."""
+    positive = verdict.outcome in POSITIVE or verdict.voorlopig in POSITIVE
+    if not positive or not run.plan.compose:
+        return verdict
+    rs = run.ruleset
+    for i, c in enumerate(run.plan.compose):
+        run.used = {}
+        t = run.when(c["when"])
+        step = TraceStep(
+            step=f"{run.plan.id}.compose",
+            title=f"Samenloop met stappenplan {rs.plans[c['plan']].title}",
+            heading=c["heading"],
+            facts_used=dict(run.used),
+            result="",
+            anchor=c["anchor"],
+        )
+        if not t.known:
+            run.branches.append(f"{run.plan.id}.compose#{i}:unknown")
+            return replace(
+                verdict,
+                outcome="meer_informatie_nodig",
+                beslissende_stap=f"{run.plan.id}.compose",
+                trace=verdict.trace + (replace(step, result="meer_informatie_nodig"),),
+                vraag=rs.question(t.missing, run.plan.id),
+                voorwaarden=(),
+                wie=(),
+                heading=c["heading"],
+                voorlopig=verdict.outcome if verdict.outcome in POSITIVE else verdict.voorlopig,
+                ambiguities=tuple(dict.fromkeys(verdict.ambiguities + tuple(_notes(rs, t.notes)))),
+            )
+        if not t.value:
+            run.branches.append(f"{run.plan.id}.compose#{i}:false")
+            if t.notes:  # an assumption the source states (plan default) is named in the verdict
+                verdict = replace(verdict, ambiguities=tuple(dict.fromkeys(verdict.ambiguities + tuple(_notes(rs, t.notes)))))
+            continue
+        run.branches.append(f"{run.plan.id}.compose#{i}:true")
+        other, branches = evaluate_with_branches(rs, _facts_for(rs, run.facts, c["plan"]), c["plan"])
+        run.branches.extend(branches)
+        amb = tuple(dict.fromkeys(verdict.ambiguities + other.ambiguities + tuple(_notes(rs, c.get("ambiguity", [])))))
+        if PERMISSIVENESS[other.outcome] < PERMISSIVENESS[verdict.outcome]:
+            first = replace(step, result=f"{verdict.outcome} → strengste oordeel uit stappenplan {c['plan']}")
+            voorlopig = other.voorlopig
+            if other.outcome in ("meer_informatie_nodig", "raadpleeg_functionaris") and voorlopig is None:
+                voorlopig = verdict.outcome if verdict.outcome in POSITIVE else verdict.voorlopig
+            if voorlopig is not None and verdict.outcome in POSITIVE:
+                voorlopig = min(voorlopig, verdict.outcome, key=lambda o: PERMISSIVENESS[o])
+            return replace(
+                other,
+                trace=verdict.trace + (first,) + other.trace,
+                basis=tuple(dict.fromkeys(verdict.basis + other.basis)),
+                voorwaarden=tuple(dict.fromkeys(other.voorwaarden + (("doorloop_ook_stappenplan_zorg",) if other.outcome in POSITIVE or voorlopig in POSITIVE else ()))),
+                voorlopig=voorlopig,
+                ambiguities=amb,
+                plan=other.plan,
+            )
+        verdict = replace(
+            verdict,
+            trace=verdict.trace + (replace(step, result=f"{other.outcome} (stappenplan {c['plan']}): {verdict.outcome} blijft"),) + other.trace,
+            basis=tuple(dict.fromkeys(verdict.basis + other.basis)),
+            voorwaarden=tuple(dict.fromkeys(verdict.voorwaarden + other.voorwaarden)),
+            ambiguities=amb,
+        )
+    return verdict
+
+
+def _notes(rs: RuleSet, keys: list[str]) -> list[str]:
+    return [f"{k}: {rs.ambiguities[k]}" for k in dict.fromkeys(keys)]
 
 
 def _route(ruleset: RuleSet, facts: dict[str, Any]) -> tuple[str, TraceStep] | Verdict:
@@ -291,10 +579,14 @@ def _walk(run: _Run) -> Verdict:
 
 
 def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
-    if outcome not in POSITIVE:
+    overlays = res.then.get("overlays", [])
+    if outcome not in POSITIVE and not (outcome == "raadpleeg_functionaris" and overlays):
         return _verdict(run, outcome, step_id, res, missing=res.then.get("ask"))
-    # Overlays (AVG plans): may only make the verdict stricter.
-    for overlay_id in res.then.get("overlays", []):
+    # Overlays (AVG plans): may only make the verdict stricter. A prohibition (mag_niet_delen)
+    # wins over a referral; a referral ("raadpleeg", e.g. Stap 4 NEE: tref eerst maatregelen)
+    # still passes the overlays, because measures cannot lift a prohibition.
+    referral: tuple[str, _StepResult] | None = None
+    for overlay_id in overlays:
         step = run.plan.steps[overlay_id]
         ores = run.eval_step(step)
         run.annotate(step, ores)
@@ -306,11 +598,18 @@ def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
             run.record(step, ores, f"{outcome} (blijft)")
             continue
         o = run.outcome_of(ores.then)
-        if o not in ("mag_niet_delen", "meer_informatie_nodig"):
+        if o not in ("mag_niet_delen", "meer_informatie_nodig", "raadpleeg_functionaris"):
             raise RuleError(f"overlay {overlay_id} mag het oordeel alleen verzwaren, niet {o}")
         run.record(step, ores, o)
+        if o == "raadpleeg_functionaris":
+            referral = referral or (overlay_id, ores)
+            continue
         return _verdict(run, o, overlay_id, ores, missing=ores.then.get("ask"),
-                        voorlopig=outcome if o == "meer_informatie_nodig" else None)
+                        voorlopig=outcome if o != "mag_niet_delen" else None)
+    if outcome not in POSITIVE:
+        return _verdict(run, outcome, step_id, res)
+    if referral is not None:
+        return _verdict(run, "raadpleeg_functionaris", referral[0], referral[1], voorlopig=outcome)
     return _postconditions(run, outcome, step_id, res)
 
 

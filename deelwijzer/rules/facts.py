@@ -1,6 +1,6 @@
 """Normalise user facts and refuse garbage (unknown names, invalid values, contradictions).
 
-What counts as a contradiction (decided from stappenplannen.md §1.2 and §1.6):
+What counts as a contradiction (docs/rules.md, "How a verdict is computed"):
 * a user-asserted derived fact whose derivation from the *other user-asserted* facts
   (defaults left out) is already settled and says the opposite, e.g. `rol: bevoegde_autoriteit`
   with `werkt_bij_bevoegde_autoriteit: false`, or `toestemming_vrij: false` with
@@ -148,7 +148,9 @@ def _contradictions(ruleset: RuleSet, plan_id: str, facts: dict[str, Any]) -> li
     plan = ruleset.plans[plan_id]
     problems = []
     for name, spec in plan.derived.items():
-        if name not in facts:
+        if name not in facts or spec.get("fallback"):
+            # `fallback`: the derivation only answers a route-specific question from the
+            # general one; a value the user gives for the specific question simply wins.
             continue
         others = {k: v for k, v in facts.items() if k != name}
 

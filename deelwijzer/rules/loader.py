@@ -114,6 +114,8 @@ def _build(rules_dir: Path, files: list[Path]) -> RuleSet:
             maximum=spec.get("max"),
             plan_values={p: tuple(v) for p, v in (spec.get("plan_values") or {}).items()},
             groups=fact_groups,
+            plan_question=dict(spec.get("plan_question") or {}),
+            plan_help=dict(spec.get("plan_help") or {}),
         )
 
     plans: dict[str, Plan] = {}
@@ -135,7 +137,9 @@ def _build(rules_dir: Path, files: list[Path]) -> RuleSet:
             start=doc["start"],
             steps=steps,
             derived=doc.get("derived") or {},
-            defaults=doc.get("defaults") or {},
+            defaults={k: (v["value"] if isinstance(v, dict) else v) for k, v in (doc.get("defaults") or {}).items()},
+            default_notes={k: v["note"] for k, v in (doc.get("defaults") or {}).items() if isinstance(v, dict) and "note" in v},
+            compose=tuple(doc.get("compose") or ()),
             fixed=doc.get("fixed") or {},
             postconditions=tuple(doc.get("postconditions") or ()),
             file=f"{plan_id}.yaml",

@@ -4,7 +4,7 @@ A value is either known or UNKNOWN. Every evaluation returns a `Tri`: `value` is
 (or, for derived enum facts, the derived value) or UNKNOWN, and `missing` names the first
 fact in document order whose absence kept the result open (the next question to ask).
 
-Semantics (stappenplannen.md §1.2 and §1.6):
+Semantics (docs/rules.md, "How a verdict is computed"):
 * a conjunction is False as soon as any member is False, even if earlier members are
   unknown; True when all members are True; otherwise UNKNOWN with the first unknown member;
 * a disjunction is True as soon as any member is True; False when all are False;

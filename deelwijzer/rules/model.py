@@ -33,6 +33,9 @@ class FactSpec:
     maximum: int | None = None
     plan_values: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     groups: dict[str, frozenset] = field(default_factory=dict)
+    # Where a fact's meaning differs per stappenplan, the question and help are per plan.
+    plan_question: dict[str, str] = field(default_factory=dict)
+    plan_help: dict[str, str] = field(default_factory=dict)
 
     def options(self, plan: str | None = None) -> tuple[str, ...]:
         if self.type == "bool":
@@ -43,10 +46,10 @@ class FactSpec:
     def as_question(self, plan: str | None = None) -> Question:
         return Question(
             fact=self.name,
-            text=self.question,
+            text=self.plan_question.get(plan or "", self.question),
             type=self.type,
             options=self.options(plan),
-            help=self.help,
+            help=self.plan_help.get(plan or "", self.help),
         )
 
 
@@ -79,6 +82,11 @@ class Plan:
     fixed: dict[str, Any]
     postconditions: tuple[str, ...]
     file: str
+    # Plan defaults the source itself states: fact -> ambiguity/assumption key named in the verdict.
+    default_notes: dict[str, str] = field(default_factory=dict)
+    # Composition with another plan (most restrictive verdict wins), e.g. a professional with a
+    # beroepsgeheim inside a bevoegde autoriteit: [{when: {...}, plan: zorg, ...}].
+    compose: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

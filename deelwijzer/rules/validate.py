@@ -8,7 +8,9 @@
   combination of values of the facts it reads some rule fires or asks a question), so every
   path ends in an outcome;
 * citations: every heading and anchor is found verbatim in the source document (whitespace
-  normalised); a miss is reported as "review needed" with the file and step.
+  normalised; read with the ingest loaders, so the source may be .txt, .pdf or .docx); a cited
+  heading must be a heading ingest finds or a whole line (not a table-of-contents entry); a miss is
+  reported as "review needed" with the file, step and the closest heading of the text.
 """
 
 from __future__ import annotations
@@ -89,6 +91,10 @@ def branch_ids(ruleset: RuleSet) -> list[str]:
                     out.append(f"{step_id}#{i}:fail")
                 else:
                     out.append(f"{step_id}#{i}")
+        for i, c in enumerate(plan.compose):
+            # "unknown" cannot happen when the plan itself states a default for the condition.
+            can_ask = any(f not in plan.defaults for f in c["when"])
+            out.extend(f"{plan.id}.compose#{i}:{b}" for b in ("true", "false", "unknown") if b != "unknown" or can_ask)
         for pc_id in plan.postconditions:
             pc = ruleset.postconditions[pc_id]
             if pc.always is not None:
@@ -177,6 +183,10 @@ def check_references(rs: RuleSet, report: Report) -> None:
                 report.errors.append(f"{plan.file}: feit {name!r} staat niet in facts.yaml")
         for name, spec in plan.derived.items():
             for f in expr_facts(spec["expr"]):
+                if f.startswith("$"):  # context variable: must be set by some rule of the plan
+                    if not any(f[1:] in (t.get("set") or {}) for st in plan.steps.values() for t in _thens(st)):
+                        report.errors.append(f"{plan.file}: afgeleid feit {name} leest {f}, die nergens wordt gezet")
+                    continue
                 if f not in facts:
                     report.errors.append(f"{plan.file}: afgeleid feit {name} gebruikt onbekend feit {f!r}")
             for case in spec["expr"].get("cases", []) if isinstance(spec["expr"], dict) else []:
@@ -389,22 +399,108 @@ def citations(rs: RuleSet) -> Iterator[tuple[str, str, str, str]]:
             yield "routing.yaml", f"routing {i}", "anchor", route["anchor"]
 
 
-def source_text(rs: RuleSet, corpus_dir: Path) -> str:
-    manifest = yaml.safe_load((corpus_dir / "manifest.yaml").read_text(encoding="utf-8"))
+def source_path(rs: RuleSet, corpus_dir: Path) -> Path:
+    manifest_path = corpus_dir / "manifest.yaml"
+    try:
+        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RuleError(f"{manifest_path} ontbreekt: geef de corpusmap met manifest.yaml op "
+                        "(DEELWIJZER_CORPUS_DIR of --corpus-dir)") from exc
     doc_id = rs.source["doc_id"]
-    for doc in manifest["documents"]:
-        if doc["id"] == doc_id:
-            return (corpus_dir / doc["source_file"]).read_text(encoding="utf-8")
-    raise RuleError(f"document {doc_id!r} staat niet in {corpus_dir / 'manifest.yaml'}")
+    for doc in (manifest or {}).get("documents") or []:
+        if doc.get("id") == doc_id:
+            return corpus_dir / doc["source_file"]
+    raise RuleError(f"document {doc_id!r} staat niet in {manifest_path}")
 
 
-def heading_problems(rs: RuleSet, text: str) -> list[str]:
-    """Cited headings/anchors not found in `text` (whitespace-normalised)."""
+def source_text(rs: RuleSet, corpus_dir: Path) -> str:
+    """The raw text of the rules' source document, read as ingest reads it (.txt, .pdf, .docx, ...)."""
+    path = source_path(rs, corpus_dir)
+    try:
+        from ingest.errors import IngestError  # type: ignore[import-not-found]
+        from ingest.loaders import load_file  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - ingest ships with the project
+        return path.read_text(encoding="utf-8")
+    try:
+        return load_file(path).text
+    except IngestError as exc:
+        raise RuleError(str(exc)) from exc
+
+
+def _line_set(text: str) -> set[str]:
+    return {normalise_ws(re.sub(r"^[■•]\s*", "", line)) for line in text.splitlines() if line.strip()}
+
+
+def ingest_sections(text: str, doc_id: str) -> list[tuple[tuple[str, ...], str]]:
+    """(heading path, body) of every section ingest cuts `text` into; [] without ingest."""
+    try:
+        from ingest.chunk import sections  # type: ignore[import-not-found]
+        from ingest.clean import clean_text  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover
+        return []
+    cleaned = clean_text(text, doc_id)
+    return [(sec.heading_path, cleaned[sec.start:sec.end]) for sec in sections(cleaned, doc_id)]
+
+
+def ingest_headings(text: str, doc_id: str) -> list[str]:
+    """The headings ingest finds in `text` (cleaned and cut as for the index); [] without ingest."""
+    return list(dict.fromkeys(h for path, _ in ingest_sections(text, doc_id) for h in path))
+
+
+def pinned_heading_problems(rs: RuleSet, secs: list[tuple[tuple[str, ...], str]]) -> list[str]:
+    """The step's anchor pins the occurrence of its heading ("Stap 6: Proportionaliteit" occurs once per
+    route; a page header may repeat a heading): when the anchor sits under none of the cited heading's
+    occurrences but under a heading much like it, that occurrence was renamed. The suggestion is the
+    heading the anchor now sits under."""
+    out = []
+    for plan in rs.plans.values():
+        for step_id, step in plan.steps.items():
+            heading, anchor = normalise_ws(step["heading"]), normalise_ws(step.get("anchor", ""))
+            if not anchor:
+                continue
+            holders = [path for path, body in secs if anchor in normalise_ws(body)]
+            if not holders or any(heading in (normalise_ws(h) for h in path) for path in holders):
+                continue
+            if any(heading in _line_set(body) for path, body in secs if path in holders):
+                continue  # the heading is a line of the anchor's section (a heading ingest does not cut at)
+            now = next((h for h in (closest_heading(step["heading"], list(p)) for p in holders) if h), "")
+            if now:
+                out.append(f"review nodig: {plan.file} {step_id}: heading niet gevonden bij het anker "
+                           f"{step['anchor']!r}: {step['heading']!r}; dichtstbijzijnde kop in de nieuwe tekst: {now!r}")
+    return out
+
+
+def closest_heading(cited: str, candidates: list[str]) -> str:
+    import difflib
+
+    norm = {normalise_ws(c).lower(): c for c in candidates if c.strip()}
+    best = difflib.get_close_matches(normalise_ws(cited).lower(), list(norm), n=1, cutoff=0.5)
+    return norm[best[0]] if best else ""
+
+
+def heading_problems(rs: RuleSet, text: str, headings: list[str] | None = None) -> list[str]:
+    """Cited headings/anchors not found in `text` (whitespace-normalised).
+
+    With `headings` (what ingest cuts the text along), a cited heading must be one of those
+    headings or a whole line of the text: a table-of-contents entry ("Stap 8: … 52") or a mention in
+    a sentence does not keep a renamed heading alive. A miss names the closest heading."""
     hay = normalise_ws(text)
+    lines = _line_set(text) if headings is not None else set()
+    heads = {normalise_ws(h) for h in headings or ()}
     out = []
     for file, where, kind, cited in citations(rs):
-        if normalise_ws(cited) not in hay:
-            out.append(f"review nodig: {file} {where}: {kind} niet gevonden in de handreiking: {cited!r}")
+        needle = normalise_ws(cited)
+        if headings is not None and kind == "heading":
+            found = needle in lines or needle in heads
+        else:
+            found = needle in hay
+        if found:
+            continue
+        problem = f"review nodig: {file} {where}: {kind} niet gevonden in de handreiking: {cited!r}"
+        suggestion = closest_heading(cited, headings or []) if kind == "heading" else ""
+        if suggestion:
+            problem += f"; dichtstbijzijnde kop in de nieuwe tekst: {suggestion!r}"
+        out.append(problem)
     return list(dict.fromkeys(out))
 
 
@@ -414,7 +510,14 @@ def check_citations(rs: RuleSet, corpus_dir: Path, report: Report) -> None:
     except (OSError, RuleError) as exc:
         report.errors.append(f"brontekst niet te lezen: {exc}")
         return
-    report.review.extend(heading_problems(rs, text))
+    doc_id = rs.source["doc_id"]
+    try:
+        secs = ingest_sections(text, doc_id)
+    except Exception:  # noqa: BLE001 - optional; without ingest the raw text check remains
+        secs = []
+    headings = list(dict.fromkeys(h for path, _ in secs for h in path))
+    report.review.extend(heading_problems(rs, text, headings or None))
+    report.review.extend(pinned_heading_problems(rs, secs))
     report.stats["citaten"] = len(set(citations(rs)))
     # Also against the ingest cleaner's output, when that module is available: a heading the
     # cleaner mangles would not be found by retrieval either. Only a warning: the raw text is
@@ -422,7 +525,7 @@ def check_citations(rs: RuleSet, corpus_dir: Path, report: Report) -> None:
     try:
         from ingest.clean import clean_text  # type: ignore[import-not-found]
 
-        cleaned = clean_text(text, rs.source["doc_id"])
+        cleaned = clean_text(text, doc_id)
     except Exception:  # noqa: BLE001 - optional check; the cleaner is another module
         return
     for problem in heading_problems(rs, cleaned):
@@ -447,7 +550,7 @@ def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None
     check_domains(rs, report)
     if not report.errors:
         check_exhaustive(rs, report)
-    if corpus_dir is None:
+    if corpus_dir is None:  # the command passes the configured corpus (settings); this is for library use
         from .loader import PROJECT_ROOT
 
         corpus_dir = PROJECT_ROOT / "corpus"
