@@ -503,7 +503,9 @@ def aggregate(results: list[CaseResult]) -> tuple[dict[str, float | None], dict[
     m["latency_p50_ms"] = M.percentile(lat, 50)
     m["latency_p95_ms"] = M.percentile(lat, 95)
     confusion = (
-        M.confusion_matrix(((r.details["expected"], r.details["predicted"]) for r in ver), OUTCOMES)
+        # a case that crashed has no details: it is failed with its reason, not part of the matrix
+        M.confusion_matrix(((r.details["expected"], r.details["predicted"]) for r in ver if "expected" in r.details),
+                           OUTCOMES)
         if ver
         else {}
     )
