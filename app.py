@@ -286,6 +286,34 @@ def render_feedback(msg: dict) -> None:
             st.rerun()
 
 
+def render_body(text: str) -> None:
+    """The answer text; a "Kort antwoord" line comes first and stands out, so the answer's first
+    line is read before any quote, source or verdict block."""
+    lead, rest = ui.split_lead(text)
+    if lead:
+        st.markdown("**Kort antwoord:** " + ui.inert_markdown_keep_markers(lead))
+    if rest:
+        st.markdown(ui.inert_markdown_keep_markers(rest))
+
+
+def render_verdict_line(msg: dict, answer: Answer) -> None:
+    """One line on the stappenplan. For the latest answer it shows what the panel shows now, so the
+    answer and the panel never say different things; earlier answers say it was their outcome."""
+    latest = state.messages and state.messages[-1] is msg
+    current = evaluate_current() if latest and state.panel_open else None
+    verdict = current if current is not None else answer.verdict
+    if verdict is None:
+        return
+    if verdict.outcome == "meer_informatie_nodig":
+        st.markdown("**Stappenplan:** beantwoord de vragen in het paneel *Stappenplan* hiernaast; "
+                    "daar verschijnt het oordeel.")
+        return
+    style = ui.outcome_style(verdict.outcome)
+    when = "" if latest else " (bij deze vraag)"
+    st.markdown(f"**Stappenplan{when}:** :{style.streamlit_colour}[{ui.inert_markdown(style.label)}] — "
+                "zie het paneel *Stappenplan*.")
+
+
 def render_answer(msg: dict) -> None:
     answer: Answer = msg["answer"]
     if answer.refused:
@@ -293,20 +321,16 @@ def render_answer(msg: dict) -> None:
     elif answer.verdict is not None and answer.verdict_text and answer.verdict_text in answer.answer:
         # The panel beside the answer shows the verdict (or asks its next question) itself; the
         # same block as text is folded away here, kept for copying and for screen readers.
-        st.markdown(ui.inert_markdown_keep_markers(answer.answer.replace(answer.verdict_text, "").strip()))
+        render_body(answer.answer.replace(answer.verdict_text, "").strip())
         with st.expander("Oordeel van het stappenplan als tekst"):
             st.markdown(ui.inert_markdown_keep_markers(answer.verdict_text))
     else:
-        st.markdown(ui.inert_markdown_keep_markers(answer.answer))
+        render_body(answer.answer)
+    if not answer.refused and answer.llm.provider == "local":
+        st.warning(ui.LOCAL_MODEL_NOTICE, icon=":material/science:")
     render_citations(msg, answer)
     if answer.verdict is not None:
-        if answer.verdict.outcome == "meer_informatie_nodig":
-            st.markdown("**Stappenplan:** beantwoord de vragen in het paneel *Stappenplan* hiernaast; "
-                        "daar verschijnt het oordeel.")
-        else:
-            style = ui.outcome_style(answer.verdict.outcome)
-            st.markdown(f"**Stappenplan:** :{style.streamlit_colour}[{ui.inert_markdown(style.label)}] — "
-                        "zie het paneel *Stappenplan*.")
+        render_verdict_line(msg, answer)
     render_feedback(msg)
 
 
@@ -324,13 +348,23 @@ def render_history() -> None:
 def get_answer(question: str, placeholder) -> Answer:
     from deelwijzer.answer import ask, stream_ask
 
-    # Assumptions are re-derived from each new question; only what the user gave is passed on.
-    facts = {k: v for k, v in state.facts.items() if k not in state.assumed} if state.panel_open else None
+    from deelwijzer.conversation import restated_facts
+    from deelwijzer.facts import extract_deterministic
+
+    # Earlier user turns (already redacted): a follow-up such as "En als de leerling 17 is?" is
+    # read in their context. The current question is the last user message.
+    history = [m["content"] for m in state.messages[:-1] if m["role"] == "user" and m.get("content")]
+    facts = None
+    if state.panel_open:
+        # The panel's facts go along, except those the new question states itself (a new value
+        # replaces the old one) and the assumptions, which are re-derived from each new question.
+        restated = restated_facts(question, history, extract_deterministic)
+        facts = {k: v for k, v in state.facts.items() if k not in restated and k not in state.assumed}
     if settings.llm_provider == "none":
         with st.spinner("Zoeken in de handvatten…"):
-            return ask(question, settings, facts=facts)
+            return ask(question, settings, facts=facts, history=history)
     text, final = "", None
-    for piece in stream_ask(question, settings, facts=facts):
+    for piece in stream_ask(question, settings, facts=facts, history=history):
         if isinstance(piece, Answer):
             final = piece
         else:

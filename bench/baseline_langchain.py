@@ -19,8 +19,12 @@ import argparse
 import shutil
 import time
 
-import _common as c
 import numpy as np
+
+try:
+    import _common as c  # run as `python bench/baseline_langchain.py`
+except ImportError:  # imported as bench.baseline_langchain (bench.retrieval --baseline)
+    from bench import _common as c
 
 
 def cached_embeddings(settings):
@@ -74,6 +78,19 @@ def build_baseline(settings, persist):
     store.add_documents(docs)
     print()
     return store, len(docs), time.perf_counter() - t0
+
+
+def open_baseline(settings):
+    """The persisted baseline store, built on first use (bench/data/langchain-chroma)."""
+    from langchain_chroma import Chroma
+
+    persist = c.DATA / "langchain-chroma"
+    if (persist / "built").exists():
+        return Chroma(collection_name="baseline", embedding_function=cached_embeddings(settings),
+                      persist_directory=str(persist), collection_metadata={"hnsw:space": "cosine"})
+    store, _, _ = build_baseline(settings, persist)
+    (persist / "built").write_text("ok\n")
+    return store
 
 
 def main(argv=None) -> int:

@@ -1,4 +1,4 @@
-"""Retrieval benchmark on the shared seed set: recall@5, recall@10 and MRR per mode.
+"""Retrieval benchmark on any suite: recall@5, recall@10, MRR, context size and refusal, per mode.
 
 A retrieved passage is *correct* for a seed item when its text contains every key phrase of the
 item after collapsing whitespace (the seed header: "A correct retrieved passage must contain
@@ -7,7 +7,18 @@ rank of the first correct passage (0 when none in the top 20). covered@k (second
 item when the top k passages *together* contain all its key phrases. Out-of-corpus items have no key
 phrases; they are scored by the refusal signal instead (`assess_relevance`).
 
-    .venv/bin/python -m bench.retrieval [--seed PATH] [--data-dir DIR] [--ingest] [--json PATH] [--sweep]
+Equal-context measures (issue 14): `chars@5` is the mean number of characters of the top 5
+passages; `recall@4000c` takes passages in rank order until 4,000 characters are used (the passage
+that crosses the budget is cut at it) and counts an item when one (possibly cut) passage still
+holds all its key phrases. `--baseline` adds the textbook LangChain pipeline
+(bench/baseline_langchain.py) scored the same way.
+
+`--suite` takes the seed list (evals/data/evals_seed.yaml) or any eval suite
+(evals/suites/*.yaml): its `retrieval` cases are the answerable items, its `refusal` cases the
+out-of-corpus items.
+
+    .venv/bin/python -m bench.retrieval [--suite PATH] [--data-dir DIR] [--baseline] [--misses]
+                                        [--ingest] [--json PATH] [--sweep]
 """
 
 from __future__ import annotations
@@ -28,6 +39,60 @@ DEFAULT_SEED = PROJECT_ROOT / "evals" / "data" / "evals_seed.yaml"
 RESULTS = PROJECT_ROOT / "bench" / "results" / "retrieval.json"
 MODES = ("dense", "bm25", "hybrid")
 DEPTH = 20
+BUDGET_CHARS = 4000
+
+
+def load_items(path: Path) -> list[SeedItem]:
+    """Items of the seed list or of an eval suite (retrieval cases answerable, refusal cases not)."""
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if isinstance(raw, list):
+        return load_seed(path)
+    items = []
+    for case in raw.get("cases") or ():
+        if case.get("kind") == "retrieval":
+            items.append(SeedItem(case["id"], collapse(case["question"]),
+                                  tuple(collapse(p) for p in case["key_phrases"]), "retrieval", case.get("doc")))
+        elif case.get("kind") == "refusal":
+            items.append(SeedItem(case["id"], collapse(case["question"]), (), "out_of_corpus"))
+    return items
+
+
+def text_correct(item: SeedItem, text: str) -> bool:
+    t = collapse(text)
+    return bool(item.key_phrases) and all(p in t for p in item.key_phrases)
+
+
+def within_budget(texts: list[str], budget: int = BUDGET_CHARS) -> list[str]:
+    """Passages in rank order until `budget` characters; the one crossing it is cut at the budget."""
+    out, used = [], 0
+    for t in texts:
+        if used >= budget:
+            break
+        out.append(t[: budget - used])
+        used += len(out[-1])
+    return out
+
+
+def text_metrics(items: list[SeedItem], ranked: dict[str, list[str]]) -> dict:
+    """recall@5/10, MRR (first correct in the list), chars@5 and recall@budget from ranked texts."""
+    ranks: dict[str, int | None] = {}
+    chars, budget_hits = [], 0
+    for it in items:
+        texts = ranked[it.id]
+        ranks[it.id] = next((r for r, t in enumerate(texts, start=1) if text_correct(it, t)), None)
+        chars.append(sum(len(t) for t in texts[:5]) / max(1, min(5, len(texts))))
+        budget_hits += any(text_correct(it, t) for t in within_budget(texts))
+    n = max(1, len(items))
+    return {
+        "recall@5": sum(1 for r in ranks.values() if r and r <= 5) / n,
+        "recall@10": sum(1 for r in ranks.values() if r and r <= 10) / n,
+        "mrr": sum(1.0 / r for r in ranks.values() if r) / n,
+        "chars@5": statistics.fmean(chars) if chars else 0.0,
+        f"recall@{BUDGET_CHARS}c": budget_hits / n,
+        "ranks": ranks,
+    }
 
 
 def is_correct(item: SeedItem, chunk: Chunk) -> bool:
@@ -66,24 +131,24 @@ def unreachable(items: list[SeedItem], chunks: list[Chunk]) -> dict[str, list[st
 
 
 def score_mode(retriever, items: list[SeedItem], mode: str) -> dict:
-    ranks: dict[str, int | None] = {}
     covered: dict[str, int | None] = {}
     times: list[float] = []
+    texts: dict[str, list[str]] = {}
+    tops: dict[str, list[Passage]] = {}
     for it in items:
         t0 = time.perf_counter()
         passages = retriever.search(it.question, k=DEPTH, mode=mode)
         times.append((time.perf_counter() - t0) * 1000)
-        ranks[it.id] = first_hit(it, passages)
+        texts[it.id] = [p.chunk.text for p in passages]
+        tops[it.id] = passages
         covered[it.id] = covered_at(it, passages)
-    n = len(items)
+    n = max(1, len(items))
     return {
-        "recall@5": sum(1 for r in ranks.values() if r and r <= 5) / n,
-        "recall@10": sum(1 for r in ranks.values() if r and r <= 10) / n,
-        "mrr": sum(1.0 / r for r in ranks.values() if r) / n,
+        **text_metrics(items, texts),
+        "top": tops,
         "covered@5": sum(1 for r in covered.values() if r and r <= 5) / n,
         "covered@10": sum(1 for r in covered.values() if r and r <= 10) / n,
         "median_ms": statistics.median(times),
-        "ranks": ranks,
         "covered_ranks": covered,
     }
 
@@ -114,10 +179,19 @@ def score_relevance(retriever, items: list[SeedItem]) -> dict:
     }
 
 
-def run(settings: Settings, seed: Path, out: Path | None, verbose: bool = False) -> dict:
+def baseline_texts(settings: Settings, items: list[SeedItem], k: int = DEPTH) -> dict[str, list[str]]:
+    """Ranked texts of the LangChain textbook pipeline (built once, cached in bench/data/)."""
+    from bench.baseline_langchain import open_baseline
+
+    store = open_baseline(settings)
+    return {it.id: [d.page_content for d in store.similarity_search(it.question, k=k)] for it in items}
+
+
+def run(settings: Settings, seed: Path, out: Path | None, verbose: bool = False, baseline: bool = False,
+        misses: bool = False) -> dict:
     from deelwijzer.retrieve import get_retriever
 
-    items = load_seed(seed)
+    items = load_items(seed)
     answerable = [it for it in items if it.answerable]
     retriever = get_retriever(settings)
     chunks = retriever.bm25.chunks
@@ -126,28 +200,36 @@ def run(settings: Settings, seed: Path, out: Path | None, verbose: bool = False)
     warm_ms = (time.perf_counter() - t0) * 1000
 
     results = {m: score_mode(retriever, answerable, m) for m in MODES}
+    if baseline:
+        results["langchain"] = text_metrics(answerable, baseline_texts(settings, answerable))
     relevance = score_relevance(retriever, items)
+    tops = {m: r.pop("top", None) for m, r in results.items()}
     report = {
-        "seed": str(seed),
+        "suite": str(seed),
         "items": len(answerable),
         "chunks": len(chunks),
         "generation": retriever.store.generation(),
         "criterion": "all key phrases (whitespace-collapsed) in one passage's text",
+        "budget_chars": BUDGET_CHARS,
         "first_query_ms": warm_ms,
         "modes": results,
         "unreachable": unreachable(items, chunks),
         "relevance": relevance,
     }
 
-    print(f"Seed set: {len(answerable)} answerable items, {len(chunks)} chunks\n")
-    print(f"{'mode':<8} {'recall@5':>9} {'recall@10':>10} {'MRR':>7} {'covered@5':>10} {'covered@10':>11} {'ms/query':>9}")
-    for m in MODES:
-        r = results[m]
-        print(
-            f"{m:<8} {r['recall@5']:>9.3f} {r['recall@10']:>10.3f} {r['mrr']:>7.3f} "
-            f"{r['covered@5']:>10.3f} {r['covered@10']:>11.3f} {r['median_ms']:>9.1f}"
-        )
+    print(f"{seed.name}: {len(answerable)} answerable items, "
+          f"{len(items) - len(answerable)} out-of-corpus, {len(chunks)} chunks\n")
+    rb = f"recall@{BUDGET_CHARS}c"
+    print(f"{'mode':<10} {'recall@5':>9} {'recall@10':>10} {'MRR':>7} {'chars@5':>8} {rb:>13} {'covered@5':>10}")
+    for m, r in results.items():
+        cov = f"{r['covered@5']:>10.3f}" if "covered@5" in r else f"{'-':>10}"
+        print(f"{m:<10} {r['recall@5']:>9.3f} {r['recall@10']:>10.3f} {r['mrr']:>7.3f} "
+              f"{r['chars@5']:>8.0f} {r[rb]:>13.3f} {cov}")
     print("recall/MRR: all key phrases in ONE passage; covered@k: all key phrases within the top k together")
+    if baseline:
+        ours, base = results["hybrid"], results["langchain"]
+        print(f"hybrid / langchain: recall@5 {ours['recall@5'] / max(base['recall@5'], 1e-9):.2f}x, "
+              f"{rb} {ours[rb] / max(base[rb], 1e-9):.2f}x")
     if report["unreachable"]:
         print("\nNo single chunk holds all key phrases of:", ", ".join(report["unreachable"]))
     rel = relevance
@@ -156,11 +238,21 @@ def run(settings: Settings, seed: Path, out: Path | None, verbose: bool = False)
         f"answerable refused {rel['answerable_refused']}/{rel['answerable_total']}"
     )
     if verbose:
-        for m in MODES:
-            misses = [i for i, r in results[m]["ranks"].items() if not r or r > 5]
-            print(f"{m} misses@5: {misses}")
+        for m in results:
+            missed = [i for i, r in results[m]["ranks"].items() if not r or r > 5]
+            print(f"{m} misses@5: {missed}")
         for row in rel["rows"]:
             print(row)
+    if misses:
+        for it in answerable:
+            r = results["hybrid"]["ranks"][it.id]
+            if r and r <= 5:
+                continue
+            print(f"\n--- {it.id} (rank {r}; dense {results['dense']['ranks'][it.id]}, "
+                  f"bm25 {results['bm25']['ranks'][it.id]}) {it.question}")
+            print(f"    want: {' | '.join(it.key_phrases)[:200]}")
+            for p in tops["hybrid"][it.id][:5]:
+                print(f"    {p.rank}. {p.chunk.doc_id[:12]} {p.chunk.heading_path_str[:110]}")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -181,7 +273,7 @@ def sweep(settings: Settings, seed: Path) -> list[dict]:
     from deelwijzer.retrieve import Filters, collapse_duplicates, get_retriever, lexical_query, rrf_fuse
 
     retriever = get_retriever(settings)
-    items = [it for it in load_seed(seed) if it.answerable]
+    items = [it for it in load_items(seed) if it.answerable]
     dense = {it.id: [p.chunk for p in retriever.dense_leg(it.question, 50, Filters())] for it in items}
     rows = []
     for self_weight in SWEEP_SELF_WEIGHT:
@@ -215,10 +307,13 @@ def first_hit_chunks(item: SeedItem, chunks: list[Chunk]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=Path, default=DEFAULT_SEED)
+    ap.add_argument("--suite", "--seed", dest="seed", type=Path, default=DEFAULT_SEED,
+                    help="seed list or eval suite (evals/suites/*.yaml)")
+    ap.add_argument("--baseline", action="store_true", help="also score the LangChain textbook pipeline")
+    ap.add_argument("--misses", action="store_true", help="print every hybrid miss@5 with its top 5")
     ap.add_argument("--data-dir", type=Path, default=None, help="index to use (default: settings)")
     ap.add_argument("--ingest", action="store_true", help="(re)ingest the corpus into the index first")
-    ap.add_argument("--json", type=Path, default=RESULTS)
+    ap.add_argument("--json", type=Path, default=None, help="default bench/results/retrieval[-<suite>].json")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--sweep", action="store_true", help="print recall@5 over a grid of fusion settings")
     args = ap.parse_args(argv)
@@ -230,9 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep:
         sweep(settings, args.seed)
         return 0
-    run(settings, args.seed, args.json, args.verbose)
+    out = args.json or (RESULTS if args.seed == DEFAULT_SEED else RESULTS.with_name(f"retrieval-{args.seed.stem}.json"))
+    run(settings, args.seed, out, args.verbose, args.baseline, args.misses)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench._common import run_in_worker
+
+    sys.exit(run_in_worker(main))

@@ -6,12 +6,14 @@ only writes the explanation around it, and the guard enforces that."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from deelwijzer.compose import compose_extractive
+from deelwijzer.compose import compose_extractive, select
 from deelwijzer.config import Settings
+from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
 from deelwijzer.facts import describe_assumptions, extract, extract_with_llm, filter_facts, merge_facts
 from deelwijzer.guard import Guarded, guard, verdict_block
 from deelwijzer.llm import get_chat_model, llm_info
@@ -150,15 +152,32 @@ def prepare(
     rules: RulesPort,
     retrieve: Callable[[str], Retrieved],
     step_passage: Callable[[Verdict], Chunk | None] = lambda verdict: None,
+    history: Sequence[Any] | None = None,
 ) -> Prepared:
     text, query, notes = _clean_question(question)
+    # Conversation history (issue 13): an elliptic follow-up is read as the standing question with
+    # its new value; that standalone text is what is retrieved, routed and answered.
+    context = contextualize(query, history)
+    if context.is_followup:
+        query = context.query[:MAX_QUESTION_CHARS]
+        notes.append(FOLLOWUP_NOTE.format(query=query))
     retrieved = retrieve(query)
+    if context.is_followup and not retrieved.relevant and retrieve(context.previous[:MAX_QUESTION_CHARS]).relevant:
+        # A follow-up adds words the handvatten need not use ("En als het dringend is?"); when the
+        # question it continues is answerable, so is the follow-up read in its context.
+        retrieved = replace(retrieved, relevant=True, reason="vervolgvraag op een vraag uit de handvatten")
     route = route_question(query)
     dictionary = rules.facts_dictionary()
 
     explicit = dict(facts or {})
     extracted = extract(query, explicit)
-    found = filter_facts(extracted.stated, dictionary, rules.validate, "extractor")
+    stated = extracted.stated
+    if context.is_followup:
+        # Facts of the earlier question first, the follow-up's own facts last: a new value replaces the old.
+        earlier = extract(context.previous, explicit).stated
+        newer = extract(context.followup, explicit).stated
+        stated = merge_facts(earlier, stated, newer)
+    found = filter_facts(stated, dictionary, rules.validate, "extractor")
     from_llm: dict[str, Any] = {}
     if llm is not None and route.is_decision:
         try:
@@ -204,6 +223,7 @@ def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> 
 
 
 def _format_passages(passages: Sequence[Passage], provider: str) -> str:
+    """The top passages as the model sees them (kept for callers; see `_model_passages`)."""
     size = "local" if provider == "local" else "default"
     blocks = []
     for n, p in enumerate(passages[: PROMPT_PASSAGES[size]], start=1):
@@ -214,17 +234,67 @@ def _format_passages(passages: Sequence[Passage], provider: str) -> str:
     return "\n\n".join(blocks)
 
 
-def _prompt_messages(prep: Prepared, settings: Settings):
+def _model_passages(prep: Prepared, provider: str, idf) -> tuple[str, list[int]]:
+    """What the model writes from (issue 13): the same sections the extractive composer selects,
+    the answering section first, keeping each passage's own number [n]. A server model gets those
+    sections whole (cut at PROMPT_PASSAGE_CHARS) plus the next retrieved passages up to its budget;
+    the in-process model gets only the selected sentences of the selected sections (a short prompt:
+    every token costs time on CPU). Returns (block text, the passage numbers shown)."""
+    size = "local" if provider == "local" else "default"
+    passages = prep.retrieved.passages
+    chosen = select(prep.query, passages, idf)
+    lines_by_n: dict[int, list[str]] = {}
+    for n, lines, _ in chosen:
+        lines_by_n.setdefault(n, []).extend(line.strip().removeprefix("- ") for line in lines)
+    order = list(lines_by_n)
+    if size != "local" or not order:
+        order += [n for n in range(1, len(passages) + 1) if n not in order]
+    order = order[: PROMPT_PASSAGES[size]]
+    blocks = []
+    for n in order:
+        c = passages[n - 1].chunk
+        era = " [Wbp]" if c.pre_avg else ""
+        if size == "local" and n in lines_by_n:
+            body = " ".join(lines_by_n[n])[: PROMPT_PASSAGE_CHARS[size]]
+        else:
+            body = " ".join(c.text.split())[: PROMPT_PASSAGE_CHARS[size]]
+        blocks.append(f"[{n}]{era} {c.heading_path_str}\n{body}")
+    return "\n\n".join(blocks), order
+
+
+def _prompt_messages(prep: Prepared, settings: Settings, idf=None):
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    from deelwijzer.prompts import load_prompt
+    from deelwijzer.prompts import PromptError, load_prompt
 
     template = load_prompt(settings, "answer")
+    if settings.llm_provider == "local":
+        try:
+            template = load_prompt(settings, "answer_local")
+        except PromptError:  # a prompt version without a local variant uses the general one
+            pass
     verdict_text = verdict_block(prep.verdict) if prep.verdict else "Geen oordeel: dit is geen deelvraag voor het stappenplan."
-    system, user = template.render(
-        passages=_format_passages(prep.retrieved.passages, settings.llm_provider), verdict=verdict_text, question=prep.query
-    )
-    return template.version, [SystemMessage(content=system), HumanMessage(content=user)]
+    passages, shown = _model_passages(prep, settings.llm_provider, idf)
+    system, user = template.render(passages=passages, verdict=verdict_text, question=prep.query)
+    return template.version, [SystemMessage(content=system), HumanMessage(content=user)], shown
+
+
+_CITE = re.compile(r"\[(\d+)\]")
+MODEL_FALLBACK_NOTE = (
+    "(Het taalmodel gaf geen bruikbaar antwoord; hieronder staan de zinnen uit de handvatten zelf.)"
+)
+
+
+def _only_shown_citations(draft: str, shown: Sequence[int]) -> str:
+    """A model may only cite the passages it was shown: other [n] markers are dropped."""
+    keep = set(shown)
+    return _CITE.sub(lambda m: m.group(0) if int(m.group(1)) in keep else "", draft)
+
+
+def usable_model_draft(draft: str) -> bool:
+    """A draft with some text of its own: not empty, not only "[1]" (what the 0.5B model often gives)."""
+    letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", _CITE.sub("", draft))
+    return len(letters) >= 15
 
 
 def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_version: str | None) -> Answer:
@@ -247,6 +317,18 @@ def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_ve
     )
 
 
+def _term_idf(settings: Settings, retrieve) -> Callable[[str], float | None] | None:
+    """The corpus's term rarity for the composer (None behind the test seam or without an index)."""
+    if getattr(retrieve, "__name__", "") != "run" or getattr(retrieve, "__module__", "") != __name__:
+        return None
+    try:
+        from deelwijzer.retrieve import get_retriever
+
+        return get_retriever(settings).bm25.term_idf
+    except Exception:  # composing still works with equal weights
+        return None
+
+
 def _resolve(settings: Settings, llm, rules: RulesPort | None, retrieve):
     if llm is None:
         llm = get_chat_model(settings)
@@ -263,11 +345,14 @@ def ask(
     *,
     rules: RulesPort | None = None,
     retrieve: Callable[[str], Retrieved] | None = None,
+    history: Sequence[Any] | None = None,
 ) -> Answer:
     """Answer one question. `llm` overrides the configured model (tests pass fakes);
-    `rules`/`retrieve` are seams for unit tests, the real engine and index by default."""
+    `rules`/`retrieve` are seams for unit tests, the real engine and index by default.
+    `history`: the earlier turns of the conversation (user questions as strings, or
+    {"role", "content"} dicts); an elliptic follow-up is read in their context."""
     answer = None
-    for piece in stream_ask(question, settings, facts, llm, rules=rules, retrieve=retrieve):
+    for piece in stream_ask(question, settings, facts, llm, rules=rules, retrieve=retrieve, history=history):
         if isinstance(piece, Answer):
             answer = piece
     assert answer is not None
@@ -282,13 +367,15 @@ def stream_ask(
     *,
     rules: RulesPort | None = None,
     retrieve: Callable[[str], Retrieved] | None = None,
+    history: Sequence[Any] | None = None,
 ) -> Iterator[str | Answer]:
     """Yield text pieces of the draft, then the final (guarded) Answer. The final Answer's text
     is authoritative: the guard may remove claims the streamed draft contained, so a UI should
     replace the streamed text with `Answer.answer` at the end."""
     t0 = time.perf_counter()
     llm, rules, retrieve, step_passage = _resolve(settings, llm, rules, retrieve)
-    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve, step_passage=step_passage)
+    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve, step_passage=step_passage,
+                   history=history)
     if not prep.retrieved.relevant or not prep.retrieved.passages:
         guarded = guard("", prep.retrieved.passages, None, relevant=False)
         yield guarded.text
@@ -296,10 +383,13 @@ def stream_ask(
         return
 
     prompt_version = None
+    idf = _term_idf(settings, retrieve)
+    shown: list[int] = []
+    extractive = llm is None
     if llm is None:
-        draft = compose_extractive(prep.query, prep.retrieved.passages)
+        draft = compose_extractive(prep.query, prep.retrieved.passages, idf)
     else:
-        prompt_version, messages = _prompt_messages(prep, settings)
+        prompt_version, messages, shown = _prompt_messages(prep, settings, idf)
         chunks: list[str] = []
         if settings.llm_provider == "local":
             # transformers' streamer gives up after 60 s without a token, which a CPU prefill on a
@@ -313,13 +403,15 @@ def stream_ask(
                 if piece:
                     chunks.append(piece)
                     yield piece
-        draft = "".join(chunks)
-    # A model may only cite the passages it was shown.
-    citable = prep.retrieved.passages
-    if llm is not None:
-        citable = citable[: PROMPT_PASSAGES["local" if settings.llm_provider == "local" else "default"]]
-    citable, step_n = with_step_passage(citable, prep.step_chunk)
-    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n)
+        draft = _only_shown_citations("".join(chunks), shown)
+        if not usable_model_draft(draft):
+            # The small local model sometimes answers "[1]" and nothing else: then the user gets
+            # the extractive answer from the same sections, and is told so.
+            log.info("taalmodel gaf geen bruikbaar antwoord; extractief antwoord gebruikt")
+            draft = MODEL_FALLBACK_NOTE + "\n" + compose_extractive(prep.query, prep.retrieved.passages, idf)
+            extractive = True
+    citable, step_n = with_step_passage(prep.retrieved.passages, prep.step_chunk)
+    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n, protect_quotes=extractive)
     if llm is None:
         yield guarded.text
     log.info("ask: %.0f ms, %d passages, refused=%s", (time.perf_counter() - t0) * 1000,

@@ -1,84 +1,416 @@
 """Extractive composer: the answer without a language model.
 
-Picks the sentences from the top passages that share the most content words with the question
-and presents them with their passage number [n]. It never invents text; the verdict block is
-added afterwards by the guard from the engine's Verdict."""
+It composes from the *section* that answers, not from sentences ranked one by one (issue 13):
+
+1. Every retrieved passage (a section of a handvat, with its heading path) is cut into blocks,
+   running-text sentences and list items (a list keeps its lead-in). Fragments ("JA", "Ga naar
+   stap 3.") and questions the handvat asks itself are never quoted.
+2. Each sentence is scored by how much of the question it covers (terms weighted by their
+   rarity in the corpus), helped by the coverage of its paragraph (a "Voorbeeld: informatievraag
+   van de politie:" call-out names the situation its sentences are about) and of its heading
+   path, and by whether it states a rule: what may, must or may not happen, and under which
+   conditions. The retrieval rank counts a little.
+3. The best rule sentence picks the answering section. The answer opens with it as
+   "Kort antwoord: … [n]", followed by the qualifying neighbour sentences, the list it introduces
+   (lead-in plus the items that apply, e.g. the age band that fits "een leerling van 14"), and the
+   section's next best sentences. A second section is added when it also answers; an older
+   (pre-AVG, Wbp) handvat is then named as such, and a current one is preferred when both answer.
+
+It never invents text: every line is a verbatim sentence from a passage with its [n]; the verdict
+block is added afterwards by the guard from the engine's Verdict.
+"""
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Sequence
 
 from deelwijzer.models import Passage
-from deelwijzer.route import fold
+from deelwijzer.textnorm import STOPWORDS, analyze, fold, paragraphs_with_lists, split_sentences_nl, stem, words
 
-# Function words and question filler that say nothing about the topic.
-STOPWORDS = frozenset(
-    """aan al alle als bij dan dat de den der des deze die dit door een en er gaat geen had heb hebben heeft het
-    hier hij hoe hun ik in is je jij kan kun kunnen maar meer met mij mijn moet moeten na naar niet nog nu of om
-    onder ons onze ook op over te tot u uit uw van veel voor waar wat we wel welke wie wij wil wilt word worden
-    wordt zal ze zich zij zijn zo zonder mag mogen dus even per ben bent was waren geen echt volgens precies
-    iemand iets welk wanneer waarom daar dat hem haar hen gaan doen gedaan""".split()
-)
-MAX_SENTENCES = 4
-TOP_PASSAGES = 4
+TOP_PASSAGES = 8  # sections considered (the retriever's top-k)
+MAX_LINES = 6  # quoted lines in the answer (a list's items count as one line)
+MAX_ITEMS = 6  # list items shown under one lead-in
 MIN_SENTENCE_CHARS = 30
-MAX_SENTENCE_CHARS = 500
+MAX_SENTENCE_CHARS = 600
+SECOND_SECTION_RATIO = 0.75  # a second section must score at least this share of the first
+AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
+LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
+LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
+PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(“])|\n{2,}|\n(?=[-•*] )")
-_WORD = re.compile(r"[a-z0-9]+")
-_LIST_MARK = re.compile(r"^[-•*–]\s+")
+# Scoring weights (chosen on the dev split of the independent set, see evals/README.md).
+W_CONTEXT = 0.5  # coverage of the paragraph / call-out a sentence stands in
+W_HEADING = 0.35  # coverage of the section's heading (last two levels)
+W_SECTION = 0.6  # coverage of the whole section (body)
+W_TITLE = 0.6  # coverage of a call-out's own title ("Voorbeeld: informatievraag van de politie:")
+W_PRIOR = 0.25  # retrieval rank: W_PRIOR / sqrt(rank)
+RULE_STRONG, RULE_WEAK = 1.2, 1.1
+
+LEAD = "Kort antwoord:"
+HEADING_OPEN, HEADING_CLOSE = "‘", "’"  # a heading named as a list's lead-in
+OLDER_LABEL = "Ouder handvat (vóór de AVG, Wbp)"
+
+# Words that make a sentence a rule: permission, obligation, prohibition, conditions.
+_RULE = re.compile(
+    r"\b(mag|mogen|moet|moeten|dient|dienen|verplicht\w*|toegestaan|verboden|niet|geen|nooit|altijd|"
+    r"alleen|uitsluitend|tenzij|mits|voorwaarde\w*|noodzakelijk|nodig|vereist|grondslag|bevoegd\w*|"
+    r"beslist|beslissen|kan|kunnen|kunt|recht op|plicht|meldrecht|meldplicht|toestemming)\b"
+)
+_STRONG_RULE = re.compile(
+    r"\b(mag|mogen|moet|moeten|dient|dienen|verplicht\w*|toegestaan|verboden|nooit|alleen|uitsluitend|"
+    r"tenzij|mits|niet toegestaan|geen grondslag|beslist)\b"
+)
+# A sentence that leans on the one before ("Dit betekent …") or qualifies it ("Tenzij …").
+_ANAPHOR = re.compile(r"^(dit|dat|deze|die|hierbij|daarbij|daarom|daarnaast|wel|echter|ook|dan|hiervoor|"
+                      r"daarvoor|zij|hij|het gaat|in dat geval|in die gevallen|dergelijke)\b")
+_QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|dat betekent|hierbij|daarbij|"
+                        r"let op|in dat geval|dan|uitzondering)\b|\b(tenzij|mits|alleen als|alleen wanneer|"
+                        r"behalve|op voorwaarde)\b")
+_ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|denk aan)\b|^voorbeeld\b")
+_EXAMPLE = re.compile(r"^voorbeeld( \d+)?\s*:\s*(?P<title>[^:]{3,90}):\s*", re.IGNORECASE)
+_SELF = re.compile(r"^\s*(ik ben|ik werk|wij zijn|we zijn|als)\b[^.?!]{0,120}[.?!,]\s*", re.IGNORECASE)
+_AGE_IN_Q = re.compile(r"\b(\d{1,2})(?:\s*|-)(?:jaar|jarige?)\b|\b(?:van|is|leerling|kind|jongere)\s+(\d{1,2})\b")
 
 
-def terms(text: str) -> set[str]:
-    """Content-word stems: folded, stopwords out, cut to 6 letters so 'delen'/'gedeeld' stay
-    apart but 'verstrekking'/'verstrekken' meet."""
-    return {w[:6] for w in _WORD.findall(fold(text)) if len(w) > 2 and w not in STOPWORDS}
+@dataclass
+class Unit:
+    """A quotable piece of a section: a sentence, or a list lead-in with its items."""
+
+    n: int  # passage number
+    block: int
+    index: int  # order within the passage
+    text: str
+    kind: str = "sent"  # sent | leadin | item
+    items: list[str] = field(default_factory=list)  # for a lead-in: its list items
+    context: str = ""  # the paragraph (or call-out) the sentence stands in
+    title: str = ""  # the situation a "Voorbeeld: <title>:" call-out is about
+    score: float = 0.0
+    illustration: bool = False  # an example not about the question's situation
 
 
-def split_sentences(text: str) -> list[str]:
-    out = []
-    for piece in _SENTENCE.split(text):
-        s = " ".join(piece.split())
-        if MIN_SENTENCE_CHARS <= len(s) <= MAX_SENTENCE_CHARS:
-            out.append(s)
-    return out
+# ------------------------------------------------------------------ question terms
 
 
-def select_sentences(question: str, passages: Sequence[Passage]) -> list[tuple[int, str]]:
-    """(passage number, sentence), best first. Ties go to the higher-ranked passage."""
-    q = terms(question)
-    scored: list[tuple[float, int, int, str]] = []
+def _question_weights(question: str, idf: Callable[[str], float | None] | None,
+                      fuzzy: bool = False) -> dict[str, float]:
+    """Question term -> weight: rarer terms count more; an opening "Ik ben …" sentence counts half.
+    Terms are stems; with `fuzzy` folded surface words cut to 5 letters, matched as prefixes or
+    inside compounds ("vraagt" meets "informatievraag"), used for call-out titles."""
+    weights: dict[str, float] = {}
+    self_part = _SELF.match(question)
+    parts = [(question[self_part.end():], 1.0), (self_part.group(0), 0.5)] if self_part else [(question, 1.0)]
+    for text, factor in parts:
+        for w in words(fold(text)):
+            if w in STOPWORDS or len(w) < 2 or (len(w) < 3 and not w.isdigit()) or w in _QUESTION_FILLER:
+                continue
+            weight = (idf(stem(w)) if idf else None) or 1.0
+            key = w[:5] if fuzzy else stem(w)
+            weights[key] = max(weights.get(key, 0.0), factor * weight)
+    return weights
+
+
+_QUESTION_FILLER = frozenset("klopt eigenlijk gewoon zomaar iemand iets welke regels gelden".split())
+
+
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(analyze(text))
+
+
+def _coverage(weights: dict[str, float], text: str) -> float:
+    """Weighted share of the question's terms that occur in `text`."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    terms = _terms(text)
+    return sum(w for t, w in weights.items() if t in terms) / total
+
+
+def _fuzzy_coverage(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    found = [w for w in words(fold(text)) if len(w) >= 3]
+    hit = sum(w for key, w in weights.items()
+              if any(x.startswith(key) or (len(x) >= len(key) + 4 and key in x) for x in found))
+    return hit / total
+
+
+# ------------------------------------------------------------------ units of a passage
+
+
+def _is_fragment(sentence: str) -> bool:
+    s = sentence.strip()
+    if len(s) < MIN_SENTENCE_CHARS or len(s) > MAX_SENTENCE_CHARS:
+        return True
+    if s.endswith("?"):
+        return True  # the handvat asking itself ("Is er toestemming van kind of ouders?")
+    if not re.search(r"[a-z]{3}", s):
+        return True
+    return bool(re.match(r"^(zie|ga naar|ja|nee)\b", fold(s)))
+
+
+def passage_units(n: int, text: str) -> list[Unit]:
+    """Sentences and lists (lead-in + items) of one passage, in order."""
+    units: list[Unit] = []
+    index = 0
+    for b, block in enumerate(paragraphs_with_lists(text)):
+        title = ""
+        i = 0
+        while i < len(block):
+            kind, body = block[i]
+            if kind == "item":
+                # A list without a lead-in in this passage (the heading introduces it): each
+                # item stands on its own.
+                while i < len(block) and block[i][0] == "item":
+                    if not _is_fragment(block[i][1].rstrip(";,") + "."):
+                        units.append(Unit(n, b, index, block[i][1], "item", [], block[i][1]))
+                    index += 1
+                    i += 1
+                continue
+            m = _EXAMPLE.match(body)
+            if m:
+                title = m.group("title")
+                body = body[m.end():]
+                body = body[:1].upper() + body[1:]
+            sentences = split_sentences_nl(body)
+            context = (title + ": " if title else "") + body
+            following_items: list[str] = []
+            j = i + 1
+            while j < len(block) and block[j][0] == "item":
+                following_items.append(block[j][1])
+                j += 1
+            for k, s in enumerate(sentences):
+                last = k == len(sentences) - 1
+                if last and s.rstrip().endswith(":") and following_items:
+                    units.append(Unit(n, b, index, s, "leadin", following_items, context + " " + " ".join(following_items)))
+                elif s.rstrip().endswith(":"):
+                    pass  # a lead-in whose list is not here: never quoted on its own
+                elif not _is_fragment(s):
+                    units.append(Unit(n, b, index, s, "sent", [], context, title))
+                index += 1
+            if following_items and not (sentences and sentences[-1].rstrip().endswith(":")):
+                for item in following_items:
+                    if not _is_fragment(item.rstrip(";,") + "."):
+                        units.append(Unit(n, b, index, item, "item", [], item))
+                    index += 1
+            i = j
+    return units
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def _rule_factor(text: str) -> float:
+    s = fold(text)
+    if _STRONG_RULE.search(s):
+        return RULE_STRONG
+    if _RULE.search(s):
+        return RULE_WEAK
+    return 1.0
+
+
+def _age_of(question: str) -> int | None:
+    m = _AGE_IN_Q.search(fold(question))
+    if not m:
+        return None
+    age = int(m.group(1) or m.group(2))
+    return age if 0 < age < 100 else None
+
+
+def item_applies(item: str, age: int | None) -> bool | None:
+    """Does a list item's age band include `age`? None when the item names no age band."""
+    if age is None:
+        return None
+    s = fold(item)
+    m = re.search(r"tussen (\d{1,2}) en (\d{1,2})", s)
+    if m:
+        return int(m.group(1)) <= age <= int(m.group(2))
+    m = re.search(r"(jonger dan|onder de) (\d{1,2})", s)
+    if m:
+        return age < int(m.group(2))
+    m = re.search(r"(ouder dan|boven de) (\d{1,2})", s)
+    if m:
+        return age > int(m.group(2))
+    m = re.search(r"(\d{1,2}) jaar (of ouder|en ouder)|vanaf (\d{1,2}) jaar", s)
+    if m:
+        return age >= int(m.group(1) or m.group(3))
+    return None
+
+
+def _unit_text(u: Unit) -> str:
+    return u.text or " ".join(u.items)
+
+
+def score_units(question: str, passages: Sequence[Passage],
+                idf: Callable[[str], float | None] | None = None) -> list[Unit]:
+    weights = _question_weights(question, idf)
+    fuzzy = _question_weights(question, idf, fuzzy=True)
+    units: list[Unit] = []
     for n, passage in enumerate(passages[:TOP_PASSAGES], start=1):
-        for i, sentence in enumerate(split_sentences(passage.chunk.text)):
-            overlap = len(q & terms(sentence))
-            if overlap:
-                # Slight preference for the better-ranked passage and earlier sentences.
-                scored.append((overlap - 0.1 * (n - 1) - 0.01 * i, n, i, sentence))
-    scored.sort(key=lambda t: -t[0])
-    chosen: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    for _, n, _, sentence in scored:
-        key = fold(sentence)
-        if key in seen:
-            continue
-        seen.add(key)
-        chosen.append((n, sentence))
-        if len(chosen) >= MAX_SENTENCES:
+        chunk = passage.chunk
+        heading_cov = _coverage(weights, " ".join(chunk.heading_path[-2:]))
+        section_cov = _coverage(weights, chunk.text) if W_SECTION else 0.0
+        prior = W_PRIOR / math.sqrt(n)
+        era = PRE_AVG_FACTOR if chunk.pre_avg else 1.0
+        for u in passage_units(n, chunk.text):
+            own = _coverage(weights, _unit_text(u))
+            if u.kind == "leadin":
+                own = _coverage(weights, u.text) + 0.5 * max((_coverage(weights, it) for it in u.items), default=0)
+            ctx = _coverage(weights, u.context) if u.context else own
+            base = own + W_CONTEXT * ctx + W_HEADING * heading_cov + W_SECTION * section_cov
+            title_cov = _fuzzy_coverage(fuzzy, u.title) if u.title else 0.0
+            base += W_TITLE * title_cov
+            # An illustration ("Voorbeeld: …", "bijvoorbeeld") leads only when it is about the
+            # question's situation; it still counts for choosing the section.
+            u.illustration = bool(u.title or _ILLUSTRATION.search(fold(_unit_text(u)))) and title_cov < 0.4
+            u.score = (base * _rule_factor(_unit_text(u)) + prior) * era if own > 0 or ctx > 0 else 0.0
+            units.append(u)
+    return units
+
+
+# ------------------------------------------------------------------ composition
+
+
+def _clean(sentence: str) -> str:
+    return " ".join(sentence.split())
+
+
+def _lines_for(unit: Unit, age: int | None, weights: dict[str, float] | None = None) -> list[str]:
+    """The text lines of a unit: a sentence, or a lead-in followed by its applicable items."""
+    if unit.kind != "leadin":
+        return [_clean(unit.text)]
+    items = unit.items
+    applies = [item_applies(it, age) for it in items]
+    if any(a is True for a in applies):
+        items = [it for it, a in zip(items, applies) if a is not False]
+    if len(items) > MAX_ITEMS and weights:
+        # A long list: the items that speak to the question, in their order.
+        keep = sorted(sorted(items, key=lambda it: -_coverage(weights, it))[:MAX_ITEMS], key=items.index)
+        items = keep
+    items = items[:MAX_ITEMS]
+    lines = [_clean(unit.text)] if unit.text else []
+    return lines + ["  - " + _clean(it) for it in items]
+
+
+def select(question: str, passages: Sequence[Passage],
+           idf: Callable[[str], float | None] | None = None) -> list[tuple[int, list[str], bool]]:
+    """(passage number, lines, is_lead) in answer order; the first entry leads."""
+    units = [u for u in score_units(question, passages, idf) if u.score > 0]
+    if not units:
+        return []
+    age = _age_of(question)
+    weights = _question_weights(question, idf)
+    by_passage: dict[int, list[Unit]] = {}
+    for u in units:
+        by_passage.setdefault(u.n, []).append(u)
+    # A list whose items carry the answer (an age band that fits) leads when it applies.
+    if age is not None:
+        for u in units:
+            texts = u.items if u.kind == "leadin" else [u.text]
+            fits = [item_applies(t, age) for t in texts]
+            if any(f is True for f in fits):
+                u.score *= AGE_FIT_FACTOR
+            elif u.kind != "leadin" and fits and fits[0] is False:
+                u.score *= 0.6  # an age band that does not fit the question never leads
+    ranked = sorted(units, key=lambda u: (-u.score, u.n, u.index))
+    lead = ranked[0]
+    # Within the answering section, the sentence that states the rule leads (not the one that
+    # describes the situation), when it is nearly as relevant.
+    plain = [u for u in by_passage[lead.n] if not u.illustration and u.score >= LEAD_PLAIN_SHARE * lead.score]
+    near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
+    lead = max(near, key=lambda u: (_rule_factor(_unit_text(u)), u.score))
+    chosen: list[tuple[int, list[str], bool]] = []
+    used: set[tuple[int, int]] = set()
+    section = sorted(by_passage[lead.n], key=lambda u: u.index)
+
+    def take(u: Unit, is_lead: bool = False) -> None:
+        if (u.n, u.index) in used:
+            return
+        used.add((u.n, u.index))
+        chosen.append((u.n, _lines_for(u, age, weights), is_lead))
+
+    def predecessor(u: Unit) -> Unit | None:
+        """The sentence an anaphoric one ("Dit kan …", "Wel …") leans on, in the same paragraph."""
+        same = [v for v in by_passage[u.n] if v.block == u.block and v.index < u.index]
+        if u.kind == "sent" and same and _ANAPHOR.match(fold(u.text)):
+            return max(same, key=lambda v: v.index)
+        return None
+
+    prev = predecessor(lead)
+    if prev is not None:
+        take(prev, is_lead=True)
+    siblings = [u for u in section if u.kind == "item" and u.block == lead.block]
+    if lead.kind == "item" and len(siblings) > 1:
+        # A list item leads: the list it belongs to answers, under its heading (its lead-in), with
+        # the items that apply (all of them when the question names no age).
+        fits = [item_applies(u.text, age) for u in siblings]
+        keep = [u for u, f in zip(siblings, fits) if f is not False] if any(f is True for f in fits) else siblings
+        keep = keep[:MAX_ITEMS]
+        if len(keep) > 1:
+            heading = passages[lead.n - 1].chunk.heading_path[-1] if passages[lead.n - 1].chunk.heading_path else ""
+            for u in siblings:
+                used.add((u.n, u.index))
+            chosen.append((lead.n, [f"{HEADING_OPEN}{heading}{HEADING_CLOSE}:"] + ["  - " + _clean(u.text) for u in keep], True))
+    take(lead, is_lead=not chosen)
+    pos = section.index(lead)
+    # Qualifying neighbours: the sentences after the rule when they narrow it ("Tenzij …", "Dit betekent …").
+    for nxt in section[pos + 1: pos + 3]:
+        if nxt.block == lead.block and nxt.kind in ("sent", "item") and (
+                _QUALIFIER.search(fold(nxt.text)) or _ANAPHOR.match(fold(nxt.text))):
+            take(nxt)
+        else:
             break
-    if not chosen and passages:
-        first = split_sentences(passages[0].chunk.text)
-        if first:
-            chosen.append((1, first[0]))
+    # The rest of the answering section that speaks to the question, in the section's order.
+    extra = [u for u in sorted(section, key=lambda u: -u.score) if u.score >= 0.5 * lead.score]
+    extra = sorted(extra[: max(0, MAX_LINES - 1 - len(chosen))], key=lambda u: u.index)
+    for u in extra:
+        p = predecessor(u)
+        if p is not None and len(chosen) < MAX_LINES:
+            take(p)
+        take(u)
+    # A second section that also answers.
+    others = [u for u in ranked if u.n != lead.n and u.score >= SECOND_SECTION_RATIO * lead.score]
+    if others and len(chosen) < MAX_LINES:
+        take(others[0])
     return chosen
 
 
-def compose_extractive(question: str, passages: Sequence[Passage]) -> str:
-    """A draft made of quoted sentences, each with its [n]."""
-    chosen = select_sentences(question, passages)
+def compose_extractive(question: str, passages: Sequence[Passage],
+                       idf: Callable[[str], float | None] | None = None) -> str:
+    """A draft of verbatim sentences, each with its [n]; the first states the answering rule."""
+    chosen = select(question, passages, idf)
     if not chosen:
         return ""
-    lines = ["Wat de handvatten hierover zeggen:"]
-    # A sentence taken from a list item keeps its own bullet in the passage, not in the answer.
-    lines += [f"- {_LIST_MARK.sub('', sentence)} [{n}]" for n, sentence in chosen]
-    return "\n".join(lines)
+    lead_n = chosen[0][0]
+    lead_pre_avg = passages[lead_n - 1].chunk.pre_avg
+    out: list[str] = []
+    first_lines = [line for n, lines, is_lead in chosen if is_lead for line in lines]
+    rest = [(n, lines) for n, lines, is_lead in chosen if not is_lead]
+    lead_text = " ".join(line.strip().removeprefix("- ") for line in first_lines if not line.startswith("  - "))
+    lead_items = [line for line in first_lines if line.startswith("  - ")]
+    if lead_text.startswith(HEADING_OPEN) and lead_items:
+        # A list under a heading leads: name the heading it stands under.
+        out.append(f"{LEAD} volgens {lead_text.rstrip(':')} [{lead_n}]:")
+        out += [f"{line} [{lead_n}]" for line in lead_items]
+    elif lead_text and (_rule_factor(lead_text) > 1.0 or lead_items):
+        out.append(f"{LEAD} {lead_text} [{lead_n}]")
+        out += [f"{line} [{lead_n}]" for line in lead_items]
+    else:
+        rest = [(lead_n, first_lines)] + rest
+    if rest:
+        out.append("Uit de handvatten:" if out else "Wat de handvatten hierover zeggen:")
+    for n, lines in rest:
+        older = passages[n - 1].chunk.pre_avg and not lead_pre_avg
+        prefix = f"{OLDER_LABEL}: " if older else ""
+        for i, line in enumerate(lines):
+            if line.startswith("  - "):
+                out.append(f"{line} [{n}]")
+            else:
+                out.append(f"- {prefix if i == 0 else ''}{line} [{n}]")
+    return "\n".join(out)
+

@@ -124,26 +124,75 @@ def classify_claim(sentence: str) -> str | None:
 
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\n")
+_MARKERS_ONLY = re.compile(r"^\s*(\[\d+\]\s*)+$")
+_QUOTE_PREFIX = re.compile(r"^\s*(?:[-*•]\s*)?(?:kort antwoord:\s*|ouder handvat \([^)]*\):\s*)?", re.IGNORECASE)
+# An engine verdict: every outcome but "more information needed". Only these can be contradicted.
+DECIDED = frozenset({"mag_delen", "mag_niet_delen", "verplicht_delen", "raadpleeg_functionaris", "ander_stappenplan"})
+UNDECIDED_CLAIM_NOTE = (
+    "(Een ja/nee-uitspraak van het taalmodel is weggelaten: alleen het stappenplan geeft een oordeel.)"
+)
+QUOTE_DIFFERS_NOTE = (
+    "Let op: de geciteerde passage geeft de algemene regel uit de handvatten. Voor de feiten die u opgaf "
+    "komt het stappenplan tot een ander oordeel; dat oordeel geldt voor uw situatie (zie hieronder)."
+)
 
 
-def strip_unsupported_claims(draft: str, verdict: Verdict | None) -> tuple[str, int]:
-    """Remove every sentence whose yes/no claim the engine's outcome does not support."""
+def _sentences(line: str) -> list[str]:
+    """Sentences of one line; a trailing citation ("… delen. [3]") stays with its sentence."""
+    out: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+", line):
+        if out and _MARKERS_ONLY.match(piece):
+            out[-1] = out[-1] + " " + piece.strip()
+        else:
+            out.append(piece)
+    return out
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def is_quote(sentence: str, sources: Sequence[str]) -> bool:
+    """Is this sentence (markers, bullet and answer labels removed) verbatim in a source passage?"""
+    body = _QUOTE_PREFIX.sub("", _CITE_GROUP.sub("", sentence)).strip()
+    body = _collapse(body)
+    if len(body) < 20:
+        return False
+    return any(body in src or body.rstrip(".;:") in src for src in sources)
+
+
+def strip_unsupported_claims(
+    draft: str, verdict: Verdict | None, sources: Sequence[str] = ()
+) -> tuple[str, int, int]:
+    """Remove the sentences whose yes/no claim the engine's outcome does not support.
+
+    With `sources` (the extractive composer's draft: every line a verbatim, cited sentence it chose
+    itself), a verbatim quote of a retrieved passage (the section's own rule) is never removed:
+    against a decided verdict that differs it is kept and counted, so the caller can say that the
+    verdict for the user's facts takes precedence over the general rule. A language model's draft is
+    passed without sources: a model can be steered into repeating a planted sentence, so its yes/no
+    claims are filtered whether quoted or not. Returns (text, removed, differing quotes)."""
     allowed = _ALLOWED_CLAIMS.get(verdict.outcome, set()) if verdict else set()
-    removed = 0
+    decided = verdict is not None and verdict.outcome in DECIDED
+    collapsed_sources = [_collapse(s) for s in sources]
+    removed = differing = 0
     out_lines = []
     for line in draft.split("\n"):
         kept = []
-        for sentence in re.split(r"(?<=[.!?])\s+", line):
+        for sentence in _sentences(line):
             kind = classify_claim(sentence)
             if kind is not None and kind not in allowed:
-                removed += 1
-                continue
+                if is_quote(sentence, collapsed_sources):
+                    differing += decided
+                else:
+                    removed += 1
+                    continue
             kept.append(sentence)
         new_line = " ".join(kept).rstrip()
         if new_line.strip() in ("", "-", "*", "•") and line.strip():
             continue  # the whole line was a removed claim
         out_lines.append(new_line)
-    return "\n".join(out_lines).strip(), removed
+    return "\n".join(out_lines).strip(), removed, differing
 
 
 # ------------------------------------------------------------------ the engine's block
@@ -214,12 +263,16 @@ def guard(
     relevant: bool = True,
     notes: Sequence[str] = (),
     step_n: int | None = None,
+    protect_quotes: bool = False,
 ) -> Guarded:
-    """The final answer text and its citations; see the module docstring for the rules."""
+    """The final answer text and its citations; see the module docstring for the rules.
+    `protect_quotes`: the draft is the extractive composer's (verbatim quotes it selected); their
+    rule sentences are kept (see `strip_unsupported_claims`)."""
     if not relevant or not passages:
         return refusal()
     valid = set(range(1, len(passages) + 1))
-    body, removed = strip_unsupported_claims(draft, verdict)
+    sources = [p.chunk.text for p in passages] if protect_quotes else []
+    body, removed, differing = strip_unsupported_claims(draft, verdict, sources)
     body, used, dropped = _renumber(body, valid)
     if not used:
         # A draft without any (valid) citation still gets its sources: the top passages it came from.
@@ -227,7 +280,10 @@ def guard(
         body = (body + "\n" if body else "") + "Relevante passages: " + " ".join(f"[{n}]" for n in used)
     parts = [body]
     if removed:
-        parts.append(CLAIM_REMOVED_NOTE)
+        decided = verdict is not None and verdict.outcome in DECIDED
+        parts.append(CLAIM_REMOVED_NOTE if decided else UNDECIDED_CLAIM_NOTE)
+    if differing:
+        parts.append(QUOTE_DIFFERS_NOTE)
     block = ""
     if verdict is not None:
         cite_step = step_n is not None and step_n in valid

@@ -277,10 +277,27 @@ class Decompounder:
         return best
 
 
+# An accented function word is emphasis ("dát-gegeven", "díe informatie", "wél delen"): the
+# accent makes it a content word, so it must not fold into the stopword and vanish.
+_ACCENTED_WORD_RE = re.compile(r"[^\W\d_]*[\u00e0-\u00ef\u00f2-\u00f6\u00f9-\u00fc][^\W\d_]*")
+
+
+def emphasis_words(text: str) -> list[str]:
+    """Folded forms of accented words whose plain form is a stopword ("dát" -> "dat")."""
+    if text.isascii():
+        return []
+    out = []
+    for m in _ACCENTED_WORD_RE.finditer(text.lower()):
+        f = fold(m.group(0))
+        if f in STOPWORDS:
+            out.append(f)
+    return out
+
+
 def analyze(text: str, decompounder: Decompounder | None = None) -> list[str]:
     """Index terms of `text`: stems of content words, compound parts, legal and entity terms."""
     folded = fold(text)
-    terms: list[str] = []
+    terms: list[str] = emphasis_words(text)
     for w in words(folded):
         if w in STOPWORDS or (len(w) == 1 and not w.isdigit()):
             continue
@@ -300,3 +317,62 @@ def content_words(text: str) -> list[str]:
             continue
         seen.setdefault(stem(w), None)
     return list(seen)
+
+
+# ---------------------------------------------------------------- sentences and list structure
+# (used by the answer composer; self-contained so the lexical analyser above is unaffected)
+
+# Dutch abbreviations after which a full stop does not end a sentence ("art. 16", "bijv. de").
+SENTENCE_ABBREVIATIONS = frozenset(
+    """art artt jo lid nr nrs bijv bv o.a e.d e.a i.v.m m.b.t t.a.v t.b.v z.s.m c.q resp vgl zgn
+    evt incl excl max min ca d.w.z m.a.w o.m a.s n.a.v p dhr mevr mr dr drs ir ing prof st stb stcrt
+    kamerstukken nl ex sub hfd par""".split()
+)
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[-•*–·▪]|\(?\d{1,2}[a-z]?[.)]|\(?[a-z][.)])\s+")
+_SENT_END_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9ÀÉÈËÏÖÜ])")
+
+
+def list_marker(line: str) -> str:
+    """The list marker a line opens with ('- ', '1. ', 'a) '), or ''."""
+    m = _LIST_ITEM_RE.match(line)
+    return m.group(0) if m else ""
+
+
+def split_sentences_nl(text: str) -> list[str]:
+    """Sentences of one paragraph (line breaks already joined), not cut after an abbreviation
+    ("art. 16 Wpg", "o.a. de politie") or inside a reference like "lid 1. De"."""
+    text = collapse_ws(text)
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in _SENT_END_RE.finditer(text):
+        before = text[start:m.start()]
+        last = before.rsplit(" ", 1)[-1].rstrip(".").lower().lstrip("(")
+        if last in SENTENCE_ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+            continue
+        out.append(text[start:m.start()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def paragraphs_with_lists(text: str) -> list[list[tuple[str, str]]]:
+    """Blocks of a passage (split at blank lines); each block a list of (kind, text) with kind
+    'p' (running text, hard line wraps joined) or 'item' (one list item, wraps joined)."""
+    blocks: list[list[tuple[str, str]]] = []
+    for raw in re.split(r"\n\s*\n", text):
+        parts: list[list[str]] = []  # [kind, text]
+        for line in raw.split("\n"):
+            if not line.strip():
+                continue
+            marker = list_marker(line)
+            if marker:
+                parts.append(["item", line[len(marker):].strip()])
+            elif parts and (parts[-1][0] == "p" or not re.search(r"[.;:!?]\s*$", parts[-1][1])):
+                parts[-1][1] += " " + line.strip()
+            else:
+                parts.append(["p", line.strip()])
+        if parts:
+            blocks.append([(k, collapse_ws(t)) for k, t in parts])
+    return blocks

@@ -238,12 +238,40 @@ def passage_html(passage: str, claims: Iterable[str]) -> str:
     return f'<div class="dw-passage" style="white-space: pre-wrap; line-height: 1.5">{body}</div>'
 
 
+def short_title(title: str, limit: int = 80) -> str:
+    """A handvat's title up to its subtitle ("Handreiking Gegevensdeling ter voorkoming van excessief
+    geweld: een stappenplan …" -> "Handreiking Gegevensdeling ter voorkoming van excessief geweld")."""
+    head = re.split(r"[:(]", title, maxsplit=1)[0].strip() or title.strip()
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"
+
+
+def heading_tail(path: str, levels: int = 2) -> str:
+    """The last `levels` parts of a heading path: where in the handvat the passage stands."""
+    parts = [p.strip() for p in str(path or "").split(" › ") if p.strip()]
+    return " › ".join(parts[-levels:])
+
+
 def citation_label(c: Citation) -> str:
-    parts = [f"[{c.n}] {c.title}"]
+    """Collapsed source label: number, heading path (where), handvat and version, era.
+    Two passages of the same handvat differ by their heading, so the labels never all read the same."""
+    where = heading_tail(c.heading_path)
+    parts = [f"[{c.n}] {where}" if where else f"[{c.n}]", short_title(c.title)]
     if c.version:
         parts.append(f"versie {c.version}")
     label = " · ".join(parts)
     return label + (" · vóór AVG" if c.pre_avg else "")
+
+
+LEAD_PREFIX = "Kort antwoord:"
+
+
+def split_lead(text: str) -> tuple[str, str]:
+    """("Kort antwoord: …" line without its label, the rest) when the answer opens with one, else ("", text)."""
+    body = str(text).lstrip()
+    first, _, rest = body.partition("\n")
+    if first.startswith(LEAD_PREFIX):
+        return first[len(LEAD_PREFIX):].strip(), rest.strip()
+    return "", body
 
 
 # --- verdict as text -------------------------------------------------------------------------
@@ -312,8 +340,17 @@ def llm_setting_label(provider: str, model: str | None = None, base_url: str | N
         return f"OpenAI-compatibele server{where}, model {model or 'standaard'}"
     if provider == "local":
         name = getattr(model_path, "name", None) or str(model_path or "niet ingesteld")
-        return f"Lokaal GGUF-model {name}"
+        return f"Lokaal GGUF-model {name} — rooktest, geen betrouwbare antwoordmodus"
     return provider
+
+
+# Measured (issue 13): the 0.5B in-process model copies or distorts sentences and needs 30 s to
+# minutes per answer on 2 cores. It shows that the model path works; it is not an answer mode.
+LOCAL_MODEL_NOTICE = (
+    "Dit antwoord is geschreven door het kleine lokale taalmodel (0,5B). Dat is een rooktest van de "
+    "koppeling met een taalmodel, geen betrouwbare antwoordmodus: het kan zinnen uit de handvatten "
+    "verdraaien. Controleer elke zin in de passages, of gebruik de standaardmodus zonder taalmodel."
+)
 
 
 PII_WARNING = (

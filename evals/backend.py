@@ -17,7 +17,7 @@ from deelwijzer.models import Answer, Chunk, Passage, Verdict
 class Backend(Protocol):
     def search(self, query: str, k: int, mode: str | None) -> list[Passage]: ...
     def all_chunks(self) -> list[Chunk]: ...
-    def ask(self, question: str, facts: dict[str, Any] | None = None) -> Answer: ...
+    def ask(self, question: str, facts: dict[str, Any] | None = None, history: list[str] | None = None) -> Answer: ...
     def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict: ...
     def doc_aliases(self) -> dict[str, str]: ...
     @property
@@ -59,9 +59,11 @@ class RealBackend:
 
         return open_store(self.settings).all_chunks()
 
-    def ask(self, question: str, facts: dict[str, Any] | None = None) -> Answer:
+    def ask(self, question: str, facts: dict[str, Any] | None = None, history: list[str] | None = None) -> Answer:
         from deelwijzer.answer import ask
 
+        if history:
+            return ask(question, self.settings, facts=facts, history=history)
         if not facts:
             return ask(question, self.settings, facts=facts)
         # A dialogue's follow-up turns ask the same question with more facts: the passages do not

@@ -90,3 +90,12 @@ def key_fact_overlap(reference: str, answer: str) -> float | None:
     if not ref:
         return None
     return len(ref & content_tokens(answer)) / len(ref)
+
+
+_CITE = re.compile(r"\[(\d+)\]")
+
+
+def first_cited_number(answer: str) -> int | None:
+    """The passage number of the first [n] in the answer (the first cited line's source)."""
+    m = _CITE.search(answer)
+    return int(m.group(1)) if m else None

@@ -25,6 +25,8 @@ METRIC_LABELS: list[tuple[str, str, str]] = [
     ("must_cite_rate", "Verplichte bron geciteerd", "rate"),
     ("must_not_contain_rate", "Geen verboden inhoud", "rate"),
     ("key_fact_overlap", "Overlap kernfeiten met referentie", "rate"),
+    ("key_phrase_in_answer", "Sleutelzin antwoordpassage in antwoord", "rate"),
+    ("first_bullet_from_section", "Eerste geciteerde regel uit de antwoordsectie", "rate"),
     ("answer_pass_rate", "Antwoordcases geslaagd", "rate"),
     ("faithfulness_model_judged", "Trouw aan bronnen (MODEL-BEOORDEELD)", "rate"),
     ("dialogue_verdict_accuracy", "Dialoog: oordeel = engine op alle feiten", "rate"),

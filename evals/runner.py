@@ -158,12 +158,15 @@ class Runner:
             return None
         return self.aliases.get(name, name)
 
-    def _ask(self, question: str, facts: dict | None) -> tuple[Any, float]:
+    def _ask(self, question: str, facts: dict | None, history: tuple[str, ...] = ()) -> tuple[Any, float]:
         # Answer and refusal cases on the same question share one call; latency is the first call's.
-        key = (question, repr(sorted((facts or {}).items())))
+        key = (question, repr(sorted((facts or {}).items())), tuple(history))
         if key not in self._answers:
             t0 = time.perf_counter()
-            ans = self.backend.ask(question, facts=facts)
+            if history:
+                ans = self.backend.ask(question, facts=facts, history=list(history))
+            else:
+                ans = self.backend.ask(question, facts=facts)
             self._answers[key] = (ans, (time.perf_counter() - t0) * 1000)
         return self._answers[key]
 
@@ -239,7 +242,7 @@ class Runner:
         return self.doc_id(citation.source_file)
 
     def _answer(self, case: AnswerCase) -> CaseResult:
-        ans, latency = self._ask(case.question, case.facts)
+        ans, latency = self._ask(case.question, case.facts, case.history)
         reasons: list[str] = []
         scores: dict[str, float | None] = {"false_refusal": 1.0 if ans.refused else 0.0}
         by_id = {p.chunk.id: p for p in ans.passages}
@@ -276,6 +279,8 @@ class Runner:
             reasons.append(f"antwoord bevat wat niet mag: {s!r}")
         if case.reference_answer and not ans.refused:
             scores["key_fact_overlap"] = M.key_fact_overlap(case.reference_answer, ans.answer)
+        if case.key_phrases:
+            self._score_answering_passage(case, ans, by_id, scores, reasons)
         judge = getattr(self.backend, "judge", None)
         if judge is not None and not ans.refused and ans.answer.strip():
             from evals.judge import judge_faithfulness
@@ -409,6 +414,24 @@ class Runner:
             self._derived_cache = fn() if fn else {}
         return self._derived_cache
 
+    def _score_answering_passage(self, case: AnswerCase, ans: Any, by_id: dict[str, Any],
+                                 scores: dict[str, float | None], reasons: list[str]) -> None:
+        """Issue 13: does the answer carry the answering passage's key phrase, and does its first
+        cited line come from the answering section (document + heading)? Diagnostic, not a pass gate."""
+        text = _norm(ans.answer)
+        hit = any(_norm(p) in text for p in case.key_phrases)
+        scores["key_phrase_in_answer"] = float(hit and not ans.refused)
+        first = M.first_cited_number(ans.answer)
+        cited = {c.n: c for c in ans.citations}
+        ok = False
+        if first is not None and first in cited and not ans.refused:
+            c = cited[first]
+            want_doc = self.doc_id(case.doc)
+            same_doc = want_doc is None or self._citation_doc(c, by_id) == want_doc
+            tail = _heading_tail(case.heading) if case.heading else ""
+            ok = same_doc and (not tail or tail in _norm(c.heading_path))
+        scores["first_bullet_from_section"] = float(ok)
+
     def _verdict(self, case: VerdictCase) -> CaseResult:
         if case.facts is not None and case.question:
             return self._dialogue(case)
@@ -486,6 +509,8 @@ def aggregate(results: list[CaseResult]) -> tuple[dict[str, float | None], dict[
     m["must_cite_rate"] = _mean_of(ans, "must_cite")
     m["must_not_contain_rate"] = _mean_of(ans, "must_not_contain")
     m["key_fact_overlap"] = _mean_of(ans, "key_fact_overlap")
+    m["key_phrase_in_answer"] = _mean_of(ans, "key_phrase_in_answer")
+    m["first_bullet_from_section"] = _mean_of(ans, "first_bullet_from_section")
     m["answer_pass_rate"] = M.mean(float(r.passed) for r in ans)
     m["faithfulness_model_judged"] = _mean_of(ans, "faithfulness_model_judged")
     for key in ("dialogue_verdict_accuracy", "dialogue_expected_agreement", "engine_expected_agreement",

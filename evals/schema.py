@@ -46,6 +46,13 @@ class AnswerCase(_Case):
     must_cite_heading: str | None = None
     must_not_contain: tuple[str, ...] = ()
     facts: dict[str, Any] | None = None
+    # The passage that answers (issue 13): its document, nearest heading and verbatim key phrases.
+    # With them the runner scores `key_phrase_in_answer` and `first_bullet_from_section`.
+    doc: str | None = None
+    heading: str = ""
+    key_phrases: tuple[str, ...] = ()
+    # Earlier user turns of the conversation (a follow-up such as "En als de leerling 17 is?").
+    history: tuple[str, ...] = ()
 
 
 class VerdictCase(_Case):
@@ -181,6 +188,8 @@ KNOWN_METRICS = (
     "must_cite_rate",
     "must_not_contain_rate",
     "key_fact_overlap",
+    "key_phrase_in_answer",
+    "first_bullet_from_section",
     "answer_pass_rate",
     "faithfulness_model_judged",
     "case_pass_rate",

@@ -182,7 +182,7 @@ def test_extractive_answer_does_not_double_a_list_items_bullet():
     text = ("Inleiding bij de lijst over het beroepsgeheim van zorgverleners.\n"
             "- De KNMG-richtlijn beschrijft wanneer het beroepsgeheim jegens de politie doorbroken kan worden.")
     draft = compose_extractive("Mag ik het beroepsgeheim doorbreken jegens de politie?", [make_passage(1, text)])
-    assert "- De KNMG-richtlijn beschrijft" in draft and "- - " not in draft
+    assert "De KNMG-richtlijn beschrijft" in draft and "- - " not in draft and "- -" not in draft
 
 
 def test_answer_carries_the_verdict_block_it_contains(settings):
@@ -193,3 +193,40 @@ def test_answer_carries_the_verdict_block_it_contains(settings):
     assert answer.verdict is not None and answer.verdict_text
     assert answer.verdict_text in answer.answer and answer.verdict_text.startswith("Oordeel van het stappenplan")
     assert "verdict_text" not in answer.to_dict()
+
+
+def test_model_writes_from_the_composers_sections_and_its_empty_answer_falls_back(settings):
+    """Issue 13: the model sees the same sections the composer selects (answering section first,
+    own numbers kept); a draft of only "[1]" is replaced by the extractive answer, with a note."""
+    from deelwijzer.answer import MODEL_FALLBACK_NOTE
+
+    from types import SimpleNamespace
+
+    from answer_fakes import make_passage
+
+    from deelwijzer.answer import Retrieved, _model_passages
+
+    noise = make_passage(1, "Een wapen in de klas is een zaak voor de politie en de schoolleiding samen.")
+    rule = make_passage(2, "Bij een vermoeden van kindermishandeling mag u zonder toestemming melden bij Veilig Thuis. "
+                           "Dit meldrecht geldt ook voor leerkrachten.")
+    prep = SimpleNamespace(query="Mag ik zonder toestemming melden bij Veilig Thuis?",
+                           retrieved=Retrieved([noise, rule], True))
+    text, shown = _model_passages(prep, "local", None)
+    assert shown[0] == 2 and text.startswith("[2]")  # the answering section first, its own number kept
+    assert "melden bij Veilig Thuis" in text
+
+    fake = FakeListChatModel(responses=["{}", "[1]"])
+    answer, _, _ = run("Wat is het meldrecht bij Veilig Thuis?", settings, llm=fake, verdict=ASK_STRAFBAAR_FEIT)
+    assert MODEL_FALLBACK_NOTE in answer.answer
+    assert "meldrecht" in answer.answer.lower()
+
+
+def test_model_citation_of_a_passage_it_was_not_shown_is_dropped(settings):
+    from answer_fakes import make_passage
+
+    passages = [make_passage(i, f"Passage nummer {i} over het meldrecht bij Veilig Thuis en de regels daarvoor.")
+                for i in range(1, 9)]
+    fake = FakeListChatModel(responses=["{}", "Het meldrecht geldt bij Veilig Thuis [1]. Zie ook [8]."])
+    answer, _, _ = run("Wat is het meldrecht bij Veilig Thuis?", settings, llm=fake,
+                       retriever=FakeRetriever(passages=passages), verdict=ASK_STRAFBAAR_FEIT)
+    assert "[8]" not in answer.answer and 8 not in [c.n for c in answer.citations]

@@ -224,3 +224,29 @@ def test_sharing_question_shows_assumptions_changeable_with_one_click(app_env):
     rol_button.click().run()
     assert "rol" not in at.session_state["facts"] and "rol" not in at.session_state["assumed"]
     assert _current_question(at)[0] == "rol"  # the plan now asks it
+
+
+def test_followup_in_the_chat_is_read_in_context_and_replaces_the_age(app_env):
+    """Issue 13: "En als de leerling 17 is?" after a question about a pupil of 14 keeps the
+    conversation's facts, replaces the age, and answers about the age band that applies."""
+    at = _ask(_run(), "Ik ben leerkracht. Mag ik zonder toestemming gegevens van een leerling van 14 delen met de jeugdarts?")
+    first_facts = dict(at.session_state["facts"])
+    _ask(at, "En als de leerling 17 is?")
+    facts = dict(at.session_state["facts"])
+    assert facts.get("leeftijd_betrokkene") == 17
+    assert {k: v for k, v in first_facts.items() if k != "leeftijd_betrokkene"}.items() <= facts.items()
+    answer = at.session_state["messages"][-1]["answer"]
+    assert "Gelezen als vervolgvraag" in answer.answer
+    assert "ouder dan 16 jaar" in answer.answer
+
+
+def test_source_labels_show_heading_and_version_and_the_short_answer_comes_first(app_env):
+    at = _ask(_run(), "De politie vraagt mij om informatie over een cliënt. Wat mag ik zeggen?")
+    labels = [e.label for e in at.expander if re.match(r"\[\d+\] ", e.label)]
+    assert labels and all("versie" in label for label in labels)
+    assert len(set(re.sub(r"^\[\d+\] ", "", label) for label in labels)) == len(labels), labels
+    md = _markdown(at)
+    assert any(m.startswith("**Kort antwoord:**") for m in md)
+    # The short answer is rendered before the sources and the verdict line.
+    first = next(i for i, m in enumerate(md) if m.startswith("**Kort antwoord:**"))
+    assert all(i > first for i, m in enumerate(md) if m.startswith("**Vindplaats:**") or m.startswith("**Stappenplan"))

@@ -47,8 +47,8 @@ class FakeBackend:
     def all_chunks(self):
         return CHUNKS
 
-    def ask(self, question, facts=None):
-        self.calls.append(("ask", question))
+    def ask(self, question, facts=None, history=None):
+        self.calls.append(("ask", question) if history is None else ("ask", question, tuple(history)))
         return self.answers[question]
 
     def evaluate(self, facts, plan=None):
@@ -273,3 +273,26 @@ def test_parse_score():
     from evals.judge import parse_score
 
     assert parse_score("0.8") == 0.8 and parse_score("score 1") == 1.0 and parse_score("geen") is None
+
+
+def test_answer_scores_the_answering_passage_key_phrase_and_first_cited_line():
+    """Issue 13: key phrase of the answering passage in the answer; first [n] from its section."""
+    a1, a2 = BY_ID["a1"], BY_ID["a2"]
+    right = answer("Kort antwoord: Drang is een Indringende, soms confronterende aanpak. [1]\n- Iets anders. [2]",
+                   citations=[cite(1, a1, "x"), cite(2, a2, "y")], passages=[Passage(a1, 1.0), Passage(a2, 0.5)])
+    wrong = answer("Kort antwoord: Iets anders over convenanten. [1]\n- Drang. [2]",
+                   citations=[cite(1, a2, "x"), cite(2, a1, "y")], passages=[Passage(a2, 1.0), Passage(a1, 0.5)])
+    refused = answer("Dit staat niet in de handvatten.", refused=True)
+    fake = FakeBackend(answers={"goed": right, "fout": wrong, "weiger": refused})
+    base = {"kind": "answer", "doc": "a.txt", "heading": "2.5 Drang en dwang",
+            "key_phrases": ["indringende, soms confronterende aanpak"]}
+    cases = [{**base, "id": "g", "question": "goed"}, {**base, "id": "f", "question": "fout"},
+             {**base, "id": "w", "question": "weiger"},
+             {**base, "id": "h", "question": "goed", "history": ["Een eerdere vraag?"]}]
+    res = run_suite(suite(cases), fake, RunConfig(), progress=False)
+    by = {c.id: c.scores for c in res.cases}
+    assert by["g"]["key_phrase_in_answer"] == 1.0 and by["g"]["first_bullet_from_section"] == 1.0
+    assert by["f"]["key_phrase_in_answer"] == 0.0 and by["f"]["first_bullet_from_section"] == 0.0
+    assert by["w"]["key_phrase_in_answer"] == 0.0 and by["w"]["first_bullet_from_section"] == 0.0
+    assert res.metrics["key_phrase_in_answer"] == pytest.approx(2 / 4)
+    assert ("ask", "goed", ("Een eerdere vraag?",)) in fake.calls  # follow-up cases pass their history

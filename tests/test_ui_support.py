@@ -133,3 +133,23 @@ def test_feedback_record_has_trace_and_never_personal_question(tmp_path):
 def test_timestamp_formatting():
     assert ui.format_timestamp("2026-11-23T16:05:00+00:00") == "23-11-2026 16:05 UTC"
     assert ui.format_timestamp(None) == "onbekend"
+
+
+def test_citation_labels_name_heading_path_handvat_and_version():
+    """Issue 13: collapsed source labels of one handvat must not all read the same."""
+    from deelwijzer.models import Citation
+
+    title = "Handreiking Gegevensdeling ter voorkoming van excessief geweld: een stappenplan met het algemene kader"
+    a = Citation(1, "c1", "f.txt", title, "mei 2023",
+                 "Stappenplan zorg- en hulpverleners › Stap 2: Doorbreken van het beroepsgeheim › D. Conflict van plichten", "t")
+    b = Citation(2, "c2", "f.txt", title, "mei 2023", "Stappenplan Politie › Stap 5: Noodzakelijkheid", "t", pre_avg=True)
+    la, lb = ui.citation_label(a), ui.citation_label(b)
+    assert la.startswith("[1] Stap 2: Doorbreken van het beroepsgeheim › D. Conflict van plichten")
+    assert "Handreiking Gegevensdeling ter voorkoming van excessief geweld" in la and "een stappenplan" not in la
+    assert "versie mei 2023" in la and la != lb and lb.endswith("vóór AVG")
+
+
+def test_split_lead_takes_the_short_answer_line():
+    lead, rest = ui.split_lead("Kort antwoord: U beslist zelf [1]\nUit de handvatten:\n- zin [2]")
+    assert lead == "U beslist zelf [1]" and rest.startswith("Uit de handvatten:")
+    assert ui.split_lead("Wat de handvatten hierover zeggen:\n- x") == ("", "Wat de handvatten hierover zeggen:\n- x")

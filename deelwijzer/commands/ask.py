@@ -15,6 +15,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="JSON",
         help='bekende feiten als JSON-object, bijv. \'{"strafbaar_feit": "geen"}\'; gaan boven feiten uit de vraag',
     )
+    parser.add_argument(
+        "--eerder",
+        action="append",
+        default=[],
+        metavar="VRAAG",
+        help="een eerdere vraag in dit gesprek (herhaalbaar, oudste eerst); een vervolgvraag als "
+             "'En als de leerling 17 is?' wordt daarin gelezen",
+    )
 
 
 def _parse_facts(raw: str | None) -> dict | None:
@@ -49,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     question = " ".join(args.question)
     try:
         facts = _parse_facts(args.facts)
-        answer = ask(question, get_settings(), facts=facts)
+        answer = ask(question, get_settings(), facts=facts, history=args.eerder or None)
     except (QuestionError, ValueError, LLMConfigError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2

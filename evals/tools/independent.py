@@ -37,11 +37,13 @@ def _question_cases(item: dict) -> list[dict]:
     tags = [item["style"], item["doc"].split("_")[0]]
     retrieval = {
         "kind": "retrieval", "id": f"{item['id']}-r", "tags": tags, "question": item["question"],
-        "doc": item["doc"], "heading": item.get("heading") or "", "key_phrases": item["key_phrases"],
+        "doc": item["doc"], "heading": item.get("heading") or "", "key_phrases": list(item["key_phrases"]),
     }
     answer = {
         "kind": "answer", "id": f"{item['id']}-a", "tags": tags, "question": item["question"],
         "reference_answer": item.get("reference_answer") or "",
+        # The answering passage, so the answer can be scored against it (issue 13).
+        "doc": item["doc"], "heading": item.get("heading") or "", "key_phrases": list(item["key_phrases"]),
     }
     return [retrieval, answer]
 
