@@ -116,14 +116,18 @@ state.setdefault("panel_open", False)
 state.setdefault("plan", None)
 state.setdefault("facts", {})
 state.setdefault("facts_rev", 0)  # part of widget keys so edits never show stale values
+state.setdefault("assumed", {})  # facts the question implied (inside `facts` too): shown, changeable
 state.setdefault("show_copy", False)
 state.setdefault("pending_question", None)
 state.setdefault("ingest_result", None)
 _ids = itertools.count(len(state.messages))
 
 
-def set_facts(facts: dict[str, Any]) -> None:
+def set_facts(facts: dict[str, Any], assumed: dict[str, Any] | None = None) -> None:
     state.facts = dict(facts)
+    # an assumption stays one only while the user has not answered or changed it
+    keep = state.assumed if assumed is None else assumed
+    state.assumed = {k: v for k, v in keep.items() if state.facts.get(k, object()) == v}
     state.facts_rev += 1
     state.show_copy = False
 
@@ -352,10 +356,10 @@ def get_answer(question: str, placeholder) -> Answer:
     history = [m["content"] for m in state.messages[:-1] if m["role"] == "user" and m.get("content")]
     facts = None
     if state.panel_open:
-        # The panel's facts go along, except those the new question states itself: a new value
-        # replaces the old one (the question's own value then comes from the question).
+        # The panel's facts go along, except those the new question states itself (a new value
+        # replaces the old one) and the assumptions, which are re-derived from each new question.
         restated = restated_facts(question, history, extract_deterministic)
-        facts = {k: v for k, v in state.facts.items() if k not in restated}
+        facts = {k: v for k, v in state.facts.items() if k not in restated and k not in state.assumed}
     if settings.llm_provider == "none":
         with st.spinner("Zoeken in de handvatten…"):
             return ask(question, settings, facts=facts, history=history)
@@ -396,12 +400,12 @@ def handle_question(raw: str) -> None:
     msg = {"id": next(_ids), "role": "assistant", "answer": answer, "content": question,
            "pii": bool(findings), "feedback": None}
     state.messages.append(msg)
-    # A sharing question (a verdict, or facts the extractor found) opens the stappenplan, also
-    # when the text answer was refused: the user can still walk the plan.
-    if answer.verdict is not None or answer.facts:
+    # A sharing question opens the stappenplan with what the question said and implied; a refused
+    # answer never does (the user can still open it with "Doorloop een stappenplan").
+    if not answer.refused and answer.verdict is not None:
         state.panel_open = True
-        state.plan = answer.plan or (answer.verdict.plan if answer.verdict else None)
-        set_facts(answer.facts)
+        state.plan = answer.plan or answer.verdict.plan
+        set_facts(answer.facts, dict(answer.assumed))
     st.rerun()
 
 
@@ -435,8 +439,8 @@ def render_question(q: Question) -> None:
             st.caption(ui.inert_markdown(lines[0]))
         rev = state.facts_rev
         options = ui.question_options(q)
-        if q.type == "bool" or (q.type == "enum" and len(options) <= 4):
-            # Ja/Nee side by side; longer enum labels one per row so they are never truncated.
+        if q.type == "bool" or (q.type == "enum" and len(options) <= 8):
+            # Ja/Nee side by side; enum options (up to 8, e.g. the roles) one button per row, never truncated.
             slots = st.columns(len(options)) if q.type == "bool" else [st.container() for _ in options]
             for i, (col, opt) in enumerate(zip(slots, options)):
                 if col.button(ui.option_label(opt), key=f"q_{rev}_{q.fact}_{i}", use_container_width=True):
@@ -453,6 +457,53 @@ def render_question(q: Question) -> None:
                                   key=f"q_{rev}_{q.fact}_sel", placeholder="Kies…")
             if st.button("Bevestig", key=f"q_{rev}_{q.fact}_ok", disabled=choice is None):
                 answer_fact(q.fact, choice)
+                st.rerun()
+        render_summary_questions(q)
+
+
+def render_summary_questions(q: Question) -> None:
+    """This question is one part of a larger one (e.g. gewetensnood of the conflict van plichten):
+    a user who knows the whole answer may give it at once."""
+    from deelwijzer.rules.session import summary_facts
+
+    summaries = summary_facts(ruleset, q.fact, state.plan or state.facts.get("plan"), state.facts)
+    if not summaries:
+        return
+    rev = state.facts_rev
+    with st.expander("Weet u het antwoord op de hele vraag? Beantwoord die in één keer"):
+        for name in summaries:
+            st.markdown(ui.inert_markdown(ui.fact_question(ruleset, name)))
+            yes, no = st.columns(2)
+            if yes.button("Ja", key=f"sum_{rev}_{name}_1", use_container_width=True):
+                answer_fact(name, True)
+                st.rerun()
+            if no.button("Nee", key=f"sum_{rev}_{name}_0", use_container_width=True):
+                answer_fact(name, False)
+                st.rerun()
+
+
+def render_assumptions() -> None:
+    """What the question implied without saying it: each can be changed with one click."""
+    assumed = {k: v for k, v in state.assumed.items() if k in state.facts}
+    if not assumed:
+        return
+    with st.container(border=True):
+        st.markdown("**Aangenomen uit uw vraag**")
+        st.caption("Niet letterlijk genoemd maar afgeleid uit de situatie. Klopt iets niet? Eén klik past het aan.")
+        rev = state.facts_rev
+        for name, value in assumed.items():
+            text, col = st.columns([3, 2])
+            text.markdown(ui.inert_markdown(f"{ui.fact_question(ruleset, name)} — {ui.format_fact_value(value)}"))
+            label, new = ui.assumption_change(value)
+            if col.button(label, key=f"assume_{rev}_{name}", use_container_width=True):
+                changed = dict(state.facts)
+                if new is None:
+                    changed.pop(name, None)  # the plan will ask it
+                else:
+                    changed[name] = new
+                if name == "rol":
+                    state.plan = None  # the stappenplan followed from the assumed role
+                set_facts(changed)
                 st.rerun()
 
 
@@ -563,6 +614,7 @@ def render_panel() -> None:
         state.plan = chosen
         set_facts(state.facts)
         st.rerun()
+    render_assumptions()
     render_known_facts()
     verdict = evaluate_current()
     if verdict is None:
@@ -574,7 +626,7 @@ def render_panel() -> None:
     else:
         render_verdict(verdict)
     if st.button("Opnieuw beginnen", key="panel_reset"):
-        set_facts({})
+        set_facts({}, {})
         st.rerun()
 
 

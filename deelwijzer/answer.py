@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 from deelwijzer.compose import compose_extractive, select
 from deelwijzer.config import Settings
 from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
-from deelwijzer.facts import extract_deterministic, extract_with_llm, filter_facts, merge_facts
+from deelwijzer.facts import describe_assumptions, extract, extract_with_llm, filter_facts, merge_facts
 from deelwijzer.guard import Guarded, guard, verdict_block
 from deelwijzer.llm import get_chat_model, llm_info
 from deelwijzer.models import Answer, Chunk, Passage, Verdict
@@ -23,7 +23,6 @@ from deelwijzer.route import route_question
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000  # longer questions are cut for retrieval and the prompt, with a note
-STAPPENPLAN_SCOPE = frozenset({"rol", "ontvanger"})  # facts that put a decision question in the plans' scope
 # Passages shown to a language model. The in-process model runs on CPU, where every prompt token
 # costs time, so it gets fewer and shorter passages than a model behind a server.
 PROMPT_PASSAGES = {"local": 3, "default": 5}
@@ -129,6 +128,7 @@ class Prepared:
     verdict: Verdict | None
     plan: str | None
     step_chunk: Chunk | None = None  # the passage the deciding step rests on
+    assumed: dict[str, Any] = field(default_factory=dict)  # implied facts (inside `facts` too)
 
 
 def _clean_question(question: str) -> tuple[str, str, list[str]]:
@@ -169,12 +169,15 @@ def prepare(
     route = route_question(query)
     dictionary = rules.facts_dictionary()
 
-    found = filter_facts(extract_deterministic(query), dictionary, rules.validate, "extractor")
+    explicit = dict(facts or {})
+    extracted = extract(query, explicit)
+    stated = extracted.stated
     if context.is_followup:
         # Facts of the earlier question first, the follow-up's own facts last: a new value replaces the old.
-        earlier = filter_facts(extract_deterministic(context.previous), dictionary, rules.validate, "extractor")
-        newer = filter_facts(extract_deterministic(context.followup), dictionary, rules.validate, "extractor")
-        found = merge_facts(earlier, found, newer)
+        earlier = extract(context.previous, explicit).stated
+        newer = extract(context.followup, explicit).stated
+        stated = merge_facts(earlier, stated, newer)
+    found = filter_facts(stated, dictionary, rules.validate, "extractor")
     from_llm: dict[str, Any] = {}
     if llm is not None and route.is_decision:
         try:
@@ -182,23 +185,29 @@ def prepare(
             from_llm = filter_facts(raw, dictionary, rules.validate, "taalmodel")
         except Exception as exc:  # a model failure never blocks the engine
             log.warning("feitextractie door taalmodel mislukt: %s", type(exc).__name__)
-    explicit = dict(facts or {})
-    merged = merge_facts(from_llm, found, explicit)
+    # Assumptions fill only what nobody stated: explicit > extractor > language model > assumption.
+    assumed = filter_facts({k: v for k, v in extracted.assumed.items() if k not in from_llm and k not in found},
+                           dictionary, rules.validate, "aanname")
+    merged = merge_facts(assumed, from_llm, found, explicit)
+    assumed = {k: v for k, v in assumed.items() if k not in explicit}
     if explicit:
         merged = rules.validate(merged)  # explicit facts must be valid: raises with the valid names
 
-    if not retrieved.relevant and route.is_decision and STAPPENPLAN_SCOPE <= merged.keys():
-        # "Mag ik als <rol> ... delen met <ontvanger>?" is exactly what the stappenplannen decide,
-        # even when the wording shares few terms with the handvatten: do not refuse it.
-        retrieved = replace(retrieved, relevant=True, reason="deelvraag met rol en ontvanger: stappenplan van toepassing")
+    decision = route.is_decision or bool(explicit)
+    if not retrieved.relevant and decision:
+        # A question whether one may or must share data is what the stappenplannen decide, even
+        # when its wording shares few terms with the handvatten: never refuse it (issue 15).
+        retrieved = replace(retrieved, relevant=True, reason="deelvraag: het stappenplan is van toepassing")
 
     verdict = None
-    if (route.is_decision or explicit) and retrieved.relevant:
+    if decision and retrieved.relevant:
         verdict = rules.evaluate(merged, plan=merged.get("plan"))
     plan = verdict.plan if verdict else None
     step_chunk = step_passage(verdict) if verdict else None
-    return Prepared(text, query, notes, retrieved, route.is_decision or bool(explicit), merged, verdict, plan,
-                    step_chunk)
+    if verdict is None:  # no stappenplan: assumptions about it mean nothing
+        merged = {k: v for k, v in merged.items() if k not in assumed}
+    return Prepared(text, query, notes, retrieved, decision, merged, verdict, plan, step_chunk,
+                    assumed if verdict is not None else {})
 
 
 def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> tuple[list[Passage], int | None]:
@@ -290,8 +299,11 @@ def usable_model_draft(draft: str) -> bool:
 
 def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_version: str | None) -> Answer:
     passages, _ = with_step_passage(prep.retrieved.passages, None if guarded.refused else prep.step_chunk)
+    text = guarded.text
+    if prep.assumed and not guarded.refused and prep.verdict is not None:
+        text = text.rstrip() + "\n\n" + describe_assumptions(prep.assumed)
     return Answer(
-        answer=guarded.text,
+        answer=text,
         refused=guarded.refused,
         citations=guarded.citations,
         verdict=None if guarded.refused else prep.verdict,
@@ -301,6 +313,7 @@ def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_ve
         prompt_version=prompt_version,
         passages=tuple(passages),
         verdict_text="" if guarded.refused else guarded.verdict_text,
+        assumed={} if guarded.refused else dict(prep.assumed),
     )
 
 

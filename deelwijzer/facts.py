@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from deelwijzer.route import detect_rol, fold
+from deelwijzer.route import detect_rol, fold, implied_rol
 
 log = logging.getLogger(__name__)
 
@@ -40,96 +40,434 @@ def _p(fact: str, value: Any, *regexes: str) -> list[Pattern]:
 
 
 # Order matters only within one fact: the first matching pattern wins (negations first).
+_PERSON = (r"(client|clienten|patient|patienten|leerling|leerlingen|jongere|jongeren|jongen|meisje|kind|kinderen|"
+           r"verdachte|getuige|huurder|gezin|betrokkene|overlastgever|jeugdlid|persoon|personen|ouders?|hem|haar)")
 PATTERNS: tuple[Pattern, ...] = tuple(
-    # consent
-    _p("toestemming", False,
+    # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs)
+    _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming")
+    + _p("toestemming_ouder", False, r"\bouders weten (van )?niets", r"\bzonder (medeweten|toestemming) van (de |zijn |haar )?ouders\b(?! of)",
+         r"\bouders (geven|gaven|hebben) geen toestemming", r"\bouders weigeren")
+    + _p("toestemming_ouder", True, r"\bouders (hebben|geven|gaven) (\w+ )?toestemming")
+    + _p("toestemming", False,
        r"\bzonder (zijn |haar |hun |de |uitdrukkelijke )?(\w+ )?toestemming",
        r"\bgeen toestemming", r"\btoestemming (is )?geweigerd", r"\bweigert (\w+ )?toestemming",
-       r"\bniet (om )?toestemming (te )?(vragen|gevraagd)")
+       r"\bniet (om )?toestemming (te )?(vragen|gevraagd)",
+       r"\b(hij|zij|ze|de client|de patient) wil(t)? niet dat (ik|wij|we) (iets|dit|dat|het)",
+       r"\bals ik (om |naar )?toestemming vraag")
+    + _p("toestemming", False, r"\b(hij|zij|ze|de client|de patient|de betrokkene|de ouders|de leerling) (wil|willen|weigert|weigeren) "
+         r"(dat )?(niet|geen)\b", r"\b(hij|zij|ze|de client|de patient|de betrokkene) is (er )?tegen\b")
     + _p("toestemming", True,
          r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)",
+         r"\b(vindt|vinden) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
          r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke )?toestemming\b",
-         r"\btoestemming (is )?(gegeven|verleend)")
+         r"\btoestemming (is )?(gegeven|verleend)", r"\b(heeft|hebben) (\w+ )?ingestemd met")
+    + _p("toestemming", False, r"\bzonder dat (de |zijn |haar )?(ouders|client|patient|betrokkene|hij|zij|ze|leerling) (het|dit|dat|ervan|er iets van) (weet|weten)")
+    + _p("toestemming_vrij", False, r"\b(alleen|pas) nadat ik (zei|zeg|dreigde)", r"\banders (stopt|stoppen) (de|mijn) (hulp|behandeling)",
+         r"\bonder druk\b")
+    + _p("toestemming_gevraagd_of_onveilig", True, r"\bals ik (om |naar )?toestemming vraag,? (vrees|ben ik bang|denk)",
+         r"\btoestemming vragen is (niet )?(onveilig|gevaarlijk)")
     # suspicion of child abuse / domestic violence (zorg meldrecht I)
     + _p("vermoeden_kindermishandeling_huiselijk_geweld", True,
          r"\bvermoeden(s)? van (kindermishandeling|huiselijk geweld)",
          r"\b(vermoed|vermoeden|vermoedt|zorgen over|signalen van) .{0,40}(kindermishandeling|huiselijk geweld)",
-         r"\b(kindermishandeling|huiselijk geweld) vermoed")
+         r"\b(kindermishandeling|huiselijk geweld) vermoed",
+         r"\b(vermoed\w*|signalen van) (\w+ ){0,3}(mishandeling|verwaarlozing|misbruik|huiselijk geweld)")
     # recipient (one per question; the first mention in a recipient position wins)
-    + _p("ontvanger", "veilig_thuis", r"\b(bij|aan|met|naar) veilig thuis\b", r"\bveilig thuis (melden|inlichten)")
-    + _p("ontvanger", "raad_kinderbescherming", r"\b(bij|aan|met|naar) de raad voor de kinderbescherming")
+    + _p("ontvanger", "veilig_thuis", r"\b(bij|aan|met|naar) veilig thuis\b", r"\bveilig thuis (melden|inlichten|vraagt)")
+    + _p("ontvanger", "raad_kinderbescherming", r"\b(bij|aan|met|naar) de raad voor de kinderbescherming",
+         r"\bde raad voor de kinderbescherming (vraagt|wil)")
     + _p("ontvanger", "verwijsindex", r"\b(in|bij|aan) de verwijsindex")
-    + _p("ontvanger", "gecertificeerde_instelling", r"\b(aan|met|bij) (de )?gecertificeerde instelling")
+    + _p("ontvanger", "gecertificeerde_instelling", r"\b(aan|met|bij) (de )?gecertificeerde instelling",
+         r"\bde gecertificeerde instelling\b.{0,100}\bvraagt")
+    + _p("ontvanger", "koninklijke_marechaussee", r"\b(de )?koninklijke marechaussee (vraagt|wil)", r"\b(aan|met) de (koninklijke )?marechaussee\b")
+    + _p("ontvanger", "hulpverleningsinstantie_criminaliteitspreventie", r"\binstelling voor criminaliteitspreventie")
     + _p("ontvanger", "riec", r"\b(aan|met|bij) (het )?riec\b")
     + _p("ontvanger", "halt", r"\b(aan|met|bij) (het )?halt\b")
     + _p("ontvanger", "reclassering", r"\b(aan|met|bij) de reclassering\b")
-    + _p("ontvanger", "woningcorporatie", r"\b(aan|met|bij) (de |een )?woningcorporatie")
-    + _p("ontvanger", "burgemeester", r"\b(aan|met|bij) de burgemeester\b")
+    + _p("ontvanger", "woningcorporatie", r"\b(aan|met|bij) (de |een )?woningcorporatie", r"\b(de |een )?woningcorporatie (wil|vraagt)")
+    + _p("ontvanger", "burgemeester", r"\b(aan|met|bij) de burgemeester\b", r"\bde burgemeester (overweegt|wil|vraagt|informeren)\b",
+         r"\bde burgemeester\b[^.?!]{0,60}\b(informeren|inlichten)\b")
     + _p("ontvanger", "openbaar_ministerie",
-         r"\b(aan|met|bij) (het )?(om|openbaar ministerie)\b", r"\b(aan|met|bij) de officier van justitie")
+         r"\b(aan|met|bij) (het )?(om|openbaar ministerie)\b", r"\b(aan|met|bij) de officier van justitie",
+         r"\bik wil het (om|openbaar ministerie) ")
+    + _p("ontvanger", "boa", r"\b(een|de) boa (vraagt|wil)\b", r"\b(aan|met) (de|een) boa\b")
     + _p("ontvanger", "politie",
-         r"\b(aan|met|bij|naar) de (wijk)?(politie|wijkagent)\b", r"\bde politie (informeren|inlichten|tippen)",
-         r"\baangifte (doen|te doen)( bij de politie)?")
+         r"\b(aan|met|bij|naar) de (wijk)?(politie|wijkagent)\b", r"\bde politie (informeren|inlichten|tippen|bellen)",
+         r"\bde politie (belt|vraagt|wil|heeft (ons|mij) een bevel|vordert|eist)", r"\baangifte (doen|te doen)( bij de politie)?",
+         r"\b(ik|wij|we) doe(n)? aangifte\b", r"\baangifte tegen\b")
+    + _p("ontvanger", "school", r"\b(de|een) school (laten weten|informeren|inlichten|vertellen)\b", r"\b(aan|met) de school\b")
+    + _p("ontvanger", "andere_afdeling_gemeente",
+         r"\b(collega|afdeling) (in|van) het sociaal domein", r"\bandere afdeling (van|binnen) de gemeente")
     + _p("ontvanger", "zorg_hulpverlener",
-         r"\b(aan|met|bij) (het |de |een )?(wijkteam|jeugdhulp\w*|huisarts|hulpverlen\w*|ggz\w*)")
+         r"\b(aan|met|bij) (het |de |een )?(wijkteam|jeugdhulp\w*|huisarts|hulpverlen\w*|ggz\w*|zorgpartij|zorgpartner|"
+         r"andere hulpverlener)", r"\b(een|de) (zorgpartij|zorgpartner)\b")
     + _p("ontvanger", "andere_school", r"\b(aan|met|bij) (de |een )?(andere|nieuwe) school")
-    + _p("ontvanger", "collega_school", r"\b(met|aan) (de |mijn |een )?(mentor|zorgcoordinator|collega'?s? (leerkracht|docent))")
-    + _p("ontvanger", "gemeente", r"\b(aan|met|bij) de gemeente\b")
+    + _p("ontvanger", "collega_school", r"\b(met|aan) (de |mijn |een )?(mentor|zorgcoordinator|collega'?s? (leerkracht|docent))",
+         r"\bleerlingbespreking\b")
+    + _p("ontvanger", "gemeente", r"\b(aan|met|bij) de gemeente\b", r"\bde gemeente (vraagt|wil)\b")
+    + _p("ontvanger", "overig", r"\b(de |een )?(trainer|coach|werkgever|buurman|buren|verhuurder|sportvereniging)\b.{0,30}\b(laten weten|informeren|vertellen|waarschuwen)")
     # meldrecht follows from the recipient in plan zorg (melden bij Veilig Thuis = meldrecht I)
     + _p("meldrecht", "veilig_thuis", r"\bmeld\w* (\w+ ){0,6}bij veilig thuis", r"\bveilig thuis (\w+ ){0,3}meld")
     + _p("meldrecht", "verwijsindex", r"\bmeld\w* (\w+ ){0,6}(in|bij) de verwijsindex")
     # offence / aangifte
-    + _p("wil_aangifte_doen", True, r"\baangifte (doen|te doen|gedaan)", r"\baangifte bij de politie",
+    + _p("wil_aangifte_doen", True, r"\baangifte (doen|te doen|gedaan)", r"\baangifte bij de politie", r"\b(ik|wij|we) doe(n)? aangifte",
+         r"\baangifte tegen\b",
          # reporting an observed offence to the police is what the stappenplannen call aangifte
          r"\b(vuurwapen|wapen|mes|strafbaar feit)\b.{0,100}\b(aan|bij) de politie (te )?(melden|doorgeven)")
+    + _p("aangifte_alleen_naw", False, r"\baangifte\b.{0,80}\b(diagnose|behandeling|dossier|medische)")
+    + _p("aangifte_alleen_naw", True, r"\baangifte\b.{0,80}\bnaam (en|of) (\w+ )?adres\b", r"\balleen (zijn |haar )?naam\b.{0,40}aangifte")
     + _p("strafbaar_feit", "binnen_hulpverlening",
-         r"\b(mij|ons|mijn (collega|praktijk)|onze (praktijk|medewerker)) (heeft |is )?(bedreigd|mishandeld|aangevallen)",
-         r"\b(bedreigd|aangevallen|mishandeld) door (een |mijn |onze )?(client|patient)")
+         r"\b(mij|ons|mijn \w*(assistent|collega|praktijk|medewerker)\w*|onze \w*(praktijk|medewerker|assistent)\w*)\b.{0,40}"
+         r"\b(bedreigd|mishandeld|aangevallen|geslagen|geschopt|gestoken)",
+         r"\b(schopte|sloeg|bedreigde|beet|duwde|mishandelde|bespuugde|stak|viel|bedreigt|slaat|schopt|mishandelt|duwt|bespuugt) "
+         r"(\w+ ){0,2}(mij|ons|mijn \w+|onze \w+)\b",
+         r"\b(bedreigd|aangevallen|mishandeld|geslagen) door (een |mijn |onze )?(client|patient)")
     + _p("strafbaar_feit", "geconstateerd",
-         r"\b(zag|zie|constateerde|ontdekte|vond|vonden) .{0,40}(vuurwapen|wapen|mes)\b",
+         r"\b(zag|zie|constateerde|ontdekte|vond|vonden|zagen)\b.{0,40}\b(vuurwapen|wapen|mes)\b",
          r"\b(had|heeft) (een |zijn )?(vuurwapen|wapen|mes) (bij zich|in zijn tas|in haar tas)")
+    # an offence the asker heard of in the treatment (the role decides how it is named: see _offence)
+    + _p("_strafbaar_verteld", True,
+         r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak)\b",
+         r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen (zien|getoond)\b",
+         r"\b(mes|wapen|vuurwapen) (op zak|bij zich)\b", r"\bmet een (mes|wapen|vuurwapen)\b",
+         r"\b(gaat|wil|dreigt) (\w+ ){0,3}(steken|neersteken|doodsteken|neerschieten|vermoorden)\b",
+         r"\b(vechtpartij|steekpartij|schietpartij)\b")
     # personal data or not
     + _p("is_persoonsgegeven", False,
-         r"\bzonder (enige )?herleidbare", r"\b(geanonimiseerd|niet herleidbaar|geaggregeerd)\w*")
+         r"\bzonder (enige )?herleidbare", r"\b(geanonimiseerd|niet herleidbaar|geaggregeerd)\w*", r"\bcijfers over\b")
     + _p("is_persoonsgegeven", True,
-         r"\b(naam|namen|adres|adresgegevens|geboortedatum|bsn|persoonsgegevens) (van|der)\b")
+         r"\b(naam|namen|adres|adressen|adresgegevens|geboortedatum|bsn|persoonsgegevens) (van|der)\b",
+         r"\bmet de namen\b", r"\b(gegevens|informatie) (van|over) (een|de|deze|die|zijn|haar) " + _PERSON)
     + _p("bijzonder_persoonsgegeven", True,
-         r"\b(gezondheidsgegevens|medische gegevens|medisch dossier|diagnose|religie|etnische afkomst)\b")
+         r"\b(gezondheidsgegevens|medische gegevens|medisch dossier|diagnose|religie|etnische afkomst|iq-gegevens)\b",
+         r"\b(adhd|autisme|add|dyslexie|medicatie|medicijnen|psychische|psychiatrische|depressie|verslaving|"
+         r"iq|geloof|seksuele geaardheid|zwangerschap|zwanger)\b")
     + _p("strafrechtelijk_persoonsgegeven", True, r"\b(strafblad|veroordeling|veroordeeld|strafrechtelijke gegevens)\b")
     # anonymous advice from a colleague (zorg.2.advies)
     + _p("anoniem_overleg", True, r"\banoniem (\w+ ){0,4}(overleggen|bespreken|voorleggen)", r"\banonieme casusbespreking")
-    # supervision order (zorg 2B)
+    # zorg: serious harm, supervision order (zorg 2B)
+    + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)")
+    + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen|steken|doodsteken)\b",
+         r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)")
     + _p("ots_uitgesproken", True, r"\bondertoezichtstelling\b", r"\bots\b")
-    # Justitie: how the case ended
+    + _p("verzoek_gi_onderbouwd", True, r"\b(met onderbouwing|onderbouwd)\b")
+    # politie
+    + _p("bevoegd_te_verstrekken", False, r"\bniet (aangewezen|geautoriseerd|bevoegd|gemandateerd)\b")
+    + _p("bevoegd_te_verstrekken", True, r"\b(gemandateerde?|gemachtigde?|aangewezen en geautoriseerd)\b")
+    + _p("verwerkt_voor_politietaak", False, r"\bapv\b", r"\bburgemeesterstaak\b", r"\binterne bedrijfsvoering\b")
+    + _p("wpg_artikel", 9, r"\bgegevens uit (een|het|ons) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek")
+    + _p("wpg_artikel", 10, r"\b(cie|criminele inlichtingen\w*|informant\w*)\b")
+    + _p("wpg_artikel", 13, r"\blandelijk (doorzoekbaar|beschikbaar)\b")
+    + _p("wpg_artikel", 8, r"\b(onze|mijn) mutaties\b", r"\bovelastmelding|\boverlastmelding\b",
+         r"\b(mutatie|mutaties|registratie in bvh|bvh)\b", r"\b(bij|tijdens) een (controle|melding|surveillance|incident)\b")
+    + _p("weigeringsgrond", "embargo_onderzoek", r"\bembargo-?onderzoek", r"\bembargo\b")
+    + _p("weigeringsgrond", "gevaar_leven_gezondheid", r"\b(leven|gezondheid) van (die |de |een )?\w+ in gevaar",
+         r"\bin gevaar brengt? (het leven|de gezondheid)",
+         r"\b(melder|getuige|aangever|informant) (\w+ ){0,4}(in gevaar|gevaar loopt|gevaar lopen|bedreigd)")
+    + _p("weigeringsgrond", "ernstig_misdrijf", r"\b(terrorisme|mensenhandel|mensensmokkel|omkoping)\b")
+    + _p("ontvanger_behoeft_voor_taak", True, r"\b(heeft|hebben) (de gegevens|die gegevens|het|dat|deze informatie) nodig voor (zijn|haar|hun|de) (taak|onderzoek)")
+    + _p("toestemming_bevoegde_functionaris", False,
+         r"\b(leider van het onderzoek|onderzoeksleider|teamleider|teamchef) (heeft )?(nog )?geen toestemming")
+    + _p("toestemming_bevoegde_functionaris", True,
+         r"\b(leider van het onderzoek|onderzoeksleider|teamleider|teamchef) (heeft )?(wel )?toestemming (gegeven|verleend)")
+    + _p("convenant_gesloten", False, r"\bgeen convenant\b")
+    + _p("convenant_gesloten", True, r"\b(we hebben|wij hebben|binnen ons|binnen het|volgens ons|ons) (een )?convenant")
+    + _p("instemming_bevoegd_gezag", False, r"\b(burgemeester|officier van justitie|bevoegd gezag) heeft geen (instemming|toestemming)",
+         r"\bgeen instemming\b")
+    # Justitie
+    + _p("in_strafdossier_of_om_systeem", False, r"\bniet in (een|het) strafdossier")
+    + _p("in_strafdossier_of_om_systeem", True, r"\b(uit|in) (een|het) strafdossier\b", r"\b(lopend|actief) strafonderzoek\b",
+         r"\bstrafblad\b", r"\bpersoonsdossier\b")
+    + _p("categorie_wjsg", "persoonsdossier", r"\bpersoonsdossier\b", r"\breclasseringsrapport\b")
+    + _p("categorie_wjsg", "justitieel", r"\bstrafblad\b", r"\bjustitiele documentatie\b")
+    + _p("categorie_wjsg", "tenuitvoerlegging", r"\b(taakstraf|strafbeschikking|tenuitvoerlegging)\w*")
+    + _p("categorie_wjsg", "strafvorderlijk", r"\b(lopend|actief) strafonderzoek\b", r"\bstrafvorderlijke gegevens\b",
+         r"\bgegevens uit (een|het|ons) strafdossier\b", r"\b(uit|in) (het|ons) strafdossier\b")
+    + _p("acute_noodzaak", False, r"\bgeen acute noodzaak\b")
+    + _p("contra_indicatie_belang", "geen", r"\bgeen acuut gevaar of (ander )?zwaarwegend belang")
+    + _p("ontvanger_heeft_grondslag", True, r"\b(heeft|hebben) (volgens (ons|mij) )?(wel )?een eigen grondslag")
+    + _p("subsidiair", False, r"\b(ook )?rechtstreeks bij (de |het |een )?\w+ (kan|kunnen) opvragen", r"\blangs een andere weg\b")
     + _p("zaak_afloop", "vrijspraak", r"\bvrijgesproken\b", r"\bvrijspraak\b")
     + _p("zaak_afloop", "beleidssepot", r"\bbeleidsmatig geseponeerd\b", r"\bbeleidssepot\b")
     + _p("zaak_afloop", "technisch_sepot", r"\btechnisch (sepot|geseponeerd)\b")
+    + _p("zaak_afloop", "afgedaan", r"\b(veroordeling|veroordeeld)\b")
+    + _p("zaak_afloop", "geen_vervolgingsbeslissing", r"\bnog geen (definitieve )?(vervolgings)?beslissing\b",
+         r"\bnog niet (besloten|beslist) (of|over) (vervolging|vervolgen)")
+    # gemeenten / onderwijs: AVG principles, legal grounds
+    + _p("voldoet_avg_beginselen", False, r"\bniet transparant\b", r"\b(worden|wordt) niet geinformeerd\b",
+         r"\bdoel is niet vastgelegd\b", r"\b(via|in|met) (een )?(prive-?)?whatsapp(-?groep)?\b", r"\bonbeveiligd\w*\b",
+         r"\bprive-?(mail|telefoon|whatsapp)\b")
+    + _p("wettelijke_plicht", False, r"\bgeen andere grondslag\b")
+    + _p("taak_algemeen_belang", False, r"\bgeen andere grondslag\b")
+    + _p("gerechtvaardigd_belang", False, r"\bgeen andere grondslag\b")
+    + _p("taak_algemeen_belang", True, r"\b(in het kader van|voor) (de )?sociale veiligheid\b")
+    # onderwijs: sharing inside the school to guide the pupil (rules: intern_doel_begeleiding)
+    + _p("intern_doel_begeleiding", True, r"\bleerlingbespreking\b", r"\bintern zorgoverleg\b",
+         r"\b(beter )?(kunnen )?begeleiden\b.{0,40}\b(school|leerling)|\bzodat we hem beter kunnen begeleiden")
+    # where the data come from, and who the asker works for
+    + _p("herkomst_gegevens", "wpg", r"\bpolitie-?(informatie|gegevens) (\w+ ){0,3}(gekregen|ontvangen)",
+         r"\b(van|via) (de politie|het riec) (\w+ ){0,3}(gekregen|ontvangen)", r"\bvia het riec politie")
+    + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen)")
+    + _p("werkt_bij_bevoegde_autoriteit", False, r"\bik werk (bij|voor) (de|een) gemeente\b")
     # purpose
-    + _p("verstrekkingsdoel", "handhaven_openbare_orde", r"\b(handhaving|handhaven) van de openbare orde\b")
-    + _p("verstrekkingsdoel", "voorkomen_opsporen_strafbare_feiten", r"\b(voorkomen|opsporen) van strafbare feiten\b")
+    + _p("verstrekkingsdoel", "handhaven_openbare_orde", r"\b(handhaving|handhaven) van de openbare orde\b",
+         r"\b(gebiedsverbod|huisverbod|samenscholingsverbod|noodbevel|woningsluiting)\b")
+    + _p("verstrekkingsdoel", "voorkomen_opsporen_strafbare_feiten", r"\b(voorkomen|opsporen) van strafbare feiten\b",
+         r"\brecidive (\w+ ){0,2}voorkomen\b")
+    + _p("verstrekkingsdoel", "alternatieve_afdoening_minderjarige", r"\balternatieve afdoening\b")
 )
 
-_AGE = re.compile(r"\b(?:van|is|bent|jongere van|leerling van|kind van|meisje van|jongen van)\s+(\d{1,2})(?:\s+jaar)?\b|\b(\d{1,2})[- ]jarige?\b")
+# Facts whose value depends on the plan the role routes to.
+_PLAN_OF_ROL = {"zorg_hulpverlener": "zorg", "gemeente_hulpverlener": "zorg", "bevoegde_autoriteit": "politie",
+                "gemeente_boa": "politie", "om": "justitie", "gemeente_openbare_orde": "gemeenten", "onderwijs": "onderwijs"}
+_PLAN_NAME = re.compile(r"\b(wpg-?stappenplan|stappenplan (politie|wpg))\b|\b(wjsg-?stappenplan|stappenplan justitie)\b")
+_AGE = re.compile(r"\b(?:van|is|bent|jongere van|leerling van|kind van|meisje van|jongen van)\s+(\d{1,2})(?:\s+jaar)?\b|"
+                  r"\b(\d{1,2})[- ]jarige?\b|\((\d{1,2})\)")
 
 
-def extract_deterministic(question: str) -> dict[str, Any]:
-    """Facts the question states clearly, by pattern. Unfiltered: see `filter_facts`."""
+# Parties a question may name as the recipient (own synonyms list), for questions the specific
+# patterns above miss. A party counts as the recipient in a recipient position: after aan/met/bij/
+# naar/richting, before an informing verb, or as the one who asks for the data.
+_PARTIES: tuple[tuple[str, str], ...] = (
+    (r"veilig thuis|amhk", "veilig_thuis"),
+    (r"(de )?raad voor de kinderbescherming|\brvdk\b", "raad_kinderbescherming"),
+    (r"(de )?verwijsindex", "verwijsindex"),
+    (r"(de )?(gecertificeerde instelling|jeugdbescherming|jeugdbeschermer|gezinsvoogd)", "gecertificeerde_instelling"),
+    (r"(de )?(koninklijke )?marechaussee|\bkmar\b", "koninklijke_marechaussee"),
+    (r"(de )?fiod", "fiod"),
+    (r"(de )?(nvwa|nvwa-iod)", "nvwa_iod"),
+    (r"(de )?(ilt|ilt-iod)", "ilt_iod"),
+    (r"(het )?bureau jeugdzorg", "bureau_jeugdzorg"),
+    (r"(het )?slachtofferhulp( nederland)?", "slachtofferhulp_nederland"),
+    (r"(het )?(college van b(urgemeester )?en w(ethouders)?|college b&w)|(de )?wethouder", "college_b_en_w"),
+    (r"(de )?rijksrecherche", "rijksrecherche"),
+    (r"(de )?(wijkagent|politie|recherche|rechercheur|agent|politieagent)", "politie"),
+    (r"(de |een )?(boa|boa's|handhaver|handhavers)", "boa"),
+    (r"(het )?(openbaar ministerie|\bom\b)|(de )?officier van justitie", "openbaar_ministerie"),
+    (r"(de )?burgemeester", "burgemeester"),
+    (r"(het )?riec", "riec"),
+    (r"(het )?halt(-bureau)?", "halt"),
+    (r"(de )?reclassering", "reclassering"),
+    (r"(de |een )?(woningcorporatie|corporatie|woningbouwvereniging|verhuurder)", "woningcorporatie"),
+    (r"(de |een )?(andere|nieuwe) school", "andere_school"),
+    (r"(de )?(mentor|zorgcoordinator|intern begeleider|leerlingbespreking)", "collega_school"),
+    (r"(de |een )?(school|schooldirecteur|schoolleiding)", "school"),
+    (r"(de |het |een )?(huisarts|wijkteam|buurtteam|ggz\w*|hulpverlener|hulpverlening|jeugdhulp\w*|jeugdzorg|jeugdarts|ggd|"
+     r"zorgpartner|zorgpartij|behandelaar|psycholoog|psychiater|maatschappelijk werk\w*|zorgverlener|ziekenhuis|"
+     r"verslavingszorg|jongerenwerk\w*|gezinscoach|thuiszorg|zorginstelling)", "zorg_hulpverlener"),
+    (r"(de )?leerplicht(ambtenaar)?", "gemeente"),
+    (r"(het )?sociaal domein|(een )?andere afdeling", "andere_afdeling_gemeente"),
+    (r"(de )?gemeente", "gemeente"),
+)
+_TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) "
+_INFORM = (r" (op de hoogte (brengen|stellen)|informeren|inlichten|bellen|tippen|waarschuwen|laten weten|vertellen|"
+           r"berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
+_ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wil graag|wil hebben|willen weten|verzoekt|"
+         r"verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
+
+
+# "Ik werk bij Veilig Thuis": the asker's own organisation, not a recipient.
+_OWN_ORG = re.compile(r"\b(ik werk|wij werken|we werken|ik ben werkzaam|werkzaam|ik zit) (bij|voor|in) (de |het |een )?"
+                      r"(veilig thuis|raad voor de kinderbescherming|reclassering|riec|halt|ggd|wijkteam|woningcorporatie|"
+                      r"gecertificeerde instelling|jeugdbescherming)\b")
+
+
+def _recipient(text: str, rol: str | None) -> str | None:
+    own = {"bevoegde_autoriteit": "politie", "gemeente_boa": "boa", "om": "openbaar_ministerie",
+           "onderwijs": "school", "gemeente_openbare_orde": "burgemeester"}.get(rol or "")
+    best: tuple[int, str] | None = None
+    for party, value in _PARTIES:
+        if value == own:
+            continue
+        for pattern in (_TO + "(" + party + r")\b", r"\b(" + party + ")" + _INFORM, r"\b(" + party + ")" + _ASKS):
+            m = re.search(pattern, text)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), value)
+    return best[1] if best else None
+
+
+# Where a care professional's secret is regulated (rules: soort_hulpverlener), from the job title.
+_CARE_KIND: tuple[tuple[str, str], ...] = (
+    (r"\b(huisarts|\w*arts|psychiater|\w*psycholoog|verpleegkundige|verloskundige|fysiotherapeut|tandarts|apotheker|"
+     r"doktersassistent\w*|praktijkondersteuner|ggz\w*|consult|spreekuur|patient\w*)\b", "medisch"),
+    (r"\b(jeugdhulp\w*|jeugdzorg\w*|jeugdbeschermer|jeugdreclassering|gezinsvoogd|orthopedagoog)\b", "jeugdhulp"),
+    (r"\b(maatschappelijk werk\w*|wijkteam\w*|jongerenwerk\w*|gezinscoach|sociaal werker|schuldhulp\w*)\b", "overig"),
+)
+
+
+def _care_kind(text: str) -> str | None:
+    for pattern, kind in _CARE_KIND:
+        if re.search(pattern, text):
+            return kind
+    return None
+
+
+def _by_role(facts: dict[str, Any], text: str) -> None:
+    """Facts whose meaning depends on the asker's plan (in place)."""
+    rol = facts.get("rol")
+    plan = facts.get("plan") or _PLAN_OF_ROL.get(rol or "")
+    told = facts.pop("_strafbaar_verteld", False)
+    if "ontvanger" not in facts:
+        found = _recipient(_OWN_ORG.sub(" ", text), rol)
+        if found:
+            facts["ontvanger"] = found
+    if plan == "zorg":
+        if facts.get("strafbaar_feit") == "geconstateerd" or (told and "strafbaar_feit" not in facts):
+            facts["strafbaar_feit"] = "buiten_hulpverlening"  # heard of (or shown) in the treatment
+    elif plan in ("gemeenten", "onderwijs"):
+        if facts.get("strafbaar_feit") == "binnen_hulpverlening":
+            facts.pop("strafbaar_feit")
+        if told and "strafbaar_feit" not in facts and re.search(r"\b(zag|zie|had|heeft|zagen)\b", text):
+            facts["strafbaar_feit"] = "geconstateerd"
+        if facts.get("strafbaar_feit") == "geconstateerd" and facts.get("ontvanger") == "politie":
+            facts.setdefault("wil_aangifte_doen", True)  # reporting an observed offence to the police is aangifte
+    elif plan in ("politie", "justitie") and facts.get("strafbaar_feit") in ("geconstateerd", "binnen_hulpverlening"):
+        facts.pop("strafbaar_feit")
+    if plan == "zorg" and "soort_hulpverlener" not in facts:
+        kind = _care_kind(text)
+        if kind:
+            facts["soort_hulpverlener"] = kind
+    if (plan == "zorg" and facts.get("ots_uitgesproken") and facts.get("verzoek_gi_onderbouwd")
+            and facts.get("ontvanger") == "gecertificeerde_instelling"):
+        facts.setdefault("informatieplicht_ots", True)
+    if plan == "onderwijs" and "toestemming_leerling" in facts and facts.get("toestemming") is True:
+        facts.pop("toestemming")  # "de leerling geeft zelf toestemming": the pupil's, not the parents'
+    if plan == "onderwijs" and re.search(r"\b(bevel|vordering) (gegeven|gegeven om|van de politie)|heeft (ons|mij) een bevel", text):
+        facts.setdefault("wettelijke_plicht", True)  # the handreiking's own example for schools
+    if plan == "zorg":
+        # In plan zorg these are derived (OTS request, meldrecht): never set them from loose wording.
+        for name in ("wettelijke_plicht", "taak_algemeen_belang", "gerechtvaardigd_belang"):
+            facts.pop(name, None)
+    if plan != "justitie":
+        facts.pop("contra_indicatie_belang", None)
+    if plan == "justitie" and facts.get("ontvanger") == "openbaar_ministerie":
+        facts.pop("ontvanger")  # "Mag het OM ..." names the asker, not the recipient
+    if plan == "politie" and facts.get("ontvanger") == "politie" and rol == "bevoegde_autoriteit" and not re.search(
+            r"\bde politie (vraagt|wil|belt)", text):
+        facts.pop("ontvanger")
+
+
+def extract_deterministic(question: str, known: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Facts the question states clearly, by pattern. Unfiltered: see `filter_facts`. `known` (facts
+    the user gave, e.g. the role answered in the panel) only decides how plan-dependent wording is
+    named; it is not copied into the result."""
+    return extract(question, known).stated
+
+
+@dataclass(frozen=True)
+class Extracted:
+    stated: dict[str, Any]  # what the question says
+    assumed: dict[str, Any]  # what the situation implies: shown to the user, changeable, never over stated facts
+
+
+# Words that make a question about an identifiable person (the data are personal data).
+_PERSON_WORD = re.compile(r"\b" + _PERSON + r"\b|\b(naam|namen|adres|adresgegevens|dossier|mutaties)\b")
+_OFFENCE_WORD = re.compile(
+    r"\b(bedreig\w*|geslagen|\w*mishandel\w*|geweld\w*|wapen\w*|vuurwapen|mes|strafbaar|aangifte|diefstal|gestolen|"
+    r"inbraak|ingebroken|neergestoken|neerschieten|steekpartij|schietincident|vernieling|drugs|misdrijf|verdachte|delict)\b"
+)
+# Someone asks the asker for the data (the direction "asked" rather than "I want to tell").
+_ASKED = re.compile(
+    r"\b(de politie|de wijkagent|een agent|de recherche|een boa|de boa|de officier van justitie|het om|de gemeente|"
+    r"de burgemeester|de gecertificeerde instelling|de raad voor de kinderbescherming|veilig thuis|de marechaussee|"
+    r"de koninklijke marechaussee|een woningcorporatie|de woningcorporatie)\b"
+    r"[^.?!]{0,60}\b(vraagt|vragen|belt|belde|wil weten|wil graag|heeft (ons|mij) een bevel|vordert|eist|verzoekt)\b"
+)
+_MELDPUNTEN = {"veilig_thuis", "raad_kinderbescherming", "verwijsindex"}
+_JUSTICE_PARTNERS = {"politie", "openbaar_ministerie", "koninklijke_marechaussee", "rijksrecherche", "boa"}
+
+
+def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
+    """Stated facts (patterns) and the facts the situation implies (assumptions). Neither holds a
+    fact `known` already has; explicit facts always win (see answer.prepare)."""
+    known = dict(known or {})
     text = fold(question)
-    facts: dict[str, Any] = {}
+    stated: dict[str, Any] = {}
     rol = detect_rol(question)
     if rol:
-        facts["rol"] = rol
+        stated["rol"] = rol
+    m = _PLAN_NAME.search(text)
+    if m:
+        stated["plan"] = "politie" if m.group(1) else "justitie"
+    own_org = _OWN_ORG.sub(" ", text)  # recipients are looked for outside the asker's own organisation
     for pat in PATTERNS:
-        if pat.fact in facts:
+        if pat.fact in stated:
             continue
-        if pat.regex.search(text):
-            facts[pat.fact] = pat.value
+        if pat.regex.search(own_org if pat.fact == "ontvanger" else text):
+            stated[pat.fact] = pat.value
     m = _AGE.search(text)
     if m:
-        age = int(m.group(1) or m.group(2))
+        age = int(m.group(1) or m.group(2) or m.group(3))
         if 0 < age < 100:
-            facts["leeftijd_betrokkene"] = age
-    return facts
+            stated["leeftijd_betrokkene"] = age
+
+    assumed: dict[str, Any] = {}
+    if "rol" not in known and "rol" not in stated and "plan" not in known and "plan" not in stated:
+        guess = implied_rol(question)
+        if guess:
+            assumed["rol"] = guess
+    # plan-dependent wording is named with the role the user gave, else the stated or implied one
+    ctx = {**assumed, **stated, **{k: v for k, v in known.items() if k in ("rol", "plan")}}
+    _by_role(ctx, text)
+    stated = {k: v for k, v in ctx.items() if k not in ("rol", "plan") or k in stated}
+    stated.pop("_strafbaar_verteld", None)
+
+    facts = {**assumed, **stated, **known}
+    plan = facts.get("plan") or _PLAN_OF_ROL.get(facts.get("rol") or "")
+
+    def assume(name: str, value: Any) -> None:
+        if name not in facts:
+            assumed[name] = value
+            facts[name] = value
+
+    asked = bool(_ASKED.search(text))
+    if asked and not re.search(r"\baangifte\b", text):
+        assume("wil_aangifte_doen", False)  # the police ask you: you are not filing an aangifte
+    if _PERSON_WORD.search(text) and not re.search(r"\banoniem|zonder (enige )?herleidbare|cijfers", text):
+        assume("is_persoonsgegeven", True)  # a pupil, a client, a suspect: a personal data subject
+    if plan == "zorg":
+        if not re.search(r"\banoniem", text):
+            assume("anoniem_overleg", False)  # the question is about sharing, not an anonymous consultation
+        if not _OFFENCE_WORD.search(text):
+            assume("strafbaar_feit", "geen")
+        if facts.get("strafbaar_feit") in ("geen", "buiten_hulpverlening") or asked:
+            assume("wil_aangifte_doen", False)
+        if facts.get("ontvanger") and facts["ontvanger"] not in _MELDPUNTEN:
+            assume("meldrecht", "geen")  # a meldrecht exists only towards Veilig Thuis, the Raad, the Verwijsindex
+    if plan in ("gemeenten", "onderwijs", "politie", "justitie") and "herkomst_gegevens" not in facts:
+        assume("herkomst_gegevens", "eigen")  # nothing says the data came from the police or the OM
+    if plan == "justitie" and facts.get("ontvanger") and facts["ontvanger"] not in _JUSTICE_PARTNERS:
+        assume("doel_binnen_strafrechtspleging", False)
+    if plan in ("onderwijs", "politie") and not re.search(
+            r"\b(arts|verpleegkundige|schoolmaatschappelijk|maatschappelijk werk\w*|psycholoog|jeugdverpleegkundige)\b", text):
+        assume("beroepsgeheim", False)
+    return Extracted(stated={k: v for k, v in stated.items() if k not in known},
+                     assumed={k: v for k, v in assumed.items() if k not in known and k not in stated})
+
+
+_ASSUMPTION_LABELS = {
+    "rol": "uw rol", "wil_aangifte_doen": "u doet geen aangifte", "is_persoonsgegeven": "het gaat om persoonsgegevens",
+    "anoniem_overleg": "het gaat niet om anoniem collegiaal overleg", "strafbaar_feit": "soort strafbaar feit",
+    "meldrecht": "geen meldrecht (de ontvanger is geen meldpunt)", "herkomst_gegevens": "de gegevens komen uit uw eigen organisatie",
+    "doel_binnen_strafrechtspleging": "het doel ligt buiten de strafrechtspleging", "beroepsgeheim": "geen beroepsgeheim",
+}
+
+
+def describe_assumptions(assumed: dict[str, Any]) -> str:
+    """One Dutch line naming the assumptions, for the answer text (the panel shows them editable)."""
+    parts = []
+    for name, value in assumed.items():
+        label = _ASSUMPTION_LABELS.get(name, name.replace("_", " "))
+        if isinstance(value, bool) and name in _ASSUMPTION_LABELS:
+            parts.append(label if (value or name in ("wil_aangifte_doen", "anoniem_overleg", "doel_binnen_strafrechtspleging",
+                                                     "beroepsgeheim")) else f"niet: {label}")
+        elif name in ("meldrecht", "herkomst_gegevens") and value in ("geen", "eigen"):
+            parts.append(label)
+        else:
+            shown = value.replace("_", " ") if isinstance(value, str) else value
+            parts.append(f"{label}: {shown}")
+    return ("Aangenomen uit uw vraag (niet genoemd; pas aan in het stappenplan als het anders is): "
+            + "; ".join(parts) + ".")
 
 
 # ---------------------------------------------------------------- the fact dictionary
@@ -170,7 +508,8 @@ def filter_facts(
     kept: dict[str, Any] = {}
     for name, value in facts.items():
         if name not in fact_specs:
-            log.warning("feit verworpen (%s): onbekende naam %r", source, name)
+            # the patterns may know facts a newer rule set adds; only a model inventing names is news
+            (log.warning if source == "taalmodel" else log.debug)("feit verworpen (%s): onbekende naam %r", source, name)
             continue
         try:
             normalised = validate({name: value}) if validate else {name: value}

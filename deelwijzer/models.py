@@ -206,6 +206,8 @@ class Answer:
     passages: tuple[Passage, ...] = ()
     # The engine's verdict block as it stands inside `answer` (not in the JSON: the verdict is).
     verdict_text: str = ""
+    # Facts the situation implies (also in `facts`): shown as assumptions, changeable by the user.
+    assumed: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The `deelwijzer ask --json` contract."""
@@ -218,4 +220,5 @@ class Answer:
             "facts": self.facts,
             "llm": asdict(self.llm),
             "prompt_version": self.prompt_version,
+            "assumed": self.assumed,
         }

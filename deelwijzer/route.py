@@ -17,42 +17,73 @@ def fold(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", text.lower())
 
-# A modal/decision phrase plus a sharing verb = a sharing-decision question.
+# A modal/decision phrase plus a sharing verb = a sharing-decision question (issue 15: every question
+# whether someone may or must share, provide, report, tell or pass on data, role stated or not).
 _MODAL = re.compile(
     r"\b(mag|mogen|moet|moeten|kan|kunnen|kun|ben ik verplicht|zijn wij verplicht|is het toegestaan|"
-    r"toegestaan|verplicht|mag dat|kan dat|is dat toegestaan|mag het|mogelijk)\b"
+    r"toegestaan|verplicht|mag dat|kan dat|is dat toegestaan|mag het|mogelijk|wat nu|wat moet|hoe moet|"
+    r"stappenplan\w*|wil ik|wij willen|we willen|ik wil|hoe zit het|is het (wel )?(goed|ok|oke|verstandig))\b"
 )
 _SHARE = re.compile(
-    r"\b(del(en|e)|gedeeld|verstrek\w*|meld(en|t|ing)?|gemeld|doorge\w*|door te geven|doorgeven|doorsturen|"
-    r"geven|geef|gegeven|informeren|inlichten|uitwissel\w*|vertellen|bespreken|tip\w*|ter beschikking|"
-    r"aangifte|opvragen|inzage|melding)\b"
+    r"\b(del(en|e)|deel|gedeeld|verstrek\w*|meld(en|t|ing)?|gemeld|doorge\w*|door te geven|doorgeven|doorsturen|"
+    r"geven|geef|gegeven|informeren|inlichten|uitwissel\w*|vertellen|vertel|bespreken|tip\w*|ter beschikking|"
+    r"aangifte|melding|laten weten|bevestigen|mailen|sturen|opsturen|bellen|noemen|vermelden|"
+    r"overdragen|overdracht|inschakelen|waarschuwen|verstrekt|informatie (geven|delen)|stappenplan|"
+    r"op de hoogte (brengen|stellen)|contact opnemen|doorspelen|doorzetten|meewerken|verzoek|vordering|kopie|"
+    r"meegeven|inseinen|terugkoppelen|rapporteren|signaleren|tonen|laten zien|inlichten|berichten|zeggen|"
+    r"overleg\w*|voorleggen|"
+    r"(gegevens|informatie|dossier\w*|namen|adres\w*) (\w+ ){0,4}(gebruiken|verwerken|opnemen))\b"
+)
+_REQUEST = re.compile(
+    r"\b(vraagt|vragen|vroeg|wil|willen|verzoekt|vordert|eist)\b[^.?!]{0,60}\b(gegevens|informatie|dossier\w*|adres\w*|"
+    r"naam|namen|inzage|inzien|weten|hebben|krijgen|ontvangen|beelden|camerabeelden|verslag|rapport\w*)\b"
 )
 _NOT_DECISION = re.compile(r"^(wat is|wat zijn|wat betekent|wat houdt|welke rol|hoe werkt|wie is)\b")
+# Questions about access, storage or requesting data are not a decision to pass data on to a third
+# party (inzagerecht, bewaren, opvragen bij een ander): the stappenplannen do not decide those.
+_NOT_SHARING = re.compile(r"\b(clouddienst|cookies?)\b")
+# the data subject's (or heirs') own right of access is not passing data on to a third party
+_ACCESS = re.compile(r"\b(inzage\w*|inzien)\b")
+_ACCESS_BY_SUBJECT = re.compile(r"\b(kinderen|nabestaanden|erfgenamen|zelf|eigen dossier|weduwe|weduwnaar|familie)\b")
+_NOT_SHARING_VERB = re.compile(r"\b(opslaan|bewaren|verwijderen|opvragen)\b")  # as the question's own verb
 
 
 def is_sharing_question(question: str) -> bool:
     text = fold(question)
     if _NOT_DECISION.search(text.strip()) and not re.search(r"\bmag (ik|wij|we|het|de|een)\b", text):
         return False
-    return bool(_MODAL.search(text) and _SHARE.search(text))
+    if _NOT_SHARING.search(text):
+        return False
+    if _ACCESS.search(text) and _ACCESS_BY_SUBJECT.search(text):
+        return False
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+", text.strip()) if x]
+    if sentences and _NOT_SHARING_VERB.search(sentences[-1]):
+        return False
+    if _MODAL.search(text) and _SHARE.search(text):
+        return True
+    # someone asks the asker for data ("De politie wil het adres van ... hebben. Mag dat?")
+    return bool(_MODAL.search(text) and _REQUEST.search(text))
 
 
 # (pattern over folded text, rol). Order matters: the most specific first.
 _ROLE_TERMS: tuple[tuple[str, str], ...] = (
     (r"boa\b.{0,40}\bgemeente|gemeente\w*.{0,40}\bboa\b|gemeentelijke boa|handhaver", "gemeente_boa"),
     (r"\bboa('s)?\b|buitengewoon opsporingsambtenaar", "bevoegde_autoriteit"),
-    (r"politie\w*|wijkagent|agent\b|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
+    (r"politie\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
      "bevoegde_autoriteit"),
-    (r"officier van justitie|openbaar ministerie|\bom\b|parket\w*|het om\b", "om"),
+    (r"officier van justitie|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
     (r"(medewerker|ambtenaar|adviseur)\w* (openbare orde|veiligheid|ov)\b|openbare[- ]?orde|burgemeester|"
-     r"team veiligheid|afdeling veiligheid", "gemeente_openbare_orde"),
+     r"team veiligheid|afdeling veiligheid|\boov\b|oov-\w+|veiligheidsregisseur", "gemeente_openbare_orde"),
     (r"(hulpverlener|wijkteam\w*|jeugdconsulent|consulent|sociaal domein)\w*.{0,40}\bgemeente|"
      r"gemeente\w*.{0,30}\b(wijkteam|hulpverlen|sociaal domein|jeugdconsulent)", "gemeente_hulpverlener"),
     (r"wijkteam\w*|hulpverlener|zorgverlener|zorgprofessional|huisarts|\barts\b|psychiater|psycholoog|"
      r"ggz\w*|jeugdhulp\w*|jeugdzorg\w*|jeugdbeschermer|jeugdreclassering|maatschappelijk werk\w*|"
      r"gezinscoach|jongerenwerk\w*|verpleegkundige|verloskundige|fysiotherapeut|behandelaar|"
-     r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker", "zorg_hulpverlener"),
-    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|directeur van|"
+     r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker|^\s*(bij|voor) veilig thuis|jeugdarts|kinderarts|tandarts|apotheker|"
+     r"gz-psycholoog|orthopedagoog|gezinsvoogd|casemanager|sociaal werker|\w*begeleider\b|crisisdienst|"
+     r"verslavingszorg|\bggd\b|thuiszorg|wijkverpleegkundige", "zorg_hulpverlener"),
+    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|directeur van|teamleider|"
+     r"conrector|\brector\b|schooldirecteur|afdelingsleider|"
      r"onderwijs\w*|\bschool\b|basisschool|middelbare school|\bmbo\b|leerling", "onderwijs"),
 )
 _SELF = re.compile(
@@ -87,12 +118,57 @@ def detect_rol(question: str) -> str | None:
         rol = _role_in(window)
         if rol:
             return rol
-    # Nobody introduced themselves: a question about "een leerling" comes from a school,
-    # one about "mijn cliënt" from a care professional.
-    if re.search(r"\b(onze|mijn|een) (leerling|klas)", text):
-        return "onderwijs"
-    if re.search(r"\b(mijn|onze) (client|patient)", text):
-        return "zorg_hulpverlener"
+    return None
+
+
+# Situations that imply the asker's role without naming it (issue 15: "tijdens het consult", "mijn
+# patiënt" -> zorg; "een leerling van mij" -> onderwijs). These become *assumptions*: shown with the
+# answer and in the panel, changeable with one click. (pattern over folded text, rol); first hit wins.
+_IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
+    # police data of one's own: mutations, "our systems", Wpg wording
+    (r"\b(onze|mijn) (mutaties|politiesystemen|systemen|registratie\w*|proces(sen)?-verbaal)\b|"
+     r"\bin onze systemen\b|embargo-?onderzoek|\bter beschikking (te )?stellen\b|\bpolitiegegevens (verstrekken|delen)",
+     "bevoegde_autoriteit"),
+    # care: the consulting room, one's own client or patient, the professional secret
+    (r"\b(consult|spreekuur|behandelsessie|in een sessie|tijdens (de|een) sessie|in therapie|"
+     r"(bij (mij|ons)|mijn|onze) (in )?behandeling|in behandeling (bij (mij|ons))|"
+     r"(mijn|onze) (client|clienten|patient|patienten|praktijk|assistente|behandelrelatie)|"
+     r"(een|de) (client|patient) (van (mij|ons)|heeft mij|vertelde mij|vertelt mij|zei tegen mij)|"
+     r"(mijn|ons) beroepsgeheim)\b", "zorg_hulpverlener"),
+    (r"\b(gecertificeerde instelling|ondertoezichtstelling)\b.{0,120}\bvraagt (mij|ons)\b", "zorg_hulpverlener"),
+    # school: one's own pupil, class or pupil meeting
+    (r"\b((een|de) leerling (van (mij|ons)|uit (mijn|onze) klas)|(mijn|onze) (leerling|leerlingen|klas|school|"
+     r"basisschool|middelbare school|leerlingenzorg)|in (mijn|onze) klas|leerlingbespreking|bij ons op school|op onze school)\b",
+     "onderwijs"),
+    (r"\b(ons|mijn) (wijkteam|buurtteam|sociaal team|jeugdteam)\b", "zorg_hulpverlener"),
+    (r"\b(ons|mijn) (politieteam|basisteam|politiebureau)\b", "bevoegde_autoriteit"),
+    (r"\b(ons|het) parket\b", "om"),
+    # public order: data collected for the mayor's public-order task
+    (r"\bvoor de openbare orde (heb|hebben) (\w+ )?verzameld|\bgebiedsverbod\b", "gemeente_openbare_orde"),
+    # a suspect's data passed on by the asker (not the OM): the police
+    (r"\bverdachte\b.{0,120}\b(aan|bij|met) (het )?halt\b|\b(aangehouden|verhoord|verhoor|in verzekering)\b",
+     "bevoegde_autoriteit"),
+    (r"\b(een|de) leerling\b", "onderwijs"),
+    (r"\b(een|de) (client|patient)\b.{0,140}\b(mij|ons|ik)\b", "zorg_hulpverlener"),
+)
+# A role is never the recipient's own kind ("Mag ik de school laten weten ..." is not asked by a school).
+_RECIPIENT_OF_ROLE = {
+    "onderwijs": r"\b(de|een|aan|naar) school\b(?! (is|heeft))",
+}
+
+
+def implied_rol(question: str) -> str | None:
+    """The asker's role as the situation implies it, when the question does not state it."""
+    text = fold(question)
+    if re.search(r"\b(het om|het openbaar ministerie|officier van justitie)\b", text) and re.search(
+            r"\bmag (het om|het openbaar ministerie)\b", text):
+        return "om"
+    for pattern, rol in _IMPLIED_ROLE:
+        if re.search(pattern, text):
+            blocked = _RECIPIENT_OF_ROLE.get(rol)
+            if blocked and re.search(blocked, text):
+                continue
+            return rol
     return None
 
 

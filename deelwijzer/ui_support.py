@@ -512,8 +512,13 @@ def pii_warning(kinds: Iterable[str] = ()) -> str:
     return PII_WARNING + (f" Herkend: {found}." if found else "")
 
 
+_CODE = re.compile(r"^[a-z0-9_]+$")
+
+
 def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
-    """Split a fact's help ("code: uitleg; code: uitleg") into lines with readable option labels."""
+    """Split a fact's help ("code: uitleg; code: uitleg") into lines with readable option labels.
+    A described option this question does not offer (e.g. "geconstateerd" in plan zorg) is left
+    out, so every option the help describes has its button."""
     if not help_text:
         return []
     codes = {str(o): option_label(o) for o in options}
@@ -523,5 +528,20 @@ def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
     lines = []
     for part in parts:
         code, sep, rest = part.partition(": ")
-        lines.append(f"{codes[code]}: {rest}" if sep and code in codes else part)
+        if sep and code in codes:
+            lines.append(f"{codes[code]}: {rest}")
+        elif sep and _CODE.match(code):
+            continue  # an option of another plan: no button here, so no description either
+        else:
+            lines.append(part)
     return lines
+
+
+def assumption_change(value: Any) -> tuple[str, Any]:
+    """(button label, new value) to change an assumption with one click: a yes/no flips, anything
+    else is removed so the stappenplan asks it (None)."""
+    if value is True:
+        return "Nee, dat klopt niet", False
+    if value is False:
+        return "Toch wel (ja)", True
+    return "Klopt niet: vraag het mij", None

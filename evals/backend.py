@@ -64,7 +64,25 @@ class RealBackend:
 
         if history:
             return ask(question, self.settings, facts=facts, history=history)
-        return ask(question, self.settings, facts=facts)
+        if not facts:
+            return ask(question, self.settings, facts=facts)
+        # A dialogue's follow-up turns ask the same question with more facts: the passages do not
+        # change, so they are retrieved once (the verdict is what these turns measure).
+        return ask(question, self.settings, facts=facts, retrieve=self._cached_retrieve)
+
+    @cached_property
+    def _cached_retrieve(self):
+        from deelwijzer.answer import real_retrieve
+
+        run = real_retrieve(self.settings)
+        memo: dict[str, Any] = {}
+
+        def cached(query: str):
+            if query not in memo:
+                memo[query] = run(query)
+            return memo[query]
+
+        return cached
 
     def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict:
         from deelwijzer.rules import evaluate, load_rules
@@ -73,6 +91,13 @@ class RealBackend:
 
     def doc_aliases(self) -> dict[str, str]:
         return manifest_aliases(self.settings.corpus_dir)
+
+    def derived_inputs(self) -> dict[str, set[str]]:
+        """Per derived fact (any plan), the facts its expression reads (for the dialogue simulation)."""
+        from deelwijzer.rules import load_rules
+        from deelwijzer.rules.session import derived_inputs
+
+        return derived_inputs(load_rules(self.settings.rules_dir))
 
     @property
     def llm_configured(self) -> bool:

@@ -29,6 +29,14 @@ METRIC_LABELS: list[tuple[str, str, str]] = [
     ("first_bullet_from_section", "Eerste geciteerde regel uit de antwoordsectie", "rate"),
     ("answer_pass_rate", "Antwoordcases geslaagd", "rate"),
     ("faithfulness_model_judged", "Trouw aan bronnen (MODEL-BEOORDEELD)", "rate"),
+    ("dialogue_verdict_accuracy", "Dialoog: oordeel = engine op alle feiten", "rate"),
+    ("dialogue_expected_agreement", "Dialoog: oordeel = verwacht oordeel", "rate"),
+    ("engine_expected_agreement", "Engine op alle feiten = verwacht oordeel", "rate"),
+    ("oneshot_verdict_accuracy", "Eén beurt: oordeel juist uit de vraag alleen", "rate"),
+    ("questions_asked_median", "Dialoog: vragen gesteld (mediaan)", "count"),
+    ("questions_asked_max", "Dialoog: vragen gesteld (max)", "count"),
+    ("stated_facts_reasked", "Dialoog: genoemde feiten toch gevraagd", "count"),
+    ("extracted_fact_errors", "Uit de vraag afgeleide feiten in strijd met de case", "count"),
     ("case_pass_rate", "Alle cases geslaagd", "rate"),
     ("latency_p50_ms", "Latentie p50", "ms"),
     ("latency_p95_ms", "Latentie p95", "ms"),
@@ -45,6 +53,8 @@ def fmt(metric: str, value: float | None) -> str:
         return f"{value * 100:.1f}%"
     if unit == "ms":
         return f"{value:.0f} ms"
+    if unit == "count":
+        return f"{value:g}"
     return f"{value:.3f}"
 
 

@@ -24,6 +24,9 @@ from evals.schema import (
 
 NO_VERDICT = "geen_oordeel"
 NDCG_K = 10
+# A dialogue that has not ended after this many questions counts as failed (a loop).
+DIALOGUE_LIMIT = 30
+UNKNOWN_ANSWER = "weet ik niet"
 
 
 @dataclass
@@ -290,6 +293,127 @@ class Runner:
         }
         return CaseResult("answer", case.id, case.question, not reasons, reasons, scores, details, latency)
 
+    def _dialogue(self, case: VerdictCase) -> CaseResult:
+        """The case as a conversation: ask the question, then let a simulated user answer every
+        fact the assistant asks from the case's facts, until a verdict, a fact the case does not
+        give ("weet ik niet": the dialogue ends there, as the engine on the full facts does), a
+        fact asked twice, or DIALOGUE_LIMIT questions. The reference is the engine's verdict on
+        the case's full facts; agreement with the expected outcome is reported beside it."""
+        full = self.backend.evaluate(dict(case.facts or {}), case.plan)
+        t0 = time.perf_counter()
+        one_shot, _ = self._ask(case.question or "", None)
+        given: dict[str, Any] = {}
+        facts = dict(case.facts or {})
+        # `plan` in a case is the stappenplan the user picks in the panel's selector, from the start.
+        if "plan" in facts:
+            given["plan"] = facts["plan"]
+            ans, _ = self._ask(case.question or "", dict(given))
+        else:
+            ans = one_shot
+        asked: list[str] = []
+        turns: list[dict[str, Any]] = []
+        end = "oordeel"
+        derived = self._derived()
+        while True:
+            verdict = ans.verdict
+            if verdict is None:
+                end = "geweigerd" if ans.refused else "geen stappenplan"
+                break
+            if verdict.outcome != "meer_informatie_nodig" or verdict.vraag is None:
+                break
+            fact = verdict.vraag.fact
+            asked.append(fact)
+            if fact in given:
+                end = f"lus: {fact} opnieuw gevraagd"
+                break
+            if fact in facts:
+                given[fact] = facts[fact]
+                turns.append({"vraag": fact, "antwoord": given[fact]})
+            else:
+                # The case may give the summary fact the asked one feeds (e.g. conflict_van_plichten
+                # for gewetensnood): the user answers at that level, as the panel allows ("Weet u het
+                # antwoord op de hele vraag?").
+                summary = [d for d, inputs in derived.items()
+                           if fact in inputs and d in facts and d not in given]
+                # ... or, when the asked fact is itself computed from others, the parts the case gives
+                summary += [i for i in sorted(derived.get(fact, ())) if i in facts and i not in given]
+                if not summary:
+                    turns.append({"vraag": fact, "antwoord": UNKNOWN_ANSWER})
+                    end = f"{fact}: {UNKNOWN_ANSWER}"
+                    break
+                for d in summary:
+                    given[d] = facts[d]
+                turns.append({"vraag": fact, "antwoord": {d: facts[d] for d in summary}})
+            if len(asked) >= DIALOGUE_LIMIT:
+                end = "limiet"
+                break
+            ans, _ = self._ask(case.question or "", dict(given))
+        latency = (time.perf_counter() - t0) * 1000
+        verdict = ans.verdict
+        got = verdict.outcome if verdict else NO_VERDICT
+        got_vraag = verdict.vraag.fact if verdict and verdict.vraag else None
+        ref_vraag = full.vraag.fact if full.vraag else None
+        same = got == full.outcome and (got != "meer_informatie_nodig" or got_vraag == ref_vraag)
+        reasons: list[str] = []
+        if not same:
+            reasons.append(f"dialoog eindigt in {got}" + (f" (vraag {got_vraag})" if got_vraag else "")
+                           + f", de engine op alle feiten geeft {full.outcome}"
+                           + (f" (vraag {ref_vraag})" if ref_vraag else "") + f"; einde: {end}")
+        stated = set(case.stated_facts)
+        reasked = [f for f in asked if f in stated]
+        if reasked:
+            reasons.append(f"al in de vraag genoemd en toch gevraagd: {', '.join(reasked)}")
+        if got == "meer_informatie_nodig" and got_vraag is None and verdict and verdict.plan is None:
+            reasons.append("geen stappenplan en geen vraag naar de rol")
+        # Facts the question gave (stated or assumed) that contradict the case's facts.
+        extracted = dict(one_shot.facts or {})
+        wrong = {k: v for k, v in extracted.items() if k in facts and facts[k] != v}
+        if wrong:
+            reasons.append("uit de vraag afgeleid maar anders in de case: "
+                           + ", ".join(f"{k}={v!r} (case: {facts[k]!r})" for k, v in wrong.items()))
+        one = one_shot.verdict.outcome if one_shot.verdict else NO_VERDICT
+        scores: dict[str, float | None] = {
+            "verdict_accuracy": float(got == case.expected_outcome),
+            "dialogue_verdict_accuracy": float(same),
+            "dialogue_expected_agreement": float(got == case.expected_outcome),
+            "engine_expected_agreement": float(full.outcome == case.expected_outcome),
+            "oneshot_verdict_accuracy": float(one == case.expected_outcome),
+            "questions_asked": float(len(asked)),
+            "stated_facts_reasked": float(len(reasked)),
+            "extracted_fact_errors": float(len(wrong)),
+        }
+        if case.expected_step and full.outcome == case.expected_outcome:
+            step = verdict.beslissende_stap if verdict else None
+            scores["deciding_step_accuracy"] = float(_step_matches(case.expected_step, step))
+        if full.outcome != case.expected_outcome:
+            reasons.append(f"NB: de engine op alle feiten geeft {full.outcome}, verwacht {case.expected_outcome} "
+                           "(regelvraag, niet de dialoog)")
+        details = {
+            "route": "dialoog",
+            "expected": case.expected_outcome,
+            "predicted": got,
+            "engine_full": full.outcome,
+            "engine_full_step": full.beslissende_stap,
+            "step": verdict.beslissende_stap if verdict else None,
+            "vraag": got_vraag,
+            "oneshot": one,
+            "oneshot_vraag": one_shot.verdict.vraag.fact if one_shot.verdict and one_shot.verdict.vraag else None,
+            "asked": asked,
+            "turns": turns,
+            "end": end,
+            "stated_reasked": reasked,
+            "extracted": {k: v for k, v in extracted.items()},
+            "refused_first": bool(one_shot.refused),
+        }
+        passed = same and not reasked
+        return CaseResult("verdict", case.id, case.question or "", passed, reasons, scores, details, latency)
+
+    def _derived(self) -> dict[str, set[str]]:
+        if not hasattr(self, "_derived_cache"):
+            fn = getattr(self.backend, "derived_inputs", None)
+            self._derived_cache = fn() if fn else {}
+        return self._derived_cache
+
     def _score_answering_passage(self, case: AnswerCase, ans: Any, by_id: dict[str, Any],
                                  scores: dict[str, float | None], reasons: list[str]) -> None:
         """Issue 13: does the answer carry the answering passage's key phrase, and does its first
@@ -309,6 +433,8 @@ class Runner:
         scores["first_bullet_from_section"] = float(ok)
 
     def _verdict(self, case: VerdictCase) -> CaseResult:
+        if case.facts is not None and case.question:
+            return self._dialogue(case)
         t0 = time.perf_counter()
         if case.facts is not None:
             verdict = self.backend.evaluate(dict(case.facts), case.plan)
@@ -387,12 +513,24 @@ def aggregate(results: list[CaseResult]) -> tuple[dict[str, float | None], dict[
     m["first_bullet_from_section"] = _mean_of(ans, "first_bullet_from_section")
     m["answer_pass_rate"] = M.mean(float(r.passed) for r in ans)
     m["faithfulness_model_judged"] = _mean_of(ans, "faithfulness_model_judged")
+    for key in ("dialogue_verdict_accuracy", "dialogue_expected_agreement", "engine_expected_agreement",
+                "oneshot_verdict_accuracy"):
+        m[key] = _mean_of(ver, key)
+    asked = [r.scores["questions_asked"] for r in ver if r.scores.get("questions_asked") is not None]
+    m["questions_asked_median"] = M.percentile(asked, 50) if asked else None
+    m["questions_asked_max"] = max(asked) if asked else None
+    reasked = [r.scores["stated_facts_reasked"] for r in ver if r.scores.get("stated_facts_reasked") is not None]
+    m["stated_facts_reasked"] = sum(reasked) if reasked else None
+    wrong = [r.scores["extracted_fact_errors"] for r in ver if r.scores.get("extracted_fact_errors") is not None]
+    m["extracted_fact_errors"] = sum(wrong) if wrong else None
     m["case_pass_rate"] = M.mean(float(r.passed) for r in results)
     lat = [r.latency_ms for r in results]
     m["latency_p50_ms"] = M.percentile(lat, 50)
     m["latency_p95_ms"] = M.percentile(lat, 95)
     confusion = (
-        M.confusion_matrix(((r.details["expected"], r.details["predicted"]) for r in ver), OUTCOMES)
+        # a case that crashed has no details: it is failed with its reason, not part of the matrix
+        M.confusion_matrix(((r.details["expected"], r.details["predicted"]) for r in ver if "expected" in r.details),
+                           OUTCOMES)
         if ver
         else {}
     )

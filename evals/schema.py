@@ -64,6 +64,13 @@ class VerdictCase(_Case):
     expected_step: str | None = None
     expected_basis: tuple[str, ...] = ()
     source: str = ""  # where the case comes from (e.g. "stappenplannen.md TC-22", a Voorbeeld)
+    # With both `question` and `facts` the case runs as a dialogue (evals/runner.py): the facts the
+    # question itself states or implies (never to be asked again), and those it leaves open.
+    stated_facts: tuple[str, ...] = ()
+    unstated_facts: tuple[str, ...] = ()
+    # How the case's facts were written originally (e.g. a frozen set's natural-language facts),
+    # kept beside the engine's fact names they were translated to.
+    facts_source: dict[str, Any] | None = None
 
     @model_validator(mode="after")
     def _facts_or_question(self) -> "VerdictCase":
@@ -130,6 +137,8 @@ class Suite(_Strict):
     config: RunConfig = RunConfig()
     thresholds: dict[str, Bound] = {}
     cases: tuple[Case, ...] = Field(min_length=1)
+    # "frozen": a held-out test split; measure on it, never tune on it.
+    split: Literal["tune", "frozen"] = "tune"
     path: str = ""
 
     @model_validator(mode="before")
@@ -184,10 +193,21 @@ KNOWN_METRICS = (
     "answer_pass_rate",
     "faithfulness_model_judged",
     "case_pass_rate",
+    "dialogue_verdict_accuracy",
+    "dialogue_expected_agreement",
+    "engine_expected_agreement",
+    "oneshot_verdict_accuracy",
+    "questions_asked_median",
+    "questions_asked_max",
+    "stated_facts_reasked",
+    "extracted_fact_errors",
     "latency_p50_ms",
     "latency_p95_ms",
 )
-LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"})
+LOWER_IS_BETTER = frozenset({
+    "false_refusal_rate", "latency_p50_ms", "latency_p95_ms",
+    "questions_asked_median", "questions_asked_max", "stated_facts_reasked", "extracted_fact_errors",
+})
 
 _CASE_ADAPTER = TypeAdapter(Case)
 

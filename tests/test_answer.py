@@ -75,7 +75,7 @@ def test_extractive_answer_without_model(settings):
     assert answer.citations[0].chunk_id == "fake-doc@1#1"
     assert answer.verdict.outcome == "meer_informatie_nodig"
     data = answer.to_dict()
-    assert set(data) == {"answer", "refused", "citations", "verdict", "plan", "facts", "llm", "prompt_version"}
+    assert set(data) == {"answer", "refused", "citations", "verdict", "plan", "facts", "llm", "prompt_version", "assumed"}
     assert set(data["citations"][0]) >= {"n", "chunk_id", "source_file", "title", "version", "heading_path", "text"}
     json.dumps(data)
 

@@ -207,6 +207,25 @@ def test_reingest_from_the_sidebar_reports_what_changed(real_settings, tmp_path,
     assert "niets veranderd" in done[0]
 
 
+def test_refused_answer_does_not_open_the_panel(app_env):
+    at = _ask(_run(), "Hoeveel huurtoeslag krijg ik als alleenstaande met een inkomen van 25.000 euro?")
+    assert not at.session_state["panel_open"]
+
+
+def test_sharing_question_shows_assumptions_changeable_with_one_click(app_env):
+    question = ("Een cliënt heeft mij tijdens het consult bedreigd en geslagen. Mag ik aangifte doen en daarbij "
+                "zijn naam en adres aan de politie geven?")
+    at = _ask(_run(), question)
+    assert at.session_state["panel_open"]
+    assert at.session_state["assumed"]["rol"] == "zorg_hulpverlener"
+    assert _verdict_outcome(at) == "mag_delen"  # everything needed is in the question: no role asked
+    assert any("Aangenomen uit uw vraag" in m for m in _markdown(at))
+    rol_button = next(b for b in at.button if (b.key or "").endswith("_rol") and (b.key or "").startswith("assume_"))
+    rol_button.click().run()
+    assert "rol" not in at.session_state["facts"] and "rol" not in at.session_state["assumed"]
+    assert _current_question(at)[0] == "rol"  # the plan now asks it
+
+
 def test_followup_in_the_chat_is_read_in_context_and_replaces_the_age(app_env):
     """Issue 13: "En als de leerling 17 is?" after a question about a pupil of 14 keeps the
     conversation's facts, replaces the age, and answers about the age band that applies."""

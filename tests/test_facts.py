@@ -9,7 +9,7 @@ from answer_fakes import FAKE_FACTS, fake_validate
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from deelwijzer.config import Settings
-from deelwijzer.facts import extract_deterministic, extract_with_llm, filter_facts, merge_facts, parse_json_facts
+from deelwijzer.facts import extract, extract_deterministic, extract_with_llm, filter_facts, merge_facts, parse_json_facts
 
 ACCEPTANCE = ("Ik ben wijkteammedewerker. Mag ik zonder toestemming een vermoeden van kindermishandeling "
               "melden bij Veilig Thuis?")
@@ -23,6 +23,7 @@ def test_acceptance_question_facts():
         "vermoeden_kindermishandeling_huiselijk_geweld": True,
         "ontvanger": "veilig_thuis",
         "meldrecht": "veilig_thuis",
+        "soort_hulpverlener": "overig",  # a wijkteam worker's secret (rules: derived from art. 8 EVRM ...)
     }
 
 
@@ -70,9 +71,9 @@ def test_precedence_explicit_over_deterministic_over_llm():
 
 
 def test_reporting_an_observed_weapon_to_the_police_is_aangifte():
-    facts = extract_deterministic("Een leerling had een vuurwapen in zijn tas. Mag ik dat zonder toestemming van "
-                                  "hem of zijn ouders aan de politie melden?")
-    assert facts["rol"] == "onderwijs"
+    q = "Een leerling had een vuurwapen in zijn tas. Mag ik dat zonder toestemming van hem of zijn ouders aan de politie melden?"
+    facts = extract_deterministic(q)
+    assert "rol" not in facts and extract(q).assumed["rol"] == "onderwijs"  # implied by "een leerling": an assumption
     assert facts["strafbaar_feit"] == "geconstateerd" and facts["wil_aangifte_doen"] is True
     assert facts["ontvanger"] == "politie"
 

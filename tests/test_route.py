@@ -47,7 +47,6 @@ def test_not_sharing_questions(question):
         ("Mag het OM een reclasseringsrapport aan de gemeente geven?", "om"),
         ("Als medewerker openbare orde wil ik de politie informeren.", "gemeente_openbare_orde"),
         ("Ik ben leraar op een basisschool. Mag ik dit bespreken?", "onderwijs"),
-        ("Een leerling had een vuurwapen in zijn tas. Mag ik dat melden?", "onderwijs"),
         ("Mag ik deze gegevens delen?", None),
     ],
 )

@@ -48,3 +48,40 @@ def answer(
     else:
         out[fact] = v
     return out
+
+
+def derived_inputs(ruleset: RuleSet, plan: str | None = None) -> dict[str, set[str]]:
+    """Per derived fact (of `plan`, or of every plan), the facts its expression reads."""
+    names = set(ruleset.facts)
+    out: dict[str, set[str]] = {}
+
+    def walk(node: Any, found: set[str]) -> None:
+        if isinstance(node, str):
+            if node in names:
+                found.add(node)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if k in names:
+                    found.add(k)
+                walk(v, found)
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                walk(v, found)
+
+    plans = [ruleset.plans[plan]] if plan in ruleset.plans else list(ruleset.plans.values())
+    for p in plans:
+        for name, spec in (p.derived or {}).items():
+            found: set[str] = set()
+            walk(spec, found)
+            found.discard(name)
+            out.setdefault(name, set()).update(found)
+    return out
+
+
+def summary_facts(ruleset: RuleSet, fact: str, plan: str | None, known: dict[str, Any] | None = None) -> list[str]:
+    """Derived facts of the plan that `fact` feeds and that can be answered directly (a yes/no in
+    the fact dictionary), so a user who knows the whole answer ("geen conflict van plichten") need
+    not answer every sub-question. Not the ones already known."""
+    known = known or {}
+    return [d for d, inputs in derived_inputs(ruleset, plan).items()
+            if fact in inputs and d in ruleset.facts and ruleset.facts[d].type == "bool" and d not in known]
