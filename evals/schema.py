@@ -63,7 +63,7 @@ class VerdictCase(_Case):
     expected_outcome: Outcome
     expected_step: str | None = None
     expected_basis: tuple[str, ...] = ()
-    source: str = ""  # where the case comes from (e.g. "stappenplannen.md TC-22", a Voorbeeld)
+    source: str = ""  # where the case comes from (e.g. "spec case TC-22", a Voorbeeld)
     # With both `question` and `facts` the case runs as a dialogue (evals/runner.py): the facts the
     # question itself states or implies (never to be asked again), and those it leaves open.
     stated_facts: tuple[str, ...] = ()

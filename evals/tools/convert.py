@@ -1,10 +1,10 @@
-"""Regenerate the converted suites from the shared sources:
+"""Regenerate the converted suites from their sources in the repo:
 
     .venv/bin/python -m evals.tools.convert
 
-- /work/shared/evals_seed.yaml -> evals/suites/seed.yaml (ids kept; lookup/definition/decision give a
+- evals/data/evals_seed.yaml -> evals/suites/seed.yaml (ids kept; lookup/definition/decision give a
   retrieval and an answer case, out_of_corpus a refusal case)
-- stappenplannen.md §12 -> evals/suites/stappenplannen.yaml (verdict cases on facts) and
+- rules/cases/spec_cases.yaml -> evals/suites/stappenplannen.yaml (verdict cases on facts) and
   evals/suites/stappenplannen-vragen.yaml (the same cases asked as the professional's question)
 """
 
@@ -18,7 +18,7 @@ import yaml
 
 from deelwijzer.config import PROJECT_ROOT
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"  # the shared design folder beside the checkout
+SEED = PROJECT_ROOT / "evals" / "data" / "evals_seed.yaml"  # the shared seed set, copied into the repo
 SUITES = PROJECT_ROOT / "evals" / "suites"
 
 
@@ -50,12 +50,6 @@ STATED = PROJECT_ROOT / "evals" / "data" / "stappenplannen-vragen-stated.yaml"
 SPEC_CASES = PROJECT_ROOT / "rules" / "cases" / "spec_cases.yaml"
 
 
-def _spec_cases() -> dict[str, dict]:
-    if not SPEC_CASES.is_file():
-        return {}
-    return {c["id"]: c for c in (yaml.safe_load(SPEC_CASES.read_text(encoding="utf-8")) or {}).get("cases", [])}
-
-
 def convert_seed(seed: Path, aliases: dict[str, str]) -> dict:
     items = yaml.safe_load(seed.read_text(encoding="utf-8"))
     cases: list[dict] = []
@@ -78,41 +72,31 @@ def convert_seed(seed: Path, aliases: dict[str, str]) -> dict:
             "thresholds": SEED_THRESHOLDS, "cases": cases}
 
 
-_TC = re.compile(r"^#### (TC-\d+) · (\w+) · `(\w+)`", re.M)
-
-
-def convert_stappenplannen(md: Path) -> tuple[dict, dict]:
-    text = md.read_text(encoding="utf-8")
-    text = text[text.index("## 12. Test cases"):]
-    blocks = _TC.split(text)[1:]
+def convert_stappenplannen(spec_path: Path = SPEC_CASES) -> tuple[dict, dict]:
+    """The spec cases (rules/cases/spec_cases.yaml, kept current with the rules by the rule
+    engineers) as a verdict suite on facts and as the same cases asked as a question."""
+    cases = (yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}).get("cases", [])
     stated_by_case = yaml.safe_load(STATED.read_text(encoding="utf-8")) if STATED.is_file() else {}
-    spec_cases = _spec_cases()
     fact_cases, question_cases = [], []
-    for i in range(0, len(blocks), 4):
-        tc, plan, outcome, body = blocks[i:i + 4]
-        vraag = re.search(r'\*\*Vraag:\*\* "(.+)"', body).group(1)
-        facts = yaml.safe_load(re.search(r"\*\*Facts:\*\* `(\{.*\})`", body).group(1))
-        step = re.search(r"\*\*Beslissende stap:\*\* `([\w.]+)`", body).group(1)
-        basis_m = re.search(r"\*\*Verwacht:\*\*.*?basis: ([^;)]+)", body)
-        basis = [b.strip() for b in re.split(r",\s*(?=art)", basis_m.group(1))] if basis_m else []
-        heading = re.search(r'\*\*Heading:\*\* "([^"]+)"', body)
-        base = {"id": tc, "tags": [plan], "source": f"stappenplannen.md §12 {tc}"
-                + (f" · {heading.group(1)}" if heading else "")}
-        spec = spec_cases.get(tc, {})
-        q_facts = dict(spec.get("facts") or facts)
-        q_outcome = (spec.get("expect") or {}).get("outcome", outcome)
-        q_step = (spec.get("expect") or {}).get("beslissende_stap", step)
-        case = {"kind": "verdict", **base, "facts": q_facts, "expected_outcome": q_outcome, "expected_step": q_step}
-        if basis and q_outcome == outcome:
-            case["expected_basis"] = basis
+    for spec in cases:
+        if not re.fullmatch(r"TC-\d+", spec["id"]):
+            continue
+        tc, expect, facts = spec["id"], spec["expect"], dict(spec["facts"])
+        plan = expect["beslissende_stap"].split(".")[0]
+        heading = expect.get("heading")
+        base = {"id": tc, "tags": [plan], "source": f"spec case {tc}" + (f" · {heading}" if heading else "")}
+        case = {"kind": "verdict", **base, "facts": facts, "expected_outcome": expect["outcome"],
+                "expected_step": expect["beslissende_stap"]}
+        if expect.get("basis"):
+            case["expected_basis"] = list(expect["basis"])
         fact_cases.append(case)
-        stated = [f for f in stated_by_case.get(tc, []) if f in q_facts or f in ("rol",)]
-        question_cases.append({"kind": "verdict", **base, "question": vraag, "facts": q_facts,
+        stated = [f for f in stated_by_case.get(tc, []) if f in facts or f in ("rol",)]
+        question_cases.append({"kind": "verdict", **base, "question": spec["question"], "facts": facts,
                                "stated_facts": stated,
-                               "unstated_facts": [f for f in q_facts if f not in stated],
-                               "expected_outcome": q_outcome, "expected_step": q_step})
+                               "unstated_facts": [f for f in facts if f not in stated],
+                               "expected_outcome": expect["outcome"], "expected_step": expect["beslissende_stap"]})
     return (
-        {"name": "stappenplannen", "description": "Testcases uit stappenplannen.md §12, op feiten.",
+        {"name": "stappenplannen", "description": "De spec-cases uit rules/cases/spec_cases.yaml, op feiten.",
          "thresholds": STAPPENPLAN_THRESHOLDS, "cases": fact_cases},
         {"name": "stappenplannen-vragen",
          "description": "Dezelfde testcases, gesteld als vraag en gevoerd als dialoog: de assistent herkent "
@@ -127,9 +111,9 @@ def main() -> int:
 
     aliases = manifest_aliases(PROJECT_ROOT / "corpus")
     header = "# Gegenereerd door `python -m evals.tools.convert`; bewerk de bron, niet dit bestand.\n"
-    seed = convert_seed(SHARED / "evals_seed.yaml", aliases)
+    seed = convert_seed(SEED, aliases)
     _dump(seed, SUITES / "seed.yaml", header)
-    facts, questions = convert_stappenplannen(SHARED / "design" / "stappenplannen.md")
+    facts, questions = convert_stappenplannen()
     _dump(facts, SUITES / "stappenplannen.yaml", header)
     _dump(questions, SUITES / "stappenplannen-vragen.yaml", header)
     print(f"seed: {len(seed['cases'])} cases; stappenplannen: {len(facts['cases'])} + {len(questions['cases'])}")
