@@ -27,10 +27,10 @@ from .model import (
     RuleError,
     RuleSet,
     Step,
+    Texts,
     Then,
 )
 
-PLAN_IDS = ("zorg", "politie", "justitie", "gemeenten", "onderwijs")
 SHARED_FILES = ("facts.yaml", "routing.yaml", "postconditions.yaml", "annotations.yaml")
 
 _CACHE: dict[tuple, RuleSet] = {}
@@ -43,8 +43,21 @@ def default_rules_dir() -> Path:
     return PROJECT_ROOT / "rules"
 
 
+def plan_ids(rules_dir: Path | None = None) -> tuple[str, ...]:
+    """The stappenplannen, in order: the keys of `plans` in annotations.yaml (one file per plan)."""
+    path = Path(rules_dir or default_rules_dir()) / "annotations.yaml"
+    key = (str(path), path.stat().st_mtime_ns if path.exists() else None)
+    ids = _PLAN_IDS.get(key)
+    if ids is None:
+        ids = _PLAN_IDS[key] = tuple((_read(path) or {}).get("plans") or ())
+    return ids
+
+
+_PLAN_IDS: dict[tuple, tuple[str, ...]] = {}
+
+
 def _files(rules_dir: Path) -> list[Path]:
-    return [rules_dir / f for f in SHARED_FILES] + [rules_dir / f"{p}.yaml" for p in PLAN_IDS]
+    return [rules_dir / f for f in SHARED_FILES] + [rules_dir / f"{p}.yaml" for p in plan_ids(rules_dir)]
 
 
 def _read(path: Path) -> Any:
@@ -136,7 +149,7 @@ def _build(rules_dir: Path, files: list[Path]) -> RuleSet:
 
     refs = _References(ann_doc.get("laws") or {})
     plans: dict[str, Plan] = {}
-    for plan_id in PLAN_IDS:
+    for plan_id in plan_ids(rules_dir):
         doc = _read(rules_dir / f"{plan_id}.yaml")
         if doc.get("plan") != plan_id:
             raise RuleError(f"{plan_id}.yaml: veld 'plan' moet {plan_id!r} zijn")
@@ -200,7 +213,15 @@ def _build(rules_dir: Path, files: list[Path]) -> RuleSet:
         postconditions=pcs,
         voorwaarden=ann_doc["voorwaarden"],
         ambiguities=ann_doc["ambiguities"],
-        outcome_labels=ann_doc["outcomes"],
+        texts=Texts(
+            outcome_sentences=dict(ann_doc["outcomes"]),
+            outcome_labels=dict(ann_doc["outcome_labels"]),
+            outcome_titles=dict(ann_doc["outcome_titles"]),
+            outcome_short=dict(ann_doc["outcome_short"]),
+            plan_labels={p: v["label"] for p, v in ann_doc["plans"].items()},
+            plan_headings={p: v["heading"] for p, v in ann_doc["plans"].items()},
+            disclaimers=dict(ann_doc["disclaimers"]),
+        ),
         groups=groups,
         rules_dir=rules_dir,
         laws=dict(ann_doc.get("laws") or {}),

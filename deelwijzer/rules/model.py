@@ -258,6 +258,19 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Texts:
+    """Every user-facing text of the rules (annotations.yaml): one home, rendered by render.py."""
+
+    outcome_sentences: dict[str, str]  # the verdict as a sentence (annotations.yaml `outcomes`)
+    outcome_labels: dict[str, str]  # the verdict as a short label (card, copied text)
+    outcome_titles: dict[str, str]  # the verdict as a title (CLI)
+    outcome_short: dict[str, str]  # the outcome at the end of a one-line trace
+    plan_labels: dict[str, str]  # plan id -> "Zorg- en hulpverleners"
+    plan_headings: dict[str, str]  # plan id -> first words of the plan's heading in the handreiking
+    disclaimers: dict[str, str]  # chat | cli | advice
+
+
+@dataclass(frozen=True)
 class RuleSet:
     version: str
     valid_from: str
@@ -268,7 +281,7 @@ class RuleSet:
     postconditions: dict[str, PostCondition]
     voorwaarden: dict[str, str]
     ambiguities: dict[str, str]
-    outcome_labels: dict[str, str]
+    texts: Texts
     groups: dict[str, frozenset]
     rules_dir: Path
     laws: dict[str, str | None] = field(default_factory=dict)  # law -> BWB id (annotations.yaml)
