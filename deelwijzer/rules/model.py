@@ -170,6 +170,9 @@ class Annotation:
 
 @dataclass(frozen=True)
 class Step:
+    """A step of a stappenplan: its rules are tried in order (engine.py); it cites its heading and
+    anchor in the handreiking and the articles (`basis`) it rests on."""
+
     id: str
     title: str
     heading: str

@@ -141,6 +141,11 @@ def verdict_block(verdict: Verdict, step_ref: str = "", ruleset: RuleSet | None 
 
 
 # ---- the CLI -----------------------------------------------------------------------------------
+def _listed(title: str, items: list[str]) -> list[str]:
+    """A titled list after a blank line; nothing when there are no items."""
+    return ["", title, *(f"  - {item}" for item in items)] if items else []
+
+
 def explain(ruleset: RuleSet, verdict: Verdict) -> str:
     texts = ruleset.texts
     lines: list[str] = []
@@ -165,11 +170,7 @@ def explain(ruleset: RuleSet, verdict: Verdict) -> str:
     if verdict.basis:
         lines.append("")
         lines.append("Grondslag en artikelen: " + "; ".join(verdict.basis))
-    if verdict.voorwaarden:
-        lines.append("")
-        lines.append("Voorwaarden:")
-        for v in verdict.voorwaarden:
-            lines.append(f"  - {voorwaarde_text(v, ruleset)}")
+    lines.extend(_listed("Voorwaarden:", [voorwaarde_text(v, ruleset) for v in verdict.voorwaarden]))
     lines.append("")
     lines.append("Doorlopen stappen:")
     for i, t in enumerate(verdict.trace, 1):
@@ -182,11 +183,7 @@ def explain(ruleset: RuleSet, verdict: Verdict) -> str:
             lines.append(f"     Gebruikte feiten: {used}")
         if t.note:
             lines.append(f"     {t.note}")
-    if verdict.ambiguities:
-        lines.append("")
-        lines.append("Let op, de handreiking is hier niet expliciet:")
-        for note in verdict.ambiguities:
-            lines.append(f"  - {note}")
+    lines.extend(_listed("Let op, de handreiking is hier niet expliciet:", list(verdict.ambiguities)))
     lines.append("")
     lines.append(texts.disclaimers["cli"])
     lines.append(f"Regelversie {verdict.rules_version}; bron: handreiking '{ruleset.source['doc_id']}', {ruleset.source['version']}.")
