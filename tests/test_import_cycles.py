@@ -72,3 +72,10 @@ def test_no_import_cycles():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_the_rules_package_imports_no_ingest_code():
+    graph = import_graph()
+    rules = {m: deps for m, deps in graph.items() if m == "deelwijzer.rules" or m.startswith("deelwijzer.rules.")}
+    assert not {m: sorted(d for d in deps if d.startswith("ingest")) for m, deps in rules.items()
+                if any(d.startswith("ingest") for d in deps)}

@@ -8,8 +8,8 @@
   combination of values of the facts it reads some rule fires or asks a question), so every
   path ends in an outcome;
 * citations: every heading and anchor is found verbatim in the source document (whitespace
-  normalised; read with the ingest loaders, so the source may be .txt, .pdf or .docx); a cited
-  heading must be a heading ingest finds or a whole line (not a table-of-contents entry); a miss is
+  normalised; read by the injected SourceReader, with ingest's: .txt, .pdf or .docx); a cited
+  heading must be a heading the reader finds or a whole line (not a table-of-contents entry); a miss is
   reported as "review needed" with the file, step and the closest heading of the text.
 """
 
@@ -20,7 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -406,38 +406,27 @@ def source_path(rs: RuleSet, corpus_dir: Path) -> Path:
     raise RuleError(f"document {doc_id!r} staat niet in {manifest_path}")
 
 
-def source_text(rs: RuleSet, corpus_dir: Path) -> str:
-    """The raw text of the rules' source document, read as ingest reads it (.txt, .pdf, .docx, ...)."""
-    path = source_path(rs, corpus_dir)
-    try:
-        from ingest.errors import IngestError  # type: ignore[import-not-found]
-        from ingest.loaders import load_file  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover - ingest ships with the project
-        return path.read_text(encoding="utf-8")
-    try:
-        return load_file(path).text
-    except IngestError as exc:
-        raise RuleError(str(exc)) from exc
+@dataclass(frozen=True)
+class SourceReader:
+    """How the rules' source document is read. The caller injects the ingest reader
+    (ingest/source_reader.py: .txt, .pdf, .docx, cleaned and cut as for the index), so the rules
+    package imports no ingest code. The default reads plain text and knows no sections."""
+
+    read: Callable[[Path], str] = lambda path: path.read_text(encoding="utf-8")
+    sections: Callable[[str, str], list[tuple[tuple[str, ...], str]]] | None = None  # (text, doc_id)
+    clean: Callable[[str, str], str] | None = None  # (text, doc_id) -> the cleaner's output
+
+
+PLAIN_TEXT = SourceReader()
+
+
+def source_text(rs: RuleSet, corpus_dir: Path, reader: SourceReader = PLAIN_TEXT) -> str:
+    """The raw text of the rules' source document, read by `reader` (raises OSError/RuleError)."""
+    return reader.read(source_path(rs, corpus_dir))
 
 
 def _line_set(text: str) -> set[str]:
     return {normalise_ws(re.sub(r"^[■•]\s*", "", line)) for line in text.splitlines() if line.strip()}
-
-
-def ingest_sections(text: str, doc_id: str) -> list[tuple[tuple[str, ...], str]]:
-    """(heading path, body) of every section ingest cuts `text` into; [] without ingest."""
-    try:
-        from ingest.chunk import sections  # type: ignore[import-not-found]
-        from ingest.clean import clean_text  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover
-        return []
-    cleaned = clean_text(text, doc_id)
-    return [(sec.heading_path, cleaned[sec.start:sec.end]) for sec in sections(cleaned, doc_id)]
-
-
-def ingest_headings(text: str, doc_id: str) -> list[str]:
-    """The headings ingest finds in `text` (cleaned and cut as for the index); [] without ingest."""
-    return list(dict.fromkeys(h for path, _ in ingest_sections(text, doc_id) for h in path))
 
 
 def pinned_heading_problems(rs: RuleSet, secs: list[tuple[tuple[str, ...], str]]) -> list[str]:
@@ -497,35 +486,28 @@ def heading_problems(rs: RuleSet, text: str, headings: list[str] | None = None) 
     return list(dict.fromkeys(out))
 
 
-def check_citations(rs: RuleSet, corpus_dir: Path, report: Report) -> None:
+def check_citations(rs: RuleSet, corpus_dir: Path, report: Report, reader: SourceReader = PLAIN_TEXT) -> None:
     try:
-        text = source_text(rs, corpus_dir)
+        text = source_text(rs, corpus_dir, reader)
     except (OSError, RuleError) as exc:
         report.errors.append(f"brontekst niet te lezen: {exc}")
         return
     doc_id = rs.source["doc_id"]
-    try:
-        secs = ingest_sections(text, doc_id)
-    except Exception:  # noqa: BLE001 - optional; without ingest the raw text check remains
-        secs = []
+    secs = reader.sections(text, doc_id) if reader.sections else []
     headings = list(dict.fromkeys(h for path, _ in secs for h in path))
     report.review.extend(heading_problems(rs, text, headings or None))
     report.review.extend(pinned_heading_problems(rs, secs))
     report.stats["citaten"] = len(set(citations(rs)))
-    # Also against the ingest cleaner's output, when that module is available: a heading the
-    # cleaner mangles would not be found by retrieval either. Only a warning: the raw text is
-    # the authority for the rules.
-    try:
-        from ingest.clean import clean_text  # type: ignore[import-not-found]
-
-        cleaned = clean_text(text, doc_id)
-    except Exception:  # noqa: BLE001 - optional check; the cleaner is another module
+    # Also against the cleaner's output, when the reader has one: a heading the cleaner mangles
+    # would not be found by retrieval either. Only a warning: the raw text is the authority.
+    if reader.clean is None:
         return
-    for problem in heading_problems(rs, cleaned):
+    for problem in heading_problems(rs, reader.clean(text, doc_id)):
         report.warnings.append(problem.replace("review nodig", "na opschonen (ingest.clean)"))
 
 
-def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Report:
+def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None,
+                   reader: SourceReader = PLAIN_TEXT) -> Report:
     from .loader import default_rules_dir, load_rules, schema_errors
 
     rules_dir = Path(rules_dir) if rules_dir else default_rules_dir()
@@ -547,6 +529,6 @@ def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None
         from .loader import PROJECT_ROOT
 
         corpus_dir = PROJECT_ROOT / "corpus"
-    check_citations(rs, Path(corpus_dir), report)
+    check_citations(rs, Path(corpus_dir), report, reader)
     report.stats["takken"] = len(branch_ids(rs))
     return report
