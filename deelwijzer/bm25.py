@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from . import bm25_store
 from .models import Chunk
 from .textnorm import Decompounder, analyze, fold, words
 
@@ -140,8 +141,6 @@ _LOCK = threading.Lock()
 def get_bm25(store, cache_key: str = "", saved_dir: Path | None = None) -> BM25Index:
     """The BM25 index of `store`'s chunks, cached per (store key, generation) in this process and,
     with `saved_dir`, on disk for the next process (bm25_store)."""
-    from . import bm25_store
-
     generation = store.generation()
     key = (cache_key, generation)
     with _LOCK:
@@ -152,7 +151,7 @@ def get_bm25(store, cache_key: str = "", saved_dir: Path | None = None) -> BM25I
                 del _CACHE[old]
             chunks = store.all_chunks()
             path = bm25_store.path_for(saved_dir, generation) if saved_dir and generation else None
-            hit = bm25_store.load(path, chunks) if path else None
+            hit = bm25_store.load(path, chunks, BM25Index) if path else None
             if hit is None:
                 hit = BM25Index(chunks)
                 if path:

@@ -16,12 +16,17 @@ import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from . import bm25, textnorm
+from . import textnorm
 from .models import Chunk
+
+# bm25.py uses this module (get_bm25); this module only reads bm25.py's source for the fingerprint
+# and gets the index type passed in, so the two do not import each other.
+_BM25_SOURCE = Path(__file__).with_name("bm25.py")
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +35,8 @@ log = logging.getLogger(__name__)
 def fingerprint() -> str:
     """Of the analyser and scoring code: a change to either gives other file names."""
     digest = hashlib.sha256()
-    for module in (textnorm, bm25):
-        digest.update(Path(module.__file__).read_bytes())
+    for source in (Path(textnorm.__file__), _BM25_SOURCE):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -39,7 +44,7 @@ def path_for(directory: Path, generation: str) -> Path:
     return directory / f"{generation}-{fingerprint()}.npz"
 
 
-def save(path: Path, index: "bm25.BM25Index") -> None:
+def save(path: Path, index: Any) -> None:
     """Write atomically (a reader never sees half a file), then drop files of other generations."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,8 +67,9 @@ def save(path: Path, index: "bm25.BM25Index") -> None:
         log.warning("BM25-index niet bewaard (%s): de volgende start bouwt hem opnieuw", exc)
 
 
-def load(path: Path, chunks: Sequence[Chunk]) -> "bm25.BM25Index | None":
-    """The saved index for exactly these chunks, or None (missing, stale or unreadable file)."""
+def load(path: Path, chunks: Sequence[Chunk], index_type: Any) -> Any:
+    """The saved index (a `bm25.BM25Index`, made by `index_type.restore`) for exactly these chunks,
+    or None (missing, stale or unreadable file)."""
     if not path.is_file():
         return None
     try:
@@ -71,7 +77,7 @@ def load(path: Path, chunks: Sequence[Chunk]) -> "bm25.BM25Index | None":
             if z["chunk_ids"].tolist() != [c.id for c in chunks]:
                 return None
             weights = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
-            return bm25.BM25Index.restore(chunks, z["compound_parts"].tolist(), z["terms"].tolist(),
+            return index_type.restore(chunks, z["compound_parts"].tolist(), z["terms"].tolist(),
                                           weights, z["idf"], z["doc_freq"])
     except (OSError, KeyError, ValueError) as exc:
         log.warning("Bewaarde BM25-index onleesbaar (%s): opnieuw opbouwen", exc)

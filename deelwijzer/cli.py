@@ -14,7 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("deelwijzer.commands.search", "Zoek passages in de handvatten"),
     "ask": ("deelwijzer.commands.ask", "Stel een vraag; antwoord met bronnen en stappenplan-oordeel"),
     "check": ("deelwijzer.rules.command_check", "Toets feiten aan een stappenplan"),
-    "rules": ("deelwijzer.rules.command_rules", "Beheer de regels (validate)"),
+    "rules": ("deelwijzer.commands.rules", "Beheer de regels (validate)"),
     "versions": ("deelwijzer.commands.versions", "Toon de ingelezen versies van de handvatten"),
     "diff": ("deelwijzer.commands.diff", "Wat veranderde er tussen twee versies van een handvat"),
     "eval": ("evals.command", "Draai evaluatiesuites en maak een rapport"),

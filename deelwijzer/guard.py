@@ -17,7 +17,7 @@ from typing import Sequence
 
 from deelwijzer.models import Citation, Passage, Verdict
 from deelwijzer.route import fold
-from deelwijzer.rules.explain import trace_line
+from deelwijzer.rules.render import verdict_block  # the chat block (also Answer.verdict_text)
 
 REFUSAL_TEXT = (
     "Dit staat niet in de handvatten. Ik kan deze vraag daarom niet beantwoorden; ik geef geen antwoord "
@@ -27,25 +27,6 @@ CLAIM_REMOVED_NOTE = (
     "(Een uitspraak in het concept die afweek van het oordeel van het stappenplan is weggelaten.)"
 )
 PRE_AVG_NOTE = "Let op: {refs} {verb} gebaseerd op de Wbp, vóór de AVG."
-
-OUTCOME_TEXT = {
-    "mag_delen": "U mag de gegevens delen.",
-    "mag_niet_delen": "U mag de gegevens niet delen.",
-    "verplicht_delen": "U bent verplicht de gegevens te verstrekken.",
-    "meer_informatie_nodig": "Het stappenplan heeft meer informatie nodig voor een oordeel.",
-    "raadpleeg_functionaris": "Leg de verstrekking eerst voor aan: {wie}.",
-    "ander_stappenplan": "Dit stappenplan is niet van toepassing. Zie: {verwijzing}.",
-}
-CONDITION_TEXT = {
-    "afweging_vastleggen": "leg uw afweging vast",
-    "wijs_ontvanger_op_geheimhouding": "wijs de ontvanger op de geheimhoudingsplicht",
-    "vermeld_herkomst_en_datum": "vermeld de herkomst en de datum van de gegevens",
-    "alleen_naam_en_adres": "verstrek alleen naam en adres",
-    "toestemming_vastleggen_in_dossier": "leg de toestemming vast in het dossier",
-    "ontvanger_heeft_eigen_grondslag_nodig": "de ontvanger heeft een eigen grondslag nodig",
-    "anonimiseer_derden": "anonimiseer gegevens van derden",
-    "vastlegging_min_4_jaar": "bewaar de vastlegging ten minste 4 jaar",
-}
 
 # ------------------------------------------------------------------ citations
 
@@ -193,49 +174,6 @@ def strip_unsupported_claims(
             continue  # the whole line was a removed claim
         out_lines.append(new_line)
     return "\n".join(out_lines).strip(), removed, differing
-
-
-# ------------------------------------------------------------------ the engine's block
-
-
-def verdict_block(verdict: Verdict, step_ref: str = "") -> str:
-    """The engine's verdict (or its next question) as readable Dutch; `step_ref` (" [3]") cites
-    the passage the deciding step rests on."""
-    plan = f" {verdict.plan}" if verdict.plan else ""
-    lines: list[str] = []
-    if verdict.outcome == "meer_informatie_nodig":
-        lines.append(f"Oordeel van het stappenplan{plan}: nog geen oordeel; er is meer informatie nodig.")
-        if verdict.vraag:
-            q = verdict.vraag
-            lines.append(f"Volgende vraag: {q.text}")
-            if q.options:
-                lines.append("Mogelijke antwoorden: " + ", ".join(q.options))
-            elif q.type == "bool":
-                lines.append("Mogelijke antwoorden: ja, nee")
-            if q.help:
-                lines.append(f"Toelichting: {q.help}")
-    else:
-        text = OUTCOME_TEXT[verdict.outcome].format(
-            wie=", ".join(verdict.wie) or "de bevoegde functionaris",
-            verwijzing=verdict.verwijzing or "een ander stappenplan",
-        )
-        lines.append(f"Oordeel van het stappenplan{plan}: {text}")
-        if verdict.voorlopig:
-            lines.append(f"Voorlopig oordeel na die toetsing: {verdict.voorlopig.replace('_', ' ')}.")
-    if verdict.heading or verdict.beslissende_stap:
-        label = "Bij stap" if verdict.outcome == "meer_informatie_nodig" else "Beslissende stap"
-        lines.append(f"{label}: {verdict.heading or verdict.beslissende_stap}{step_ref}")
-    if verdict.basis:
-        lines.append("Grondslag: " + "; ".join(verdict.basis))
-    if verdict.voorwaarden:
-        lines.append("Voorwaarden: " + "; ".join(CONDITION_TEXT.get(v, v.replace("_", " ")) for v in verdict.voorwaarden))
-    if verdict.trace:
-        lines.append("Doorlopen stappen: " + trace_line(verdict.trace))
-    lines.append(
-        f"Dit oordeel komt uit de regels van het stappenplan (versie {verdict.rules_version}), niet van een "
-        "taalmodel. Het stappenplan is geen afvinklijst: uw eigen afweging blijft nodig."
-    )
-    return "\n".join(lines)
 
 
 # ------------------------------------------------------------------ the guard

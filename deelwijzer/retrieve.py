@@ -22,6 +22,8 @@ from .bm25 import BM25Index, get_bm25
 from .config import Settings
 from .models import Chunk, Passage
 from .route import split_self_description
+from .rules.render import plan_headings
+from .step_passage import passage_for_step
 from .textnorm import STOPWORDS, fold, stem, words
 
 # Chosen on the seed set with `python -m bench.retrieval --sweep` (grid printed there). BM25 is
@@ -35,14 +37,8 @@ SELF_DESCRIPTION_WEIGHT = 0.5
 # Jaccard similarity of word 4-gram shingles above which two chunks count as one.
 DUPLICATE_JACCARD = 0.6
 
-# plan -> first words of the heading that opens that plan in the excessief-geweld handreiking.
-PLAN_HEADINGS: dict[str, str] = {
-    "zorg": "stappenplan zorg",
-    "politie": "stappenplan politie",
-    "justitie": "stappenplan justitie",
-    "gemeenten": "stappenplan gemeenten",
-    "onderwijs": "stappenplan onderwijs",
-}
+# plan -> first words of the heading that opens that plan in the handreiking (rules/annotations.yaml).
+PLAN_HEADINGS: dict[str, str] = plan_headings()
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -331,7 +327,6 @@ class Retriever:
         """The passage a rule step rests on (deelwijzer.step_passage), remembered per step: a lookup
         scans every chunk (~1 s at 79k chunks) and a rule set has a few hundred steps. A Retriever
         serves one index generation (get_retriever), so the memory never outlives its chunks."""
-        from .step_passage import passage_for_step  # it imports Filters from here
 
         key = (heading, anchor, plan)
         if key not in self._step_cache:

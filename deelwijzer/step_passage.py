@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from deelwijzer.models import Chunk
-from deelwijzer.retrieve import Filters
+from deelwijzer.rules.render import plan_headings
 from deelwijzer.textnorm import collapse_ws, fold
 
 
@@ -23,7 +23,8 @@ def passage_for_step(chunks: Iterable[Chunk], heading: str | None, anchor: str =
         return None
     ordered = sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
     if plan:
-        in_plan = [c for c in ordered if Filters(plan=plan).matches(c)]
+        prefix = plan_headings()[plan]  # as retrieve.Filters(plan=...), without importing retrieve
+        in_plan = [c for c in ordered if any(fold(h).strip().startswith(prefix) for h in c.heading_path)]
         ordered = in_plan or ordered
     needle = fold(collapse_ws(heading)).strip()
     phrase = fold(collapse_ws(anchor)).strip()

@@ -11,29 +11,17 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from deelwijzer.models import Answer, Citation, Question, Verdict
+from deelwijzer.rules import render
+from deelwijzer.rules.render import fact_question, format_fact_value, humanize  # noqa: F401 - the UI reads them here
 
 # How often each cached resource was built in this process. The UI bumps it inside its
 # st.cache_resource functions; tests read it to prove interactions do not reload resources.
 RESOURCE_LOADS: Counter[str] = Counter()
 
-ADVICE_NOTICE = (
-    "Dit is een advies met onderbouwing, geen besluit. Het volgt de stappen van de handreiking "
-    "voor de feiten die u opgaf; uw eigen professionele afweging geeft de doorslag. "
-    "Leg die afweging vast."
-)
-
 PRE_AVG_NOTICE = (
     "Let op: deze passage komt uit een document van vóór de AVG (Wbp-tijdperk). "
     "Controleer of de regels nog gelden."
 )
-
-PLAN_LABELS: dict[str, str] = {
-    "zorg": "Zorg- en hulpverleners",
-    "politie": "Politie en andere bevoegde autoriteiten",
-    "justitie": "Justitie (Openbaar Ministerie)",
-    "gemeenten": "Gemeenten (openbare-ordetaken)",
-    "onderwijs": "Onderwijsinstellingen",
-}
 
 
 @dataclass(frozen=True)
@@ -43,69 +31,37 @@ class OutcomeStyle:
     streamlit_colour: str  # name for Streamlit's :colour[...] markdown
 
 
-OUTCOMES: dict[str, OutcomeStyle] = {
-    "mag_delen": OutcomeStyle("U mag de gegevens delen", "#1e7d32", "green"),
-    "verplicht_delen": OutcomeStyle("U bent verplicht de gegevens te delen", "#1565c0", "blue"),
-    "mag_niet_delen": OutcomeStyle("U mag de gegevens niet delen", "#c62828", "red"),
-    "raadpleeg_functionaris": OutcomeStyle(
-        "Leg het eerst voor aan de aangewezen functionaris", "#e65100", "orange"
-    ),
-    "ander_stappenplan": OutcomeStyle("Dit stappenplan past niet: kies een ander", "#6a1b9a", "violet"),
-    "meer_informatie_nodig": OutcomeStyle("Er is meer informatie nodig", "#546e7a", "gray"),
-}
+# The colours of each outcome (the labels are the rules' texts: rules/annotations.yaml).
+COLOURS: dict[str, tuple[str, str]] = dict(
+    mag_delen=("#1e7d32", "green"), verplicht_delen=("#1565c0", "blue"), mag_niet_delen=("#c62828", "red"),
+    raadpleeg_functionaris=("#e65100", "orange"), ander_stappenplan=("#6a1b9a", "violet"),
+    meer_informatie_nodig=("#546e7a", "gray"),
+)
 
-VOORWAARDEN: dict[str, str] = {
-    "afweging_vastleggen": "Leg uw afweging vast (waarom, welke gegevens, aan wie, wanneer).",
-    "wijs_ontvanger_op_geheimhouding": "Wijs de ontvanger op de geheimhoudingsplicht.",
-    "vermeld_herkomst_en_datum": (
-        "Vermeld of de gegevens uit eigen waarneming komen en de datum van verwerking."
-    ),
-    "convenant_verstrekking_registreren": (
-        "Registreer de verstrekking: wie vroeg, met welk doel, welke gegevens, op welke datum."
-    ),
-    "vastlegging_min_4_jaar": "Bewaar de vastlegging van de verstrekking ten minste vier jaar.",
-    "alleen_naam_en_adres": "Geef bij de aangifte alleen naam en adres (NAW-gegevens).",
-    "terughoudend_bij_ziekte": "Wees terughoudend als de agressie een symptoom van ziekte is.",
-    "afstemmen_met_politie": "Stem de verstrekking af met de politie.",
-    "anonimiseer_derden": "Anonimiseer gegevens over derden.",
-    "toestemming_vastleggen_in_dossier": "Leg de (mondelinge) toestemming vast in het dossier.",
-    "ontvanger_heeft_eigen_grondslag_nodig": (
-        "De ontvanger moet zelf een grondslag hebben om de gegevens te ontvangen."
-    ),
-    "controleer_baat_ontvanger": "Ga na of de ontvanger werkelijk baat heeft bij de gegevens.",
-    "controleer_verstrekkingenwijzer": "Controleer de verstrekkingenwijzer Wpg.",
-    "geen_herleidbare_kenmerken": "Bespreek de casus zonder herleidbare kenmerken.",
-}
+
+def __getattr__(name: str) -> Any:
+    """The rules' texts under the names the UI reads (read lazily: importing this module loads
+    no rules)."""
+    if name == "ADVICE_NOTICE":
+        return render.disclaimer("advice")
+    if name == "PLAN_LABELS":
+        return render.plan_labels()
+    if name == "OUTCOMES":
+        return {o: outcome_style(o) for o in COLOURS}
+    raise AttributeError(name)
 
 
 def outcome_style(outcome: str | None) -> OutcomeStyle:
-    return OUTCOMES.get(outcome or "", OutcomeStyle(humanize(outcome or "onbekend"), "#546e7a", "gray"))
-
-
-def humanize(code: str) -> str:
-    """`afweging_vastleggen` -> `Afweging vastleggen` for codes without a curated label."""
-    text = str(code).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+    colour, name = COLOURS.get(outcome or "", ("#546e7a", "gray"))
+    return OutcomeStyle(render.outcome_label(outcome), colour, name)
 
 
 def voorwaarde_label(code: str) -> str:
-    return VOORWAARDEN.get(code, humanize(code))
+    return render.voorwaarde_text(code)
 
 
 def plan_label(plan: str | None) -> str:
-    if not plan:
-        return "Nog niet gekozen"
-    return PLAN_LABELS.get(plan, humanize(plan))
-
-
-def fact_question(ruleset: Any, fact: str) -> str:
-    """The question text for a fact from the rule set's fact dictionary, else a readable name."""
-    spec = getattr(ruleset, "facts", {}).get(fact) if ruleset is not None else None
-    for attr in ("question", "text", "vraag", "label"):
-        value = getattr(spec, attr, None) if spec is not None else None
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return humanize(fact)
+    return render.plan_label(plan)
 
 
 def fact_spec_type(ruleset: Any, fact: str, value: Any = None, plan: str | None = None) -> tuple[str, tuple[Any, ...]]:
@@ -119,16 +75,6 @@ def fact_spec_type(ruleset: Any, fact: str, value: Any = None, plan: str | None 
     if not ftype:
         ftype = "bool" if isinstance(value, bool) else "int" if isinstance(value, int) else "enum"
     return str(ftype), options
-
-
-def format_fact_value(value: Any) -> str:
-    if value is True:
-        return "Ja"
-    if value is False:
-        return "Nee"
-    if value is None:
-        return "Onbekend"
-    return humanize(str(value)) if isinstance(value, str) else str(value)
 
 
 def option_label(option: Any) -> str:
@@ -279,41 +225,7 @@ def split_lead(text: str) -> tuple[str, str]:
 
 def verdict_text(verdict: Verdict, facts: dict[str, Any] | None = None, ruleset: Any = None) -> str:
     """The verdict with its grounds as plain Dutch text to paste into a dossier."""
-    style = outcome_style(verdict.outcome)
-    lines = [f"Uitkomst: {style.label}"]
-    if verdict.voorlopig:
-        lines.append(f"Voorlopige uitkomst: {outcome_style(verdict.voorlopig).label}")
-    lines.append(f"Stappenplan: {plan_label(verdict.plan)}")
-    if verdict.beslissende_stap:
-        heading = f" ({verdict.heading})" if verdict.heading else ""
-        lines.append(f"Beslissende stap: {verdict.beslissende_stap}{heading}")
-    if verdict.basis:
-        lines.append("Grondslag: " + "; ".join(verdict.basis))
-    if verdict.wie:
-        lines.append("Voorleggen aan: " + "; ".join(verdict.wie))
-    if verdict.verwijzing:
-        lines.append(f"Verwijzing: {verdict.verwijzing}")
-    if verdict.voorwaarden:
-        lines.append("Voorwaarden:")
-        lines.extend(f"- {voorwaarde_label(v)}" for v in verdict.voorwaarden)
-    if facts:
-        lines.append("Opgegeven feiten:")
-        for k, v in facts.items():
-            q = fact_question(ruleset, k)
-            lines.append(f"- {q} {format_fact_value(v)}" if q.endswith("?") else f"- {q}: {format_fact_value(v)}")
-    if verdict.trace:
-        lines.append("Doorlopen stappen:")
-        for step in verdict.trace:
-            title = step.title or step.step
-            heading = f" — {step.heading}" if step.heading and step.heading != title else ""
-            result = f": {humanize(step.result)}" if step.result else ""
-            lines.append(f"- {step.step} {title}{heading}{result}")
-    if verdict.ambiguities:
-        lines.append("Let op (interpretatie): " + "; ".join(verdict.ambiguities))
-    lines.append(f"Regelset: versie {verdict.rules_version}")
-    lines.append("")
-    lines.append(ADVICE_NOTICE)
-    return "\n".join(lines)
+    return render.dossier_text(verdict, facts, ruleset)
 
 
 def answer_text_for_copy(answer: Answer, facts: dict[str, Any] | None = None, ruleset: Any = None) -> str:

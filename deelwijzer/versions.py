@@ -314,16 +314,6 @@ class Citation:
     anchor: str = ""
 
 
-def _then_list(step: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for rule in step.get("rules", []):
-        if "any_of" in rule:
-            for m in rule["any_of"]:
-                yield m.get("then") or {}
-            yield rule.get("on_fail") or {}
-        else:
-            yield rule.get("then") or {}
-
-
 def rule_citations(ruleset: Any) -> list[Citation]:
     """Every heading and anchor the rules cite, with the plan, step and source document."""
     out: list[Citation] = []
@@ -333,16 +323,16 @@ def rule_citations(ruleset: Any) -> list[Citation]:
         doc = str((plan.source or {}).get("doc_id", default_doc))
         for step_id, step in plan.steps.items():
             step_plan[step_id] = plan.id
-            heading, anchor = step.get("heading", ""), step.get("anchor", "")
+            heading, anchor = step.heading, step.anchor
             out.append(Citation(plan.id, step_id, "heading", heading, doc, heading, anchor))
             if anchor:
                 out.append(Citation(plan.id, step_id, "anchor", anchor, doc, heading, anchor))
-            for then in _then_list(step):
-                h = then.get("heading") or heading
-                if then.get("heading"):
-                    out.append(Citation(plan.id, step_id, "heading", then["heading"], doc, h, then.get("anchor", "")))
-                if then.get("anchor"):
-                    out.append(Citation(plan.id, step_id, "anchor", then["anchor"], doc, h, then["anchor"]))
+            for then in step.thens():
+                h = then.heading or heading
+                if then.heading:
+                    out.append(Citation(plan.id, step_id, "heading", then.heading, doc, h, then.anchor or ""))
+                if then.anchor:
+                    out.append(Citation(plan.id, step_id, "anchor", then.anchor, doc, h, then.anchor))
     for pc in getattr(ruleset, "postconditions", {}).values():
         plan_id = step_plan.get(pc.step, pc.step.split(".")[0])
         plan = ruleset.plans.get(plan_id)
@@ -351,13 +341,11 @@ def rule_citations(ruleset: Any) -> list[Citation]:
         if pc.anchor:
             out.append(Citation(plan_id, pc.id, "anchor", pc.anchor, doc, pc.heading, pc.anchor))
     for i, route in enumerate(getattr(ruleset, "routing", ())):
-        plan_id = str(route.get("plan") or "routing")
+        plan_id = str(route.plan or "routing")
         where = f"routing {i}"
-        out.append(Citation(plan_id, where, "heading", route["heading"], default_doc, route["heading"],
-                            route.get("anchor", "")))
-        if route.get("anchor"):
-            out.append(Citation(plan_id, where, "anchor", route["anchor"], default_doc, route["heading"],
-                                route["anchor"]))
+        out.append(Citation(plan_id, where, "heading", route.heading, default_doc, route.heading, route.anchor))
+        if route.anchor:
+            out.append(Citation(plan_id, where, "anchor", route.anchor, default_doc, route.heading, route.anchor))
     seen: set[tuple] = set()
     unique = []
     for c in out:

@@ -27,7 +27,7 @@ def test_saved_index_scores_like_a_fresh_build(tmp_path):
     built = BM25Index(chunks())
     path = bm25_store.path_for(tmp_path, "gen-1")
     bm25_store.save(path, built)
-    loaded = bm25_store.load(path, chunks())
+    loaded = bm25_store.load(path, chunks(), BM25Index)
     assert loaded is not None
     for query in ("art. 16 Wpg burgemeester", "gegevens uitwisseling veiligheidshuis", "AMHK melding", "huisarts"):
         assert np.allclose(loaded.scores(query), built.scores(query)), query
@@ -37,10 +37,10 @@ def test_saved_index_scores_like_a_fresh_build(tmp_path):
 def test_other_chunks_or_a_broken_file_are_not_used(tmp_path):
     path = bm25_store.path_for(tmp_path, "gen-1")
     bm25_store.save(path, BM25Index(chunks()))
-    assert bm25_store.load(path, chunks(TEXTS[:3])) is None  # another index's chunks
-    assert bm25_store.load(bm25_store.path_for(tmp_path, "gen-2"), chunks()) is None  # no file
+    assert bm25_store.load(path, chunks(TEXTS[:3]), BM25Index) is None  # another index's chunks
+    assert bm25_store.load(bm25_store.path_for(tmp_path, "gen-2"), chunks(), BM25Index) is None  # no file
     path.write_bytes(b"not an npz file")
-    assert bm25_store.load(path, chunks()) is None
+    assert bm25_store.load(path, chunks(), BM25Index) is None
 
 
 def test_saving_a_new_generation_drops_the_old_file(tmp_path):

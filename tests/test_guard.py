@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from deelwijzer.rules.explain import OUTCOME_SHORT
+from deelwijzer.rules import load_rules
 from answer_fakes import ASK_STRAFBAAR_FEIT, THREE_PASSAGES, make_verdict
 
 from deelwijzer.guard import REFUSAL_TEXT, classify_claim, guard
@@ -54,7 +54,7 @@ def test_contradicting_claim_is_replaced_by_engine_verdict(claim, outcome):
     assert "Oordeel van het stappenplan zorg" in g.text
     assert "Grondslag: art. 5.2.6 Wmo 2015" in g.text
     # The trace reads as step titles with the outcome in words, never as engine codes.
-    assert f"Doorlopen stappen: Stap 1: Aangifte → Stap 2 ({OUTCOME_SHORT[outcome]})" in g.text
+    assert f"Doorlopen stappen: Stap 1: Aangifte → Stap 2 ({load_rules().texts.outcome_short[outcome]})" in g.text
     assert "zorg.1" not in g.text and outcome not in g.text
 
 

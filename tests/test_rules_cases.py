@@ -13,6 +13,7 @@ from deelwijzer.rules.cases import check_case, load_cases, run_cases
 from deelwijzer.rules.engine import evaluate_with_branches
 from deelwijzer.rules.loader import default_rules_dir
 from deelwijzer.rules.validate import normalise_ws, source_text
+from ingest.source_reader import INGEST_READER
 
 RULES = load_rules()
 CASES = load_cases(default_rules_dir() / "cases")
@@ -39,7 +40,7 @@ def test_case(case):
 
 def test_spec_case_anchors_are_verbatim_in_the_handreiking():
     """The anchors the spec gives for its cases really are in the source text."""
-    text = normalise_ws(source_text(RULES, default_rules_dir().parent / "corpus"))
+    text = normalise_ws(source_text(RULES, default_rules_dir().parent / "corpus", INGEST_READER))
     missing = [
         (c.id, c.expect["anchor"]) for c in CASES if "anchor" in c.expect and normalise_ws(c.expect["anchor"]) not in text
     ]
@@ -56,7 +57,7 @@ def _raw_cases() -> list[dict]:
 
 def test_case_quotes_are_verbatim_in_the_handreiking():
     """A case that cites the sentence deciding it cites it exactly (whitespace normalised)."""
-    text = normalise_ws(source_text(RULES, default_rules_dir().parent / "corpus"))
+    text = normalise_ws(source_text(RULES, default_rules_dir().parent / "corpus", INGEST_READER))
     quoted = [c for c in _raw_cases() if c.get("quote")]
     assert len(quoted) >= 40
     missing = [(c["id"], c["quote"]) for c in quoted if normalise_ws(c["quote"]) not in text]
@@ -179,7 +180,7 @@ def test_docs_rules_quotes_are_verbatim_and_the_repo_cites_no_outside_spec():
     """docs/rules.md is the rules' specification: its block quotes are the handreiking's words, and
     nothing under rules/ or deelwijzer/rules cites a file outside the repository."""
     root = default_rules_dir().parent
-    text = normalise_ws(source_text(RULES, root / "corpus"))
+    text = normalise_ws(source_text(RULES, root / "corpus", INGEST_READER))
     doc = (root / "docs" / "rules.md").read_text(encoding="utf-8")
     quotes = [line[2:] for line in doc.splitlines() if line.startswith("> ")]
     assert len(quotes) >= 15

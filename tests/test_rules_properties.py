@@ -27,10 +27,10 @@ def plan_facts(plan_id: str) -> list[str]:
     names: list[str] = []
     for step in plan.steps.values():
         names += _step_facts(step)
-        for ann in step.get("annotations", []):
-            names += list(ann["when"])
+        for ann in step.annotations:
+            names += list(ann.when)
     for spec in plan.derived.values():
-        names += expr_facts(spec["expr"])
+        names += expr_facts(spec.expr)
     for pc_id in plan.postconditions:
         pc = RULES.postconditions[pc_id]
         names += list(pc.applies_when) + ([pc.requires] if pc.requires else [])

@@ -168,6 +168,7 @@ def test_renamed_occurrence_of_a_repeated_heading_is_pinned_by_the_anchor(tmp_pa
     leaves the old wording in the text, yet its anchor now sits under the new heading."""
     from deelwijzer.rules import load_rules
     from deelwijzer.rules.validate import validate_rules
+    from ingest.source_reader import INGEST_READER
     from deelwijzer.versions import rules_review
     from ingest.prepare import prepare_documents
 
@@ -186,7 +187,7 @@ def test_renamed_occurrence_of_a_repeated_heading_is_pinned_by_the_anchor(tmp_pa
     review = rules_review(load_rules(), {"excessief-geweld": new}, {"excessief-geweld": old}, {"excessief-geweld": ch})
     assert {(r["step"], r["kind"], r["suggestion"]) for r in review if r["kind"] == "heading"} == {
         ("politie.6.structureel", "heading", "Stap 6: Evenredigheid")}
-    report = validate_rules(None, corpus)
+    report = validate_rules(None, corpus, INGEST_READER)
     assert [r for r in report.review if "politie.6.structureel" in r and "'Stap 6: Evenredigheid'" in r]
     assert not [r for r in report.review if "politie.6.structureel" not in r]
 

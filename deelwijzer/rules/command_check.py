@@ -14,14 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from .explain import explain, fmt_value
+from .loader import plan_ids
+from .render import explain, fmt_value
 from .model import FactError, RuleError
 
 EXIT_OK, EXIT_USAGE, EXIT_FACTS, EXIT_RULES = 0, 2, 3, 4
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--plan", choices=["zorg", "politie", "justitie", "gemeenten", "onderwijs"],
+    parser.add_argument("--plan", choices=plan_ids(),
                         help="het stappenplan (mag weg als de feiten 'rol' bevatten)")
     parser.add_argument("--facts", default=None,
                         help="feiten als JSON-tekst, of pad naar een JSON/YAML-bestand ('-' = stdin)")

@@ -17,7 +17,7 @@ from deelwijzer.models import TraceStep, Verdict
 
 from .facts import normalise_value, validate_facts
 from .logic import UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts
-from .model import FactError, Plan, RuleError, RuleSet
+from .model import NO_THEN, Compose, FactError, Plan, Reference, Rule, RuleError, RuleSet, Step, Then, dedup_refs
 
 POSITIVE = ("mag_delen", "verplicht_delen")
 # How permissive an outcome is, for composing two plans (the most restrictive wins).
@@ -35,7 +35,7 @@ MAX_STEPS = 200  # far above the longest path; a loop in the rules is a RuleErro
 @dataclass
 class _StepResult:
     kind: str  # next | outcome | keep | unknown
-    then: dict[str, Any] = field(default_factory=dict)
+    then: Then = NO_THEN
     missing: str | None = None
     heading: str = ""
     anchor: str = ""
@@ -49,7 +49,7 @@ class _Run:
     vars: dict[str, Any] = field(default_factory=dict)
     used: dict[str, Any] = field(default_factory=dict)
     trace: list[TraceStep] = field(default_factory=list)
-    basis: list[str] = field(default_factory=list)
+    basis: list[Reference] = field(default_factory=list)
     voorwaarden: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     branches: list[str] = field(default_factory=list)
@@ -70,9 +70,9 @@ class _Run:
             t = self._derived.get(name)
             if t is None:
                 self._derived[name] = Tri(UNKNOWN, name)  # cycle guard
-                t = eval_expr(spec["expr"], self.lookup, self.ruleset.groups, name)
-                if not t.known and spec.get("ask") == "self":
-                    inputs = [f for f in expr_facts(spec["expr"]) if not f.startswith("$")]
+                t = eval_expr(spec.expr, self.lookup, self.ruleset.groups, name)
+                if not t.known and spec.ask_self:
+                    inputs = [f for f in expr_facts(spec.expr) if not f.startswith("$")]
                     if not any(f in self.facts for f in inputs):
                         t = Tri(UNKNOWN, name, t.notes)
                 self._derived[name] = t
@@ -92,28 +92,28 @@ class _Run:
             return Tri(fact.default)
         return Tri(UNKNOWN, name)
 
-    def when(self, cond: dict[str, Any]) -> Tri:
+    def when(self, cond: Any) -> Tri:
         return eval_when(cond, self.lookup, self.ruleset.groups)
 
     # ---- one step ----------------------------------------------------------------------
-    def rule_match(self, rule: dict[str, Any]) -> Tri:
-        if rule.get("else"):
+    def rule_match(self, rule: Rule) -> Tri:
+        if rule.otherwise:
             return Tri(True)
         parts = []
-        if "when" in rule:
-            parts.append(self.when(rule["when"]))
-        if "when_any_false" in rule:
-            parts.append(eval_any_false(rule["when_any_false"], self.lookup))
+        if rule.when is not None:
+            parts.append(self.when(rule.when))
+        if rule.when_any_false:
+            parts.append(eval_any_false(list(rule.when_any_false), self.lookup))
         return conj(parts)
 
-    def any_of(self, members: list[dict[str, Any]]) -> tuple[Tri, int | None]:
-        results = [eval_expr(m["test"], self.lookup, self.ruleset.groups) for m in members]
+    def any_of(self, members: tuple[Any, ...]) -> tuple[Tri, int | None]:
+        results = [eval_expr(m.test, self.lookup, self.ruleset.groups) for m in members]
         for i, r in enumerate(results):
             if r.known and r.value is True:
                 # The first true member in document order sets the route; an earlier member
                 # that is still open and would take another route must be asked first.
                 for j in range(i):
-                    if not results[j].known and members[j].get("route") != members[i].get("route"):
+                    if not results[j].known and members[j].route != members[i].route:
                         return Tri(UNKNOWN, results[j].missing), None
                 self.notes.extend(r.notes)
                 return Tri(True), i
@@ -124,21 +124,21 @@ class _Run:
             self.notes.extend(r.notes)
         return Tri(False), None
 
-    def eval_step(self, step: dict[str, Any]) -> _StepResult:
-        heading, anchor = step["heading"], step.get("anchor", "")
-        for name in step.get("requires", []):  # facts the step needs before any rule applies
+    def eval_step(self, step: Step) -> _StepResult:
+        heading, anchor = step.heading, step.anchor
+        for name in step.requires:  # facts the step needs before any rule applies
             if not self.lookup(name).known:
                 return _StepResult("unknown", missing=name, heading=heading, anchor=anchor)
-        for i, rule in enumerate(step["rules"]):
-            if "any_of" in rule:
-                t, member = self.any_of(rule["any_of"])
+        for i, rule in enumerate(step.rules):
+            if rule.is_any_of:
+                t, member = self.any_of(rule.any_of)
                 if not t.known:
                     return _StepResult("unknown", missing=t.missing, heading=heading, anchor=anchor)
                 if member is None:
-                    then, branch = rule["on_fail"], f"{step['id']}#{i}:fail"
+                    then, branch = rule.on_fail or NO_THEN, f"{step.id}#{i}:fail"
                 else:
-                    m = rule["any_of"][member]
-                    then, branch = m["then"], f"{step['id']}#{i}:{m['id']}"
+                    m = rule.any_of[member]
+                    then, branch = m.then, f"{step.id}#{i}:{m.id}"
             else:
                 t = self.rule_match(rule)
                 if not t.known:
@@ -146,39 +146,39 @@ class _Run:
                 if not t.value:
                     continue
                 self.notes.extend(t.notes)
-                then, branch = rule["then"], f"{step['id']}#{i}"
+                then, branch = rule.then, f"{step.id}#{i}"
             self.branches.append(branch)
-            heading = then.get("heading", heading)
-            anchor = then.get("anchor", anchor)
-            self.vars.update(then.get("set", {}))
-            self.notes.extend(then.get("ambiguity", []))
-            if not then.get("fallthrough"):
-                self.basis.extend(then.get("basis", []))
-            self.voorwaarden.extend(then.get("voorwaarden", []))
-            if then.get("continue"):
+            heading = then.heading if then.heading is not None else heading
+            anchor = then.anchor if then.anchor is not None else anchor
+            self.vars.update(then.set)
+            self.notes.extend(then.ambiguity)
+            if not then.fallthrough:
+                self.basis.extend(then.basis)
+            self.voorwaarden.extend(then.voorwaarden)
+            if then.continue_:
                 continue
-            if then.get("keep"):
+            if then.keep:
                 return _StepResult("keep", then, heading=heading, anchor=anchor)
-            if "next" in then:
+            if then.next is not None:
                 return _StepResult("next", then, heading=heading, anchor=anchor)
             return _StepResult("outcome", then, heading=heading, anchor=anchor)
-        raise RuleError(f"stap {step['id']}: geen enkele regel is van toepassing (gat in de regels)")
+        raise RuleError(f"stap {step.id}: geen enkele regel is van toepassing (gat in de regels)")
 
-    def annotate(self, step: dict[str, Any], result: _StepResult) -> None:
+    def annotate(self, step: Step, result: _StepResult) -> None:
         """Step-level notes: always-on ambiguities/articles and conditional annotations.
         Annotations never ask a question: only a definitively true condition adds them."""
-        self.notes.extend(step.get("ambiguity", []))
+        self.notes.extend(step.ambiguity)
         # A step the path only passed through on a NEE-branch ("fallthrough") is not a basis.
-        cites = result.kind != "unknown" and not result.then.get("fallthrough")
+        cites = result.kind != "unknown" and not result.then.fallthrough
         if cites:
-            self.basis.extend(step.get("basis", []))
-        for ann in step.get("annotations", []):
-            t = eval_when(ann.get("when", {}), self._peek, self.ruleset.groups)
+            self.basis.extend(step.basis)
+        for ann in step.annotations:
+            t = eval_when(ann.when, self._peek, self.ruleset.groups)
             if t.known and t.value:
-                self.voorwaarden.extend(ann.get("voorwaarden", []))
-                self.notes.extend(ann.get("ambiguity", []))
+                self.voorwaarden.extend(ann.voorwaarden)
+                self.notes.extend(ann.ambiguity)
                 if cites:
-                    self.basis.extend(ann.get("basis", []))
+                    self.basis.extend(ann.basis)
 
     def _peek(self, name: str) -> Tri:
         """Lookup that does not mark the fact as used (annotations are not decisions)."""
@@ -187,31 +187,50 @@ class _Run:
         self.used = used
         return t
 
-    def outcome_of(self, then: dict[str, Any]) -> str:
-        for case in then.get("outcome_if", []):
-            t = self.when(case["when"])
+    def outcome_of(self, then: Then) -> str:
+        for case in then.outcome_if:
+            t = self.when(case.when)
             if t.known and t.value:
-                return case["outcome"]
-        return then["outcome"]
+                return case.outcome
+        if then.outcome is None:
+            raise RuleError("regel zonder uitkomst")
+        return then.outcome
 
-    def record(self, step: dict[str, Any], res: _StepResult, result_text: str) -> None:
+    def record(self, step: Step, res: _StepResult, result_text: str) -> None:
         self.trace.append(
             TraceStep(
-                step=step["id"],
-                title=step["title"],
+                step=step.id,
+                title=step.title,
                 heading=res.heading,
                 facts_used=dict(self.used),
                 result=result_text,
-                basis=tuple(_dedup(step.get("basis", []) + res.then.get("basis", []))),
-                note=res.then.get("reason", "") or step.get("note", ""),
+                basis=_texts(step.basis + res.then.basis),
+                note=res.then.reason or step.note,
                 anchor=res.anchor,
             )
         )
         self.used = {}
 
 
+def step_is_exhaustive_for(ruleset: RuleSet, plan: Plan, step: Step, facts: dict[str, Any],
+                            context: dict[str, Any]) -> bool:
+    """Whether some rule of `step` fires (or asks a question) for exactly these facts and context
+    variables, reading no derived facts, defaults or fixed facts of the plan. False: a gap."""
+    run = _Run(ruleset, replace(plan, derived={}, defaults={}, fixed={}), facts, vars=dict(context))
+    try:
+        run.eval_step(step)
+    except RuleError:
+        return False
+    return True
+
+
 def _dedup(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _texts(refs: Any) -> tuple[str, ...]:
+    """A basis as the verdict shows it: each article once, as written in the rules."""
+    return tuple(r.text for r in dedup_refs(refs))
 
 
 def evaluate(ruleset: RuleSet, facts: dict[str, Any], plan: str | None = None) -> Verdict:
@@ -365,13 +384,13 @@ def _prohibition_is_certain(ruleset: RuleSet, facts: dict[str, Any], plan_id: st
     run = _Run(ruleset, plan, dict(facts))
     blocking = set()
     for sid, st in plan.steps.items():
-        if not st.get("overlay"):
+        if not st.overlay:
             continue
         # Blocking: some prohibiting rule certainly applies, and every earlier rule that would end
         # otherwise (keep, referral) certainly does not; earlier prohibitions only block as well.
-        for rule in st["rules"]:
+        for rule in st.rules:
             t = run.rule_match(rule)
-            prohibits = rule["then"].get("outcome") == "mag_niet_delen" and not rule["then"].get("outcome_if")
+            prohibits = rule.then.outcome == "mag_niet_delen" and not rule.then.outcome_if
             if prohibits and t.known and t.value is True:
                 blocking.add(sid)
                 break
@@ -384,30 +403,30 @@ def _prohibition_is_certain(ruleset: RuleSet, facts: dict[str, Any], plan_id: st
         return "$" in repr(cond)
 
     for st in plan.steps.values():
-        if st.get("overlay"):
+        if st.overlay:
             continue
-        for rule in st["rules"]:
-            ends: list[tuple[dict[str, Any], Tri]] = []
-            if "any_of" in rule:
-                for m in rule["any_of"]:
-                    if uses_vars(m["test"]):
+        for rule in st.rules:
+            ends: list[tuple[Then, Tri]] = []
+            if rule.is_any_of:
+                for m in rule.any_of:
+                    if uses_vars(m.test):
                         return False
-                    ends.append((m["then"], eval_expr(m["test"], run.lookup, ruleset.groups)))
-                fail = [eval_expr(m["test"], run.lookup, ruleset.groups) for m in rule["any_of"]]
+                    ends.append((m.then, eval_expr(m.test, run.lookup, ruleset.groups)))
+                fail = [eval_expr(m.test, run.lookup, ruleset.groups) for m in rule.any_of]
                 all_false = Tri(True) if all(t.known and t.value is False for t in fail) else (
                     Tri(False) if any(t.known and t.value is True for t in fail) else Tri(UNKNOWN))
-                ends.append((rule["on_fail"], all_false))
+                ends.append((rule.on_fail or NO_THEN, all_false))
             else:
-                if uses_vars(rule.get("when")) or uses_vars(rule.get("when_any_false")):
-                    if "outcome" in rule["then"] and rule["then"]["outcome"] != "mag_niet_delen":
+                if uses_vars(rule.when) or uses_vars(list(rule.when_any_false)):
+                    if rule.then.outcome is not None and rule.then.outcome != "mag_niet_delen":
                         return False
                     continue
-                ends.append((rule["then"], run.rule_match(rule)))
+                ends.append((rule.then, run.rule_match(rule)))
             for then, cond in ends:
-                if "outcome" not in then or then.get("outcome") == "mag_niet_delen" or then.get("outcome_if"):
-                    if not then.get("outcome_if"):
+                if then.outcome is None or then.outcome == "mag_niet_delen" or then.outcome_if:
+                    if not then.outcome_if:
                         continue
-                if blocking & set(then.get("overlays", [])):
+                if blocking & set(then.overlays):
                     continue
                 if not (cond.known and cond.value is False):
                     return False
@@ -449,14 +468,14 @@ def _compose(run: _Run, verdict: Verdict) -> Verdict:
     rs = run.ruleset
     for i, c in enumerate(run.plan.compose):
         run.used = {}
-        t = run.when(c["when"])
+        t = run.when(c.when)
         step = TraceStep(
             step=f"{run.plan.id}.compose",
-            title=f"Samenloop met stappenplan {rs.plans[c['plan']].title}",
-            heading=c["heading"],
+            title=f"Samenloop met stappenplan {rs.plans[c.plan].title}",
+            heading=c.heading,
             facts_used=dict(run.used),
             result="",
-            anchor=c["anchor"],
+            anchor=c.anchor,
         )
         if not t.known:
             run.branches.append(f"{run.plan.id}.compose#{i}:unknown")
@@ -468,7 +487,7 @@ def _compose(run: _Run, verdict: Verdict) -> Verdict:
                 vraag=rs.question(t.missing, run.plan.id),
                 voorwaarden=(),
                 wie=(),
-                heading=c["heading"],
+                heading=c.heading,
                 voorlopig=verdict.outcome if verdict.outcome in POSITIVE else verdict.voorlopig,
                 ambiguities=tuple(dict.fromkeys(verdict.ambiguities + tuple(_notes(rs, t.notes)))),
             )
@@ -478,11 +497,11 @@ def _compose(run: _Run, verdict: Verdict) -> Verdict:
                 verdict = replace(verdict, ambiguities=tuple(dict.fromkeys(verdict.ambiguities + tuple(_notes(rs, t.notes)))))
             continue
         run.branches.append(f"{run.plan.id}.compose#{i}:true")
-        other, branches = evaluate_with_branches(rs, _facts_for(rs, run.facts, c["plan"]), c["plan"])
+        other, branches = evaluate_with_branches(rs, _facts_for(rs, run.facts, c.plan), c.plan)
         run.branches.extend(branches)
-        amb = tuple(dict.fromkeys(verdict.ambiguities + other.ambiguities + tuple(_notes(rs, c.get("ambiguity", [])))))
+        amb = tuple(dict.fromkeys(verdict.ambiguities + other.ambiguities + tuple(_notes(rs, list(c.ambiguity)))))
         if PERMISSIVENESS[other.outcome] < PERMISSIVENESS[verdict.outcome]:
-            first = replace(step, result=f"{verdict.outcome} → strengste oordeel uit stappenplan {c['plan']}")
+            first = replace(step, result=f"{verdict.outcome} → strengste oordeel uit stappenplan {c.plan}")
             voorlopig = other.voorlopig
             if other.outcome in ("meer_informatie_nodig", "raadpleeg_functionaris") and voorlopig is None:
                 voorlopig = verdict.outcome if verdict.outcome in POSITIVE else verdict.voorlopig
@@ -499,7 +518,7 @@ def _compose(run: _Run, verdict: Verdict) -> Verdict:
             )
         verdict = replace(
             verdict,
-            trace=verdict.trace + (replace(step, result=f"{other.outcome} (stappenplan {c['plan']}): {verdict.outcome} blijft"),) + other.trace,
+            trace=verdict.trace + (replace(step, result=f"{other.outcome} (stappenplan {c.plan}): {verdict.outcome} blijft"),) + other.trace,
             basis=tuple(dict.fromkeys(verdict.basis + other.basis)),
             voorwaarden=tuple(dict.fromkeys(verdict.voorwaarden + other.voorwaarden)),
             ambiguities=amb,
@@ -514,33 +533,33 @@ def _notes(rs: RuleSet, keys: list[str]) -> list[str]:
 def _route(ruleset: RuleSet, facts: dict[str, Any]) -> tuple[str, TraceStep] | Verdict:
     lookup = lambda n: Tri(facts[n]) if n in facts else Tri(UNKNOWN, n)  # noqa: E731
     for i, route in enumerate(ruleset.routing):
-        t = eval_when(route["when"], lookup, ruleset.groups)
+        t = eval_when(route.when, lookup, ruleset.groups)
         ask = None
         if not t.known:
             ask = t.missing
-        elif t.value and "plan" in route:
+        elif t.value and route.plan is not None:
             step = TraceStep(
                 step="routing",
                 title="Keuze van het stappenplan",
-                heading=route["heading"],
+                heading=route.heading,
                 facts_used={"rol": facts.get("rol")},
-                result=f"stappenplan {route['plan']}",
-                note=route.get("reason", ""),
-                anchor=route.get("anchor", ""),
+                result=f"stappenplan {route.plan}",
+                note=route.reason,
+                anchor=route.anchor,
             )
-            return route["plan"], step
+            return route.plan, step
         elif t.value:
-            ask = route.get("ask")
+            ask = route.ask
         else:
             continue
         step = TraceStep(
             step="routing",
             title="Keuze van het stappenplan",
-            heading=route.get("heading", ""),
+            heading=route.heading,
             facts_used={k: facts[k] for k in ("rol",) if k in facts},
             result="meer_informatie_nodig",
-            note=route.get("reason", ""),
-            anchor=route.get("anchor", ""),
+            note=route.reason,
+            anchor=route.anchor,
         )
         return Verdict(
             outcome="meer_informatie_nodig",
@@ -553,7 +572,7 @@ def _route(ruleset: RuleSet, facts: dict[str, Any]) -> tuple[str, TraceStep] | V
             verwijzing=None,
             rules_version=ruleset.version,
             plan=None,
-            heading=route.get("heading"),
+            heading=route.heading,
         )
     raise RuleError("routing.yaml: geen enkele regel is van toepassing")
 
@@ -568,9 +587,9 @@ def _walk(run: _Run) -> Verdict:
         if res.kind == "unknown":
             run.record(step, res, "meer_informatie_nodig")
             return _verdict(run, "meer_informatie_nodig", step_id, res, missing=res.missing)
-        if res.kind == "next":
-            run.record(step, res, f"→ {res.then['next']}")
-            step_id = res.then["next"]
+        if res.kind == "next" and res.then.next is not None:
+            run.record(step, res, f"→ {res.then.next}")
+            step_id = res.then.next
             continue
         outcome = run.outcome_of(res.then)
         run.record(step, res, outcome)
@@ -579,9 +598,9 @@ def _walk(run: _Run) -> Verdict:
 
 
 def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
-    overlays = res.then.get("overlays", [])
+    overlays = res.then.overlays
     if outcome not in POSITIVE and not (outcome == "raadpleeg_functionaris" and overlays):
-        return _verdict(run, outcome, step_id, res, missing=res.then.get("ask"))
+        return _verdict(run, outcome, step_id, res, missing=res.then.ask)
     # Overlays (AVG plans): may only make the verdict stricter. A prohibition (mag_niet_delen)
     # wins over a referral; a referral ("raadpleeg", e.g. Stap 4 NEE: tref eerst maatregelen)
     # still passes the overlays, because measures cannot lift a prohibition.
@@ -604,7 +623,7 @@ def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
         if o == "raadpleeg_functionaris":
             referral = referral or (overlay_id, ores)
             continue
-        return _verdict(run, o, overlay_id, ores, missing=ores.then.get("ask"),
+        return _verdict(run, o, overlay_id, ores, missing=ores.then.ask,
                         voorlopig=outcome if o != "mag_niet_delen" else None)
     if outcome not in POSITIVE:
         return _verdict(run, outcome, step_id, res)
@@ -614,7 +633,7 @@ def _finish(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
 
 
 def _postconditions(run: _Run, outcome: str, step_id: str, res: _StepResult) -> Verdict:
-    effects: list[tuple[str, dict[str, Any], Any]] = []
+    effects: list[tuple[str, Then, Any]] = []
     for pc_id in run.plan.postconditions:
         pc = run.ruleset.postconditions[pc_id]
         applies = run.when(pc.applies_when)
@@ -624,8 +643,11 @@ def _postconditions(run: _Run, outcome: str, step_id: str, res: _StepResult) -> 
             raise RuleError(f"{pc_id}: toepasselijkheid hangt af van onbekend feit {applies.missing}")
         if not applies.value:
             continue
+        effect: Then | None
         if pc.always is not None:
             effect, branch = pc.always, "always"
+        elif pc.requires is None:
+            raise RuleError(f"{pc_id}: geen 'requires' en geen 'always'")
         else:
             v = run.lookup(pc.requires)
             if v.known and v.value is True:
@@ -636,7 +658,7 @@ def _postconditions(run: _Run, outcome: str, step_id: str, res: _StepResult) -> 
                 effect, branch = pc.if_unknown, "unknown"
         run.branches.append(f"{pc_id}:{branch}")
         run.notes.extend(pc.ambiguity)
-        result = effect["outcome"] if effect else f"{outcome} (blijft)"
+        result = (effect.outcome or "") if effect else f"{outcome} (blijft)"
         run.trace.append(
             TraceStep(
                 step=pc_id,
@@ -644,8 +666,8 @@ def _postconditions(run: _Run, outcome: str, step_id: str, res: _StepResult) -> 
                 heading=pc.heading,
                 facts_used=dict(run.used),
                 result=result,
-                basis=pc.basis,
-                note=(effect or {}).get("reason", ""),
+                basis=_texts(pc.basis),
+                note=effect.reason if effect else "",
                 anchor=pc.anchor,
             )
         )
@@ -654,14 +676,14 @@ def _postconditions(run: _Run, outcome: str, step_id: str, res: _StepResult) -> 
             effects.append((pc_id, effect, pc))
     if not effects:
         return _verdict(run, outcome, step_id, res)
-    blocking = [e for e in effects if e[1]["outcome"] == "mag_niet_delen"]
+    blocking = [e for e in effects if e[1].outcome == "mag_niet_delen"]
     chosen = blocking or effects
     pc_id, effect, pc = chosen[0]
-    final = effect["outcome"]
+    final = effect.outcome or ""
     wie: list[str] = []
     if final == "raadpleeg_functionaris":
         for _, e, _ in effects:
-            wie.extend(e.get("wie", []))
+            wie.extend(e.wie)
     pres = _StepResult("outcome", effect, heading=pc.heading, anchor=pc.anchor)
     return _verdict(
         run,
@@ -687,15 +709,15 @@ def _verdict(
     voorwaarden = _dedup(["afweging_vastleggen"] + run.voorwaarden) if positive else []
     notes = [f"{k}: {rs.ambiguities[k]}" for k in _dedup(run.notes)]
     vraag = rs.question(missing, run.plan.id) if missing and outcome == "meer_informatie_nodig" else None
-    verwijzing = res.then.get("verwijzing") if outcome == "ander_stappenplan" else None
+    verwijzing = res.then.verwijzing if outcome == "ander_stappenplan" else None
     return Verdict(
         outcome=outcome,  # type: ignore[arg-type]
         beslissende_stap=step_id,
-        basis=tuple(_dedup(run.basis)),
+        basis=_texts(run.basis),
         trace=tuple(run.trace),
         vraag=vraag,
         voorwaarden=tuple(voorwaarden),
-        wie=tuple(_dedup(wie if wie is not None else list(res.then.get("wie", [])))),
+        wie=tuple(_dedup(wie if wie is not None else list(res.then.wie))),
         verwijzing=verwijzing,
         rules_version=rs.version,
         plan=run.plan.id,

@@ -94,11 +94,11 @@ def _plan_of(ruleset: RuleSet, facts: dict[str, Any], plan: str | None) -> str |
     from .logic import eval_when
 
     for route in ruleset.routing:
-        if "plan" not in route:
+        if route.plan is None:
             continue
-        t = eval_when(route["when"], lambda n: Tri(facts.get(n, UNKNOWN), n), ruleset.groups)
+        t = eval_when(route.when, lambda n: Tri(facts.get(n, UNKNOWN), n), ruleset.groups)
         if t.known and t.value:
-            return route["plan"]
+            return route.plan
     return None
 
 
@@ -148,7 +148,7 @@ def _contradictions(ruleset: RuleSet, plan_id: str, facts: dict[str, Any]) -> li
     plan = ruleset.plans[plan_id]
     problems = []
     for name, spec in plan.derived.items():
-        if name not in facts or spec.get("fallback"):
+        if name not in facts or spec.fallback:
             # `fallback`: the derivation only answers a route-specific question from the
             # general one; a value the user gives for the specific question simply wins.
             continue
@@ -161,10 +161,10 @@ def _contradictions(ruleset: RuleSet, plan_id: str, facts: dict[str, Any]) -> li
                 return Tri(plan.fixed[n])
             sub = plan.derived.get(n)
             if sub is not None and n not in _seen:
-                return eval_expr(sub["expr"], lambda m: lookup(m, _seen + (n,)), ruleset.groups, n)
+                return eval_expr(sub.expr, lambda m: lookup(m, _seen + (n,)), ruleset.groups, n)
             return Tri(UNKNOWN, n)
 
-        t = eval_expr(spec["expr"], lookup, ruleset.groups, name)
+        t = eval_expr(spec.expr, lookup, ruleset.groups, name)
         if t.known and not same(t.value, facts[name]):
             problems.append(
                 f"{name}: u gaf {facts[name]!r}, maar uit uw andere antwoorden volgt {t.value!r}; "

@@ -8,8 +8,8 @@
   combination of values of the facts it reads some rule fires or asks a question), so every
   path ends in an outcome;
 * citations: every heading and anchor is found verbatim in the source document (whitespace
-  normalised; read with the ingest loaders, so the source may be .txt, .pdf or .docx); a cited
-  heading must be a heading ingest finds or a whole line (not a table-of-contents entry); a miss is
+  normalised; read by the injected SourceReader, with ingest's: .txt, .pdf or .docx); a cited
+  heading must be a heading the reader finds or a whole line (not a table-of-contents entry); a miss is
   reported as "review needed" with the file, step and the closest heading of the text.
 """
 
@@ -18,14 +18,15 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 
+from .engine import step_is_exhaustive_for
 from .logic import expr_facts
-from .model import RuleError, RuleSet
+from .model import Condition, Reference, RuleError, RuleSet, Step, Then
 
 MAX_COMBINATIONS = 50_000
 
@@ -43,39 +44,23 @@ class Report:
 
 
 # ---- walking the rules data ---------------------------------------------------------------
-def _thens(step: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for rule in step["rules"]:
-        if "any_of" in rule:
-            for m in rule["any_of"]:
-                yield m["then"]
-            yield rule["on_fail"]
-        else:
-            yield rule["then"]
+def _conditions(step: Step) -> Iterator[Condition]:
+    for rule in step.rules:
+        yield from rule.conditions()
+    for ann in step.annotations:
+        yield ann.when
 
 
-def _conditions(step: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for rule in step["rules"]:
-        if "when" in rule:
-            yield rule["when"]
-        for then in [rule.get("then") or {}] + [m["then"] for m in rule.get("any_of", [])] + [
-            rule.get("on_fail") or {}
-        ]:
-            for case in then.get("outcome_if", []):
-                yield case["when"]
-    for ann in step.get("annotations", []):
-        yield ann["when"]
-
-
-def _step_facts(step: dict[str, Any]) -> list[str]:
-    names: list[str] = list(step.get("requires", []))
-    for rule in step["rules"]:
-        names.extend((rule.get("when") or {}).keys())
-        names.extend(rule.get("when_any_false", []))
-        for m in rule.get("any_of", []):
-            names.extend(expr_facts(m["test"]))
-        for then in [rule.get("then") or {}] + [m["then"] for m in rule.get("any_of", [])]:
-            for case in then.get("outcome_if", []):
-                names.extend(case["when"].keys())
+def _step_facts(step: Step) -> list[str]:
+    names: list[str] = list(step.requires)
+    for rule in step.rules:
+        names.extend((rule.when or {}).keys())
+        names.extend(rule.when_any_false)
+        for m in rule.any_of:
+            names.extend(expr_facts(m.test))
+        for then in [rule.then] + [m.then for m in rule.any_of]:
+            for case in then.outcome_if:
+                names.extend(case.when.keys())
     return list(dict.fromkeys(names))
 
 
@@ -85,15 +70,15 @@ def branch_ids(ruleset: RuleSet) -> list[str]:
     out: list[str] = []
     for plan in ruleset.plans.values():
         for step_id, step in plan.steps.items():
-            for i, rule in enumerate(step["rules"]):
-                if "any_of" in rule:
-                    out.extend(f"{step_id}#{i}:{m['id']}" for m in rule["any_of"])
+            for i, rule in enumerate(step.rules):
+                if rule.is_any_of:
+                    out.extend(f"{step_id}#{i}:{m.id}" for m in rule.any_of)
                     out.append(f"{step_id}#{i}:fail")
                 else:
                     out.append(f"{step_id}#{i}")
         for i, c in enumerate(plan.compose):
             # "unknown" cannot happen when the plan itself states a default for the condition.
-            can_ask = any(f not in plan.defaults for f in c["when"])
+            can_ask = any(f not in plan.defaults for f in c.when)
             out.extend(f"{plan.id}.compose#{i}:{b}" for b in ("true", "false", "unknown") if b != "unknown" or can_ask)
         for pc_id in plan.postconditions:
             pc = ruleset.postconditions[pc_id]
@@ -109,7 +94,7 @@ def check_references(rs: RuleSet, report: Report) -> None:
     facts = rs.facts
     ann_v, ann_a = rs.voorwaarden, rs.ambiguities
 
-    def check_when(cond: dict[str, Any], where: str, plan_id: str, set_vars: set[str]) -> None:
+    def check_when(cond: Condition, where: str, plan_id: str, set_vars: set[str]) -> None:
         for name, test in cond.items():
             if name.startswith("$"):
                 if name[1:] not in set_vars:
@@ -140,29 +125,40 @@ def check_references(rs: RuleSet, report: Report) -> None:
                     if not isinstance(v, bool):
                         report.errors.append(f"{where}: {name} is ja/nee, niet {v!r}")
 
-    def check_then(then: dict[str, Any], where: str, plan, set_vars: set[str]) -> None:
-        if "next" in then and then["next"] not in plan.steps:
-            report.errors.append(f"{where}: volgende stap {then['next']!r} bestaat niet")
-        for o in then.get("overlays", []):
-            if o not in plan.steps or not plan.steps[o].get("overlay"):
+    def check_refs(refs: tuple[Reference, ...], where: str) -> None:
+        for r in refs:
+            if r.law not in rs.laws:
+                report.errors.append(f"{where}: wet {r.law!r} (in {r.text!r}) staat niet in annotations.yaml laws")
+
+    def check_then(then: Then, where: str, plan, set_vars: set[str]) -> None:
+        if then.next is not None and then.next not in plan.steps:
+            report.errors.append(f"{where}: volgende stap {then.next!r} bestaat niet")
+        for o in then.overlays:
+            if o not in plan.steps or not plan.steps[o].overlay:
                 report.errors.append(f"{where}: overlay {o!r} bestaat niet of is geen overlay-stap")
-        for v in then.get("voorwaarden", []):
+        for v in then.voorwaarden:
             if v not in ann_v:
                 report.errors.append(f"{where}: voorwaarde {v!r} staat niet in annotations.yaml")
-        for a in then.get("ambiguity", []):
+        for a in then.ambiguity:
             if a not in ann_a:
                 report.errors.append(f"{where}: onduidelijkheid {a!r} staat niet in annotations.yaml")
-        if then.get("ask") and then["ask"] not in facts:
-            report.errors.append(f"{where}: te vragen feit {then['ask']!r} staat niet in facts.yaml")
-        for case in then.get("outcome_if", []):
-            check_when(case["when"], where, plan.id, set_vars)
-        if then.get("outcome") == "raadpleeg_functionaris" and not then.get("wie"):
+        if then.ask and then.ask not in facts:
+            report.errors.append(f"{where}: te vragen feit {then.ask!r} staat niet in facts.yaml")
+        for case in then.outcome_if:
+            check_when(case.when, where, plan.id, set_vars)
+        if then.outcome == "raadpleeg_functionaris" and not then.wie:
             report.errors.append(f"{where}: raadpleeg_functionaris zonder 'wie'")
-        if then.get("outcome") == "ander_stappenplan" and not then.get("verwijzing"):
+        if then.outcome == "ander_stappenplan" and not then.verwijzing:
             report.errors.append(f"{where}: ander_stappenplan zonder 'verwijzing'")
+        check_refs(then.basis, where)
 
+    for pc in rs.postconditions.values():
+        check_refs(pc.basis, f"postconditions.yaml {pc.id}")
+        for t in (pc.if_false, pc.if_unknown, pc.always):
+            if t is not None:
+                check_refs(t.basis, f"postconditions.yaml {pc.id}")
     for plan in rs.plans.values():
-        set_vars = {k for step in plan.steps.values() for t in _thens(step) for k in t.get("set", {})}
+        set_vars = {k for step in plan.steps.values() for t in step.thens() for k in t.set}
         for pc_id in plan.postconditions:
             if pc_id not in rs.postconditions:
                 report.errors.append(f"{plan.file}: post-conditie {pc_id!r} bestaat niet")
@@ -182,14 +178,14 @@ def check_references(rs: RuleSet, report: Report) -> None:
             if name not in facts:
                 report.errors.append(f"{plan.file}: feit {name!r} staat niet in facts.yaml")
         for name, spec in plan.derived.items():
-            for f in expr_facts(spec["expr"]):
+            for f in expr_facts(spec.expr):
                 if f.startswith("$"):  # context variable: must be set by some rule of the plan
-                    if not any(f[1:] in (t.get("set") or {}) for st in plan.steps.values() for t in _thens(st)):
+                    if not any(f[1:] in t.set for st in plan.steps.values() for t in st.thens()):
                         report.errors.append(f"{plan.file}: afgeleid feit {name} leest {f}, die nergens wordt gezet")
                     continue
                 if f not in facts:
                     report.errors.append(f"{plan.file}: afgeleid feit {name} gebruikt onbekend feit {f!r}")
-            for case in spec["expr"].get("cases", []) if isinstance(spec["expr"], dict) else []:
+            for case in spec.expr.get("cases", []) if isinstance(spec.expr, dict) else []:
                 check_when(case["when"], f"{plan.file} afgeleid {name}", plan.id, set_vars)
                 for a in case.get("ambiguity", []):
                     if a not in ann_a:
@@ -198,32 +194,34 @@ def check_references(rs: RuleSet, report: Report) -> None:
             where = f"{plan.file} stap {step_id}"
             for cond in _conditions(step):
                 check_when(cond, where, plan.id, set_vars)
-            for rule in step["rules"]:
-                for f in rule.get("when_any_false", []):
+            for rule in step.rules:
+                for f in rule.when_any_false:
                     if f not in facts:
                         report.errors.append(f"{where}: feit {f!r} staat niet in facts.yaml")
-                for m in rule.get("any_of", []):
-                    for f in expr_facts(m["test"]):
+                for m in rule.any_of:
+                    for f in expr_facts(m.test):
                         if f not in facts:
                             report.errors.append(f"{where}: feit {f!r} staat niet in facts.yaml")
-            for then in _thens(step):
+            for then in step.thens():
                 check_then(then, where, plan, set_vars)
-            for ann in step.get("annotations", []):
-                for v in ann.get("voorwaarden", []):
+            check_refs(step.basis, where)
+            for ann in step.annotations:
+                check_refs(ann.basis, where)
+                for v in ann.voorwaarden:
                     if v not in ann_v:
                         report.errors.append(f"{where}: voorwaarde {v!r} onbekend")
-                for a in ann.get("ambiguity", []):
+                for a in ann.ambiguity:
                     if a not in ann_a:
                         report.errors.append(f"{where}: onduidelijkheid {a!r} onbekend")
-            for f in step.get("requires", []):
+            for f in step.requires:
                 if f not in facts:
                     report.errors.append(f"{where}: vereist feit {f!r} staat niet in facts.yaml")
-            for a in step.get("ambiguity", []):
+            for a in step.ambiguity:
                 if a not in ann_a:
                     report.errors.append(f"{where}: onduidelijkheid {a!r} onbekend")
     for route in rs.routing:
-        if "plan" in route and route["plan"] not in rs.plans:
-            report.errors.append(f"routing.yaml: onbekend stappenplan {route['plan']!r}")
+        if route.plan is not None and route.plan not in rs.plans:
+            report.errors.append(f"routing.yaml: onbekend stappenplan {route.plan!r}")
 
 
 def check_graph(rs: RuleSet, report: Report) -> None:
@@ -231,10 +229,10 @@ def check_graph(rs: RuleSet, report: Report) -> None:
         edges: dict[str, list[str]] = {}
         for step_id, step in plan.steps.items():
             targets = []
-            for then in _thens(step):
-                if "next" in then:
-                    targets.append(then["next"])
-                targets.extend(then.get("overlays", []))
+            for then in step.thens():
+                if then.next is not None:
+                    targets.append(then.next)
+                targets.extend(then.overlays)
             edges[step_id] = targets
         seen: set[str] = set()
         stack = [plan.start]
@@ -268,13 +266,13 @@ def check_domains(rs: RuleSet, report: Report) -> None:
     every rule that leads into it."""
     for plan in rs.plans.values():
         for step_id, step in plan.steps.items():
-            for name, allowed in (step.get("domain") or {}).items():
+            for name, allowed in step.domain.items():
                 for pred_id, pred in plan.steps.items():
-                    for rule in pred["rules"]:
-                        thens = [rule.get("then") or {}] + [m["then"] for m in rule.get("any_of", [])]
-                        if not any(t.get("next") == step_id for t in thens):
+                    for rule in pred.rules:
+                        thens = [rule.then] + [m.then for m in rule.any_of]
+                        if not any(t.next == step_id for t in thens):
                             continue
-                        test = (rule.get("when") or {}).get(name)
+                        test = (rule.when or {}).get(name)
                         if isinstance(test, dict) and "in_group" in test:
                             values = set(rs.groups.get(test["in_group"], ()))
                         elif isinstance(test, list):
@@ -282,15 +280,15 @@ def check_domains(rs: RuleSet, report: Report) -> None:
                         elif test is not None and not isinstance(test, dict) and test != "*":
                             values = {test}
                         else:
-                            values = set((pred.get("domain") or {}).get(name, [None]))
+                            values = set(pred.domain.get(name, [None]))
                         if not values <= set(allowed):
                             report.errors.append(
                                 f"{plan.file} stap {step_id}: domein van {name} niet gewaarborgd door {pred_id}"
                             )
 
 
-def _domain(rs: RuleSet, plan, name: str, step: dict[str, Any], var_values: dict[str, list]) -> list[Any]:
-    override = (step.get("domain") or {}).get(name)
+def _domain(rs: RuleSet, plan, name: str, step: Step, var_values: dict[str, list]) -> list[Any]:
+    override = step.domain.get(name)
     if override is not None:
         return list(override)
     if name.startswith("$"):
@@ -315,18 +313,15 @@ def _domain(rs: RuleSet, plan, name: str, step: dict[str, Any], var_values: dict
 
 def check_exhaustive(rs: RuleSet, report: Report) -> None:
     """For every combination of the values a step reads, some rule must fire (or ask)."""
-    from .engine import _Run  # local: the engine's own step evaluator is the thing we test
-
     facts_key = _facts_key(rs)
     for plan in rs.plans.values():
         var_values: dict[str, list] = {}
         for step in plan.steps.values():
-            for then in _thens(step):
-                for k, v in then.get("set", {}).items():
+            for then in step.thens():
+                for k, v in then.set.items():
                     var_values.setdefault(k, [])
                     if v not in var_values[k]:
                         var_values[k].append(v)
-        bare = replace(plan, derived={}, defaults={}, fixed={})
         checked = 0
         for step_id, step in plan.steps.items():
             key = json.dumps([plan.id, step, var_values, facts_key], sort_keys=True, default=str)
@@ -349,11 +344,8 @@ def check_exhaustive(rs: RuleSet, report: Report) -> None:
             for combo in itertools.product(*domains):
                 assignment = dict(zip(names, combo))
                 facts = {k: v for k, v in assignment.items() if not k.startswith("$")}
-                run = _Run(rs, bare, facts)
-                run.vars = {k[1:]: v for k, v in assignment.items() if k.startswith("$")}
-                try:
-                    run.eval_step(step)
-                except RuleError:
+                context = {k[1:]: v for k, v in assignment.items() if k.startswith("$")}
+                if not step_is_exhaustive_for(rs, plan, step, facts, context):
                     gaps.append(assignment)
                 checked += 1
             if gaps:
@@ -382,21 +374,22 @@ def citations(rs: RuleSet) -> Iterator[tuple[str, str, str, str]]:
     """(file, where, kind, text) for every heading and anchor the rules cite."""
     for plan in rs.plans.values():
         for step_id, step in plan.steps.items():
-            yield plan.file, step_id, "heading", step["heading"]
-            if step.get("anchor"):
-                yield plan.file, step_id, "anchor", step["anchor"]
-            for i, then in enumerate(_thens(step)):
-                for kind in ("heading", "anchor"):
-                    if then.get(kind):
-                        yield plan.file, f"{step_id} (regel {i})", kind, then[kind]
+            yield plan.file, step_id, "heading", step.heading
+            if step.anchor:
+                yield plan.file, step_id, "anchor", step.anchor
+            for i, then in enumerate(step.thens()):
+                if then.heading:
+                    yield plan.file, f"{step_id} (regel {i})", "heading", then.heading
+                if then.anchor:
+                    yield plan.file, f"{step_id} (regel {i})", "anchor", then.anchor
     for pc in rs.postconditions.values():
         yield "postconditions.yaml", pc.id, "heading", pc.heading
         if pc.anchor:
             yield "postconditions.yaml", pc.id, "anchor", pc.anchor
     for i, route in enumerate(rs.routing):
-        yield "routing.yaml", f"routing {i}", "heading", route["heading"]
-        if route.get("anchor"):
-            yield "routing.yaml", f"routing {i}", "anchor", route["anchor"]
+        yield "routing.yaml", f"routing {i}", "heading", route.heading
+        if route.anchor:
+            yield "routing.yaml", f"routing {i}", "anchor", route.anchor
 
 
 def source_path(rs: RuleSet, corpus_dir: Path) -> Path:
@@ -413,38 +406,27 @@ def source_path(rs: RuleSet, corpus_dir: Path) -> Path:
     raise RuleError(f"document {doc_id!r} staat niet in {manifest_path}")
 
 
-def source_text(rs: RuleSet, corpus_dir: Path) -> str:
-    """The raw text of the rules' source document, read as ingest reads it (.txt, .pdf, .docx, ...)."""
-    path = source_path(rs, corpus_dir)
-    try:
-        from ingest.errors import IngestError  # type: ignore[import-not-found]
-        from ingest.loaders import load_file  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover - ingest ships with the project
-        return path.read_text(encoding="utf-8")
-    try:
-        return load_file(path).text
-    except IngestError as exc:
-        raise RuleError(str(exc)) from exc
+@dataclass(frozen=True)
+class SourceReader:
+    """How the rules' source document is read. The caller injects the ingest reader
+    (ingest/source_reader.py: .txt, .pdf, .docx, cleaned and cut as for the index), so the rules
+    package imports no ingest code. The default reads plain text and knows no sections."""
+
+    read: Callable[[Path], str] = lambda path: path.read_text(encoding="utf-8")
+    sections: Callable[[str, str], list[tuple[tuple[str, ...], str]]] | None = None  # (text, doc_id)
+    clean: Callable[[str, str], str] | None = None  # (text, doc_id) -> the cleaner's output
+
+
+PLAIN_TEXT = SourceReader()
+
+
+def source_text(rs: RuleSet, corpus_dir: Path, reader: SourceReader = PLAIN_TEXT) -> str:
+    """The raw text of the rules' source document, read by `reader` (raises OSError/RuleError)."""
+    return reader.read(source_path(rs, corpus_dir))
 
 
 def _line_set(text: str) -> set[str]:
     return {normalise_ws(re.sub(r"^[■•]\s*", "", line)) for line in text.splitlines() if line.strip()}
-
-
-def ingest_sections(text: str, doc_id: str) -> list[tuple[tuple[str, ...], str]]:
-    """(heading path, body) of every section ingest cuts `text` into; [] without ingest."""
-    try:
-        from ingest.chunk import sections  # type: ignore[import-not-found]
-        from ingest.clean import clean_text  # type: ignore[import-not-found]
-    except ImportError:  # pragma: no cover
-        return []
-    cleaned = clean_text(text, doc_id)
-    return [(sec.heading_path, cleaned[sec.start:sec.end]) for sec in sections(cleaned, doc_id)]
-
-
-def ingest_headings(text: str, doc_id: str) -> list[str]:
-    """The headings ingest finds in `text` (cleaned and cut as for the index); [] without ingest."""
-    return list(dict.fromkeys(h for path, _ in ingest_sections(text, doc_id) for h in path))
 
 
 def pinned_heading_problems(rs: RuleSet, secs: list[tuple[tuple[str, ...], str]]) -> list[str]:
@@ -455,7 +437,7 @@ def pinned_heading_problems(rs: RuleSet, secs: list[tuple[tuple[str, ...], str]]
     out = []
     for plan in rs.plans.values():
         for step_id, step in plan.steps.items():
-            heading, anchor = normalise_ws(step["heading"]), normalise_ws(step.get("anchor", ""))
+            heading, anchor = normalise_ws(step.heading), normalise_ws(step.anchor)
             if not anchor:
                 continue
             holders = [path for path, body in secs if anchor in normalise_ws(body)]
@@ -463,10 +445,10 @@ def pinned_heading_problems(rs: RuleSet, secs: list[tuple[tuple[str, ...], str]]
                 continue
             if any(heading in _line_set(body) for path, body in secs if path in holders):
                 continue  # the heading is a line of the anchor's section (a heading ingest does not cut at)
-            now = next((h for h in (closest_heading(step["heading"], list(p)) for p in holders) if h), "")
+            now = next((h for h in (closest_heading(step.heading, list(p)) for p in holders) if h), "")
             if now:
                 out.append(f"review nodig: {plan.file} {step_id}: heading niet gevonden bij het anker "
-                           f"{step['anchor']!r}: {step['heading']!r}; dichtstbijzijnde kop in de nieuwe tekst: {now!r}")
+                           f"{step.anchor!r}: {step.heading!r}; dichtstbijzijnde kop in de nieuwe tekst: {now!r}")
     return out
 
 
@@ -504,35 +486,28 @@ def heading_problems(rs: RuleSet, text: str, headings: list[str] | None = None) 
     return list(dict.fromkeys(out))
 
 
-def check_citations(rs: RuleSet, corpus_dir: Path, report: Report) -> None:
+def check_citations(rs: RuleSet, corpus_dir: Path, report: Report, reader: SourceReader = PLAIN_TEXT) -> None:
     try:
-        text = source_text(rs, corpus_dir)
+        text = source_text(rs, corpus_dir, reader)
     except (OSError, RuleError) as exc:
         report.errors.append(f"brontekst niet te lezen: {exc}")
         return
     doc_id = rs.source["doc_id"]
-    try:
-        secs = ingest_sections(text, doc_id)
-    except Exception:  # noqa: BLE001 - optional; without ingest the raw text check remains
-        secs = []
+    secs = reader.sections(text, doc_id) if reader.sections else []
     headings = list(dict.fromkeys(h for path, _ in secs for h in path))
     report.review.extend(heading_problems(rs, text, headings or None))
     report.review.extend(pinned_heading_problems(rs, secs))
     report.stats["citaten"] = len(set(citations(rs)))
-    # Also against the ingest cleaner's output, when that module is available: a heading the
-    # cleaner mangles would not be found by retrieval either. Only a warning: the raw text is
-    # the authority for the rules.
-    try:
-        from ingest.clean import clean_text  # type: ignore[import-not-found]
-
-        cleaned = clean_text(text, doc_id)
-    except Exception:  # noqa: BLE001 - optional check; the cleaner is another module
+    # Also against the cleaner's output, when the reader has one: a heading the cleaner mangles
+    # would not be found by retrieval either. Only a warning: the raw text is the authority.
+    if reader.clean is None:
         return
-    for problem in heading_problems(rs, cleaned):
+    for problem in heading_problems(rs, reader.clean(text, doc_id)):
         report.warnings.append(problem.replace("review nodig", "na opschonen (ingest.clean)"))
 
 
-def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None) -> Report:
+def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None,
+                   reader: SourceReader = PLAIN_TEXT) -> Report:
     from .loader import default_rules_dir, load_rules, schema_errors
 
     rules_dir = Path(rules_dir) if rules_dir else default_rules_dir()
@@ -554,6 +529,6 @@ def validate_rules(rules_dir: Path | None = None, corpus_dir: Path | None = None
         from .loader import PROJECT_ROOT
 
         corpus_dir = PROJECT_ROOT / "corpus"
-    check_citations(rs, Path(corpus_dir), report)
+    check_citations(rs, Path(corpus_dir), report, reader)
     report.stats["takken"] = len(branch_ids(rs))
     return report

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import validate_rules
+    from deelwijzer.rules.validate import validate_rules
+    from ingest.source_reader import INGEST_READER  # the command wires ingest in; the rules package does not
 
     rules_dir, corpus_dir = args.rules_dir, args.corpus_dir
     if rules_dir is None or corpus_dir is None:  # the configured folders (settings / DEELWIJZER_*)
@@ -47,7 +48,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"Fout: in de corpusmap {corpus_dir} staat geen manifest.yaml. Zet DEELWIJZER_CORPUS_DIR op de "
               "map met de handvatten en manifest.yaml, of geef --corpus-dir op.", file=sys.stderr)
         return 2
-    report = validate_rules(rules_dir, corpus_dir)
+    report = validate_rules(rules_dir, corpus_dir, INGEST_READER)
     if args.json:
         print(json.dumps({"ok": report.ok, "errors": report.errors, "review": report.review,
                           "warnings": report.warnings, "stats": report.stats}, ensure_ascii=False, indent=2))
@@ -72,8 +73,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from .cases import load_cases, run_cases
-    from .loader import default_rules_dir, load_rules
+    from deelwijzer.rules.cases import load_cases, run_cases
+    from deelwijzer.rules.loader import default_rules_dir, load_rules
 
     rules_dir = args.rules_dir or default_rules_dir()
     ruleset = load_rules(rules_dir)
