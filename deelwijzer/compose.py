@@ -397,7 +397,8 @@ def compose_extractive(question: str, passages: Sequence[Passage],
         # A list under a heading leads: name the heading it stands under.
         out.append(f"{LEAD} volgens {lead_text.rstrip(':')} [{lead_n}]:")
         out += [f"{line} [{lead_n}]" for line in lead_items]
-    elif lead_text and (_rule_factor(lead_text) > 1.0 or lead_items):
+    elif lead_text and (_rule_factor(lead_text) > 1.0 or (lead_items and not lead_text.rstrip().endswith(":"))):
+        # A lead-in ending in ":" is a short answer only when it states a rule itself.
         out.append(f"{LEAD} {lead_text} [{lead_n}]")
         out += [f"{line} [{lead_n}]" for line in lead_items]
     else:

@@ -8,6 +8,8 @@ one; otherwise the default rules are used (cached, so this is cheap).
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -104,6 +106,12 @@ def _referral(verdict: Verdict, wie_label: str = "Voorleggen aan") -> list[str]:
     return lines
 
 
+MAX_OPTIONS_IN_TEXT = 8
+# "zorg_hulpverlener: zorg- of hulpverlener (...); om: Openbaar Ministerie; ..." in a help text
+_DESCRIBED = re.compile(r"\b([a-z]+(?:_[a-z]+)*): ([^;:]+?)(?=;|$)")
+_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # a fact value code such as zorg_hulpverlener
+
+
 # ---- the chat (and Answer.verdict_text) ------------------------------------------------------
 def verdict_block(verdict: Verdict, step_ref: str = "", ruleset: RuleSet | None = None) -> str:
     """The engine's verdict (or its next question) as readable Dutch; `step_ref` (" [3]") cites
@@ -116,11 +124,17 @@ def verdict_block(verdict: Verdict, step_ref: str = "", ruleset: RuleSet | None 
         if verdict.vraag:
             q = verdict.vraag
             lines.append(f"Volgende vraag: {q.text}")
-            if q.options:
-                lines.append("Mogelijke antwoorden: " + ", ".join(q.options))
+            # Readable options only: a long list (40 recipients) or raw codes belong in the panel's
+            # buttons, not in the answer text a professional reads first.
+            if q.options and len(q.options) <= MAX_OPTIONS_IN_TEXT:
+                described = dict(_DESCRIBED.findall(q.help or ""))
+                lines.append("Mogelijke antwoorden: " + "; ".join(
+                    described.get(o, humanize(o)).strip().rstrip(".") for o in q.options))
+            elif q.options:
+                lines.append("Kies het antwoord in het paneel Stappenplan.")
             elif q.type == "bool":
-                lines.append("Mogelijke antwoorden: ja, nee")
-            if q.help:
+                lines.append("Mogelijke antwoorden: ja; nee; weet ik niet")
+            if q.help and not _CODE.search(q.help):
                 lines.append(f"Toelichting: {q.help}")
     else:
         lines.append(f"Oordeel van het stappenplan{plan}: {rs.texts.outcome_sentences[verdict.outcome]}")
@@ -134,8 +148,9 @@ def verdict_block(verdict: Verdict, step_ref: str = "", ruleset: RuleSet | None 
         lines.append("Grondslag: " + "; ".join(verdict.basis))
     if verdict.voorwaarden:
         lines.append("Voorwaarden: " + " ".join(voorwaarde_text(v, rs) for v in verdict.voorwaarden))
-    if verdict.trace:
-        lines.append("Doorlopen stappen: " + trace_line(verdict.trace, rs))
+    walked = trace_line(verdict.trace, rs) if verdict.trace else ""
+    if walked:
+        lines.append("Doorlopen stappen: " + walked)
     lines.append(rs.texts.disclaimers["chat"].format(version=verdict.rules_version))
     return "\n".join(lines)
 
