@@ -72,7 +72,7 @@ def derived_inputs(ruleset: RuleSet, plan: str | None = None) -> dict[str, set[s
     for p in plans:
         for name, spec in (p.derived or {}).items():
             found: set[str] = set()
-            walk(spec, found)
+            walk(getattr(spec, "expr", spec), found)  # a typed Derived holds its expression
             found.discard(name)
             out.setdefault(name, set()).update(found)
     return out
