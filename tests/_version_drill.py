@@ -11,18 +11,15 @@ Edits (each in a section the assertions can name):
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
 from pathlib import Path
 
 import yaml
 
-from deelwijzer.config import PROJECT_ROOT
+from _corpus_helpers import AA, CORPUS, copy_corpus
+from fixtures.ingest.make_fixtures import pdf_document
 
-CORPUS = PROJECT_ROOT / "corpus"
 JUSTITIE = "handreiking-gegevensdeling-excessief-geweld-justitie-2023.txt"
-AA = "nota-privacy-sociaal-domein-aa-en-hunze.txt"
 DOC_ID = "excessief-geweld"
 NEW_VERSION = "juni 2024"
 
@@ -58,11 +55,8 @@ def edited_text(text: str) -> str:
 
 
 def make_corpus(dest: Path, files: tuple[str, ...] = (JUSTITIE, AA)) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(CORPUS / "manifest.yaml", dest / "manifest.yaml")
-    for name in files:
-        shutil.copy(CORPUS / name, dest / name)
-    return dest
+    """A temporary corpus of the handreiking and one untouched handvat."""
+    return copy_corpus(dest, files)
 
 
 def set_manifest(corpus: Path, version: str, source_file: str) -> None:
@@ -112,16 +106,12 @@ def _page_menu_starts(lines: list[str], i: int) -> bool:
     return ">" in lines[i] or ">" in nxt
 
 
-def _pdf_escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
 def text_pdf(text: str, min_lines: int = 20) -> bytes:
     """A PDF with one text line per source line. Pages start where the handreiking's own pages
     started: at its page menu ("Inleiding >" / "[Inleiding >](#)…", repeated on every page of the
     original), so ingest's page-by-page cleaning sees each menu whole, as in a real export of it.
 
-    Written by hand like tests/fixtures/ingest/make_fixtures.py (no PDF writer library is installed):
+    Written by tests/fixtures/ingest/make_fixtures.py's hand-made writer (no PDF library is installed):
     Helvetica with WinAnsiEncoding, so accented letters survive; the one glyph it lacks, the square
     '■' before some step headings, is left out (ingest strips it from headings anyway). A blank line
     is an empty line of the page: a vertical gap, as between paragraphs of a typeset page."""
@@ -131,28 +121,7 @@ def text_pdf(text: str, min_lines: int = 20) -> bytes:
         if len(pages[-1]) >= min_lines and _page_menu_starts(lines, i):
             pages.append([])
         pages[-1].append(re.sub(r"^■\s*", "", line))
-    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>"]
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    for i, page in enumerate(pages):
-        ops = ["BT", "/F1 9 Tf", "11 TL", "30 810 Td"] + [f"({_pdf_escape(line)}) Tj T*" for line in page] + ["ET"]
-        stream = "\n".join(ops).encode("cp1252", "replace")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode())
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for num, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{num} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for off in offsets:
-        out.write(f"{off:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    return pdf_document(pages, size=9, leading=11, left=30, top=810, encoding="WinAnsiEncoding")
 
 
 def text_docx(text: str, path: Path, headings: set[str] | None = None) -> None:

@@ -23,6 +23,19 @@ def browser_available() -> bool:
     return Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
 
 
+def require_browser() -> None:
+    """Skip without Chromium, except in CI: `make test` installs the browser first, so there a
+    missing browser is a broken set-up, not a reason to let a browser test pass silently."""
+    import pytest
+
+    if browser_available():
+        return
+    message = "Chromium/chromedriver not installed: run `make browser-deps`"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def free_port() -> int:
     with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
         s.bind(("127.0.0.1", 0))

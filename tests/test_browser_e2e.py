@@ -5,7 +5,6 @@ test-output/screenshots/ for a human to look at."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -14,9 +13,9 @@ import pytest
 
 from browser_helpers import (
     SCREENSHOTS,
-    browser_available,
     free_port,
     make_driver,
+    require_browser,
     screenshot,
     start_streamlit,
     stop_process,
@@ -112,13 +111,7 @@ def _answer_panel_question(driver) -> str:
 
 @pytest.mark.timeout(600)
 def test_browser_ask_cite_and_stappenplan_to_verdict(real_settings, tmp_path):
-    if not browser_available():
-        # `make test` installs the browser first; in CI a missing browser is a broken set-up,
-        # not a reason to let the end-to-end test pass silently.
-        message = "Chromium/chromedriver not installed: run `make browser-deps`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_browser()
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 

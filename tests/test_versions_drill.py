@@ -258,13 +258,9 @@ def test_browser_sidebar_after_reingest_shows_changes_and_stale_rules(drill, tmp
     """The same sidebar in a real browser (headless Chromium, as tests/test_browser_e2e.py)."""
     import time
 
-    from browser_helpers import browser_available, free_port, make_driver, screenshot, start_streamlit, stop_process, wait_healthy
+    from browser_helpers import free_port, make_driver, require_browser, screenshot, start_streamlit, stop_process, wait_healthy
 
-    if not browser_available():
-        message = "Chromium/chromedriver not installed: run `make browser-deps`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_browser()
     from selenium.webdriver.common.by import By
 
     settings = drill["txt"][0]
