@@ -109,6 +109,9 @@ def real_retrieve(settings: Settings) -> Callable[[str], Retrieved]:
         result = retriever.retrieve(query, k=settings.top_k)
         return Retrieved(result.passages, bool(result.relevance.in_corpus), result.relevance.reason)
 
+    # The composer weighs question words by the corpus's own rarity, from the same index (looked
+    # up once per answer: finding the index asks the store for its generation).
+    run.term_idf_source = lambda: retriever.bm25.term_idf  # type: ignore[attr-defined]
     return run
 
 
@@ -222,18 +225,6 @@ def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> 
     return out, len(out)
 
 
-def _format_passages(passages: Sequence[Passage], provider: str) -> str:
-    """The top passages as the model sees them (kept for callers; see `_model_passages`)."""
-    size = "local" if provider == "local" else "default"
-    blocks = []
-    for n, p in enumerate(passages[: PROMPT_PASSAGES[size]], start=1):
-        c = p.chunk
-        era = " [Wbp]" if c.pre_avg else ""
-        body = " ".join(c.text.split())[: PROMPT_PASSAGE_CHARS[size]]
-        blocks.append(f"[{n}]{era} {c.title} — {c.heading_path_str}\n{body}")
-    return "\n\n".join(blocks)
-
-
 def _model_passages(prep: Prepared, provider: str, idf) -> tuple[str, list[int]]:
     """What the model writes from (issue 13): the same sections the extractive composer selects,
     the answering section first, keeping each passage's own number [n]. A server model gets those
@@ -317,16 +308,10 @@ def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_ve
     )
 
 
-def _term_idf(settings: Settings, retrieve) -> Callable[[str], float | None] | None:
-    """The corpus's term rarity for the composer (None behind the test seam or without an index)."""
-    if getattr(retrieve, "__name__", "") != "run" or getattr(retrieve, "__module__", "") != __name__:
-        return None
-    try:
-        from deelwijzer.retrieve import get_retriever
-
-        return get_retriever(settings).bm25.term_idf
-    except Exception:  # composing still works with equal weights
-        return None
+def _term_idf(retrieve) -> Callable[[str], float | None] | None:
+    """The corpus's term rarity for the composer, when the retriever offers it (fakes do not: equal weights)."""
+    source = getattr(retrieve, "term_idf_source", None)
+    return source() if source is not None else None
 
 
 def _resolve(settings: Settings, llm, rules: RulesPort | None, retrieve):
@@ -383,7 +368,7 @@ def stream_ask(
         return
 
     prompt_version = None
-    idf = _term_idf(settings, retrieve)
+    idf = _term_idf(retrieve)
     shown: list[int] = []
     extractive = llm is None
     if llm is None:
