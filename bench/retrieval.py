@@ -189,11 +189,11 @@ def baseline_texts(settings: Settings, items: list[SeedItem], k: int = DEPTH) ->
 
 def run(settings: Settings, seed: Path, out: Path | None, verbose: bool = False, baseline: bool = False,
         misses: bool = False) -> dict:
-    from deelwijzer.retrieve import get_retriever
+    from deelwijzer.services import get_services
 
     items = load_items(seed)
     answerable = [it for it in items if it.answerable]
-    retriever = get_retriever(settings)
+    retriever = get_services(settings).retriever
     chunks = retriever.bm25.chunks
     t0 = time.perf_counter()
     retriever.search("warm-up", mode="hybrid")
@@ -270,9 +270,10 @@ def sweep(settings: Settings, seed: Path) -> list[dict]:
 
     Printed so a tuning choice can be judged by its neighbourhood, not by its best cell alone:
     on 36 items one item is 0.028."""
-    from deelwijzer.retrieve import Filters, collapse_duplicates, get_retriever, lexical_query, rrf_fuse
+    from deelwijzer.retrieve import Filters, collapse_duplicates, lexical_query, rrf_fuse
+    from deelwijzer.services import get_services
 
-    retriever = get_retriever(settings)
+    retriever = get_services(settings).retriever
     items = [it for it in load_items(seed) if it.answerable]
     dense = {it.id: [p.chunk for p in retriever.dense_leg(it.question, 50, Filters())] for it in items}
     rows = []

@@ -9,16 +9,19 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Iterator, Sequence
 
 from deelwijzer.compose import compose_extractive, select
 from deelwijzer.config import Settings
 from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
 from deelwijzer.facts import describe_assumptions, extract, extract_with_llm, filter_facts, merge_facts
 from deelwijzer.guard import Guarded, guard, verdict_block
-from deelwijzer.llm import get_chat_model, llm_info
+from deelwijzer.llm import llm_info
 from deelwijzer.models import Answer, Chunk, Passage, Verdict
 from deelwijzer.route import route_question
+from deelwijzer.services import AnswerServices, EngineRules, Retrieved, RulesPort, get_services
+
+__all__ = ["Answer", "EngineRules", "QuestionError", "Retrieved", "RulesPort", "ask", "prepare", "stream_ask"]
 
 log = logging.getLogger(__name__)
 
@@ -36,62 +39,8 @@ class QuestionError(ValueError):
     """The question cannot be answered as given (empty)."""
 
 
-# ------------------------------------------------------------------ ports (real ones by default)
-
-
-class RulesPort(Protocol):
-    def facts_dictionary(self) -> dict[str, Any]: ...
-    def validate(self, facts: dict[str, Any]) -> dict[str, Any]: ...
-    def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict: ...
-
-
-@dataclass
-class EngineRules:
-    """The real rules engine (deelwijzer.rules) behind the RulesPort."""
-
-    settings: Settings
-    _ruleset: Any = field(default=None, init=False)
-
-    @property
-    def ruleset(self):
-        if self._ruleset is None:
-            from deelwijzer.rules import load_rules
-
-            self._ruleset = load_rules(self.settings.rules_dir)
-        return self._ruleset
-
-    def facts_dictionary(self) -> dict[str, Any]:
-        return dict(self.ruleset.facts)
-
-    def validate(self, facts: dict[str, Any]) -> dict[str, Any]:
-        from deelwijzer.rules import validate_facts
-
-        return validate_facts(self.ruleset, facts)
-
-    def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict:
-        from deelwijzer.rules import evaluate
-
-        return evaluate(self.ruleset, facts, plan=plan)
-
-
-@dataclass(frozen=True)
-class Retrieved:
-    passages: list[Passage]
-    relevant: bool
-    reason: str = ""
-
-
-def real_step_passage(settings: Settings) -> Callable[[Verdict], Chunk | None]:
-    """The passage the verdict's deciding step rests on, looked up in the index (exact, no ranking)."""
-    from deelwijzer.retrieve import get_retriever
-
-    retriever = get_retriever(settings)
-
-    def run(verdict: Verdict) -> Chunk | None:
-        step = deciding_trace_step(verdict)
-        return retriever.step_passage(step.heading, step.anchor, verdict.plan) if step else None
-
-    return run
+# The resources (retriever, rules, language model) come from one services object
+# (deelwijzer.services); RulesPort, EngineRules and Retrieved are named here too for callers.
 
 
 def deciding_trace_step(verdict: Verdict):
@@ -100,19 +49,10 @@ def deciding_trace_step(verdict: Verdict):
     return named[-1] if named else (verdict.trace[-1] if verdict.trace else None)
 
 
-def real_retrieve(settings: Settings) -> Callable[[str], Retrieved]:
-    from deelwijzer.retrieve import get_retriever
-
-    retriever = get_retriever(settings)
-
-    def run(query: str) -> Retrieved:
-        result = retriever.retrieve(query, k=settings.top_k)
-        return Retrieved(result.passages, bool(result.relevance.in_corpus), result.relevance.reason)
-
-    # The composer weighs question words by the corpus's own rarity, from the same index (looked
-    # up once per answer: finding the index asks the store for its generation).
-    run.term_idf_source = lambda: retriever.bm25.term_idf  # type: ignore[attr-defined]
-    return run
+def deciding_step_passage(services: AnswerServices, verdict: Verdict) -> Chunk | None:
+    """The passage the verdict's deciding step rests on, looked up in the index (exact, no ranking)."""
+    step = deciding_trace_step(verdict)
+    return services.step_passage(step.heading, step.anchor, verdict.plan) if step else None
 
 
 # ------------------------------------------------------------------ the pipeline
@@ -152,9 +92,7 @@ def prepare(
     facts: dict[str, Any] | None,
     llm,
     *,
-    rules: RulesPort,
-    retrieve: Callable[[str], Retrieved],
-    step_passage: Callable[[Verdict], Chunk | None] = lambda verdict: None,
+    services: AnswerServices,
     history: Sequence[Any] | None = None,
 ) -> Prepared:
     text, query, notes = _clean_question(question)
@@ -164,6 +102,7 @@ def prepare(
     if context.is_followup:
         query = context.query[:MAX_QUESTION_CHARS]
         notes.append(FOLLOWUP_NOTE.format(query=query))
+    rules, retrieve = services.rules, services.retrieve
     retrieved = retrieve(query)
     if context.is_followup and not retrieved.relevant and retrieve(context.previous[:MAX_QUESTION_CHARS]).relevant:
         # A follow-up adds words the handvatten need not use ("En als het dringend is?"); when the
@@ -206,7 +145,7 @@ def prepare(
     if decision and retrieved.relevant:
         verdict = rules.evaluate(merged, plan=merged.get("plan"))
     plan = verdict.plan if verdict else None
-    step_chunk = step_passage(verdict) if verdict else None
+    step_chunk = deciding_step_passage(services, verdict) if verdict else None
     if verdict is None:  # no stappenplan: assumptions about it mean nothing
         merged = {k: v for k, v in merged.items() if k not in assumed}
     return Prepared(text, query, notes, retrieved, decision, merged, verdict, plan, step_chunk,
@@ -308,36 +247,22 @@ def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_ve
     )
 
 
-def _term_idf(retrieve) -> Callable[[str], float | None] | None:
-    """The corpus's term rarity for the composer, when the retriever offers it (fakes do not: equal weights)."""
-    source = getattr(retrieve, "term_idf_source", None)
-    return source() if source is not None else None
-
-
-def _resolve(settings: Settings, llm, rules: RulesPort | None, retrieve):
-    if llm is None:
-        llm = get_chat_model(settings)
-    if retrieve is not None:  # a test seam: no index behind it to look the step passage up in
-        return llm, rules or EngineRules(settings), retrieve, lambda verdict: None
-    return llm, rules or EngineRules(settings), real_retrieve(settings), real_step_passage(settings)
-
-
 def ask(
     question: str,
     settings: Settings,
     facts: dict[str, Any] | None = None,
     llm=None,
     *,
-    rules: RulesPort | None = None,
-    retrieve: Callable[[str], Retrieved] | None = None,
+    services: AnswerServices | None = None,
     history: Sequence[Any] | None = None,
 ) -> Answer:
-    """Answer one question. `llm` overrides the configured model (tests pass fakes);
-    `rules`/`retrieve` are seams for unit tests, the real engine and index by default.
-    `history`: the earlier turns of the conversation (user questions as strings, or
-    {"role", "content"} dicts); an elliptic follow-up is read in their context."""
+    """Answer one question. `services`: the index, retriever, rules and model to use (default: the
+    process's `get_services(settings)`; the app passes its cached one, tests a fake). `llm`
+    overrides the services' model (tests pass fakes). `history`: the earlier turns of the
+    conversation (user questions as strings, or {"role", "content"} dicts); an elliptic follow-up
+    is read in their context."""
     answer = None
-    for piece in stream_ask(question, settings, facts, llm, rules=rules, retrieve=retrieve, history=history):
+    for piece in stream_ask(question, settings, facts, llm, services=services, history=history):
         if isinstance(piece, Answer):
             answer = piece
     assert answer is not None
@@ -350,17 +275,17 @@ def stream_ask(
     facts: dict[str, Any] | None = None,
     llm=None,
     *,
-    rules: RulesPort | None = None,
-    retrieve: Callable[[str], Retrieved] | None = None,
+    services: AnswerServices | None = None,
     history: Sequence[Any] | None = None,
 ) -> Iterator[str | Answer]:
     """Yield text pieces of the draft, then the final (guarded) Answer. The final Answer's text
     is authoritative: the guard may remove claims the streamed draft contained, so a UI should
     replace the streamed text with `Answer.answer` at the end."""
     t0 = time.perf_counter()
-    llm, rules, retrieve, step_passage = _resolve(settings, llm, rules, retrieve)
-    prep = prepare(question, settings, facts, llm, rules=rules, retrieve=retrieve, step_passage=step_passage,
-                   history=history)
+    services = services if services is not None else get_services(settings)
+    if llm is None:
+        llm = services.llm
+    prep = prepare(question, settings, facts, llm, services=services, history=history)
     if not prep.retrieved.relevant or not prep.retrieved.passages:
         guarded = guard("", prep.retrieved.passages, None, relevant=False)
         yield guarded.text
@@ -368,7 +293,7 @@ def stream_ask(
         return
 
     prompt_version = None
-    idf = _term_idf(retrieve)
+    idf = services.term_idf()
     shown: list[int] = []
     extractive = llm is None
     if llm is None:

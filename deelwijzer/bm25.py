@@ -8,7 +8,6 @@ path carries the partner/plan context that repeated paragraphs lack.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -133,28 +132,16 @@ class BM25Index:
         return float(np.log(1.0 + (self.n_docs + 0.5) / 0.5))
 
 
-# One index per store generation: a re-ingest changes the generation and so rebuilds.
-_CACHE: dict[tuple[str, str], BM25Index] = {}
-_LOCK = threading.Lock()
-
-
-def get_bm25(store, cache_key: str = "", saved_dir: Path | None = None) -> BM25Index:
-    """The BM25 index of `store`'s chunks, cached per (store key, generation) in this process and,
-    with `saved_dir`, on disk for the next process (bm25_store)."""
+def load_bm25(store, saved_dir: Path | None = None) -> BM25Index:
+    """The BM25 index of `store`'s active chunks: read from `saved_dir` when a saved index of this
+    generation exists (bm25_store), else built (and saved there for the next process). Not cached
+    here: its owner, the Retriever of deelwijzer.services, keeps one per index generation."""
     generation = store.generation()
-    key = (cache_key, generation)
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is None:
-            # Drop indexes of older generations of the same store.
-            for old in [k for k in _CACHE if k[0] == cache_key]:
-                del _CACHE[old]
-            chunks = store.all_chunks()
-            path = bm25_store.path_for(saved_dir, generation) if saved_dir and generation else None
-            hit = bm25_store.load(path, chunks, BM25Index) if path else None
-            if hit is None:
-                hit = BM25Index(chunks)
-                if path:
-                    bm25_store.save(path, hit)
-            _CACHE[key] = hit
-        return hit
+    chunks = store.all_chunks()
+    path = bm25_store.path_for(saved_dir, generation) if saved_dir and generation else None
+    index = bm25_store.load(path, chunks, BM25Index) if path else None
+    if index is None:
+        index = BM25Index(chunks)
+        if path:
+            bm25_store.save(path, index)
+    return index

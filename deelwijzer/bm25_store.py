@@ -24,7 +24,7 @@ from scipy import sparse
 from . import textnorm
 from .models import Chunk
 
-# bm25.py uses this module (get_bm25); this module only reads bm25.py's source for the fingerprint
+# bm25.py uses this module (load_bm25); this module only reads bm25.py's source for the fingerprint
 # and gets the index type passed in, so the two do not import each other.
 _BM25_SOURCE = Path(__file__).with_name("bm25.py")
 

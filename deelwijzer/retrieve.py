@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .bm25 import BM25Index, get_bm25
+from .bm25 import BM25Index, load_bm25
 from .config import Settings
 from .models import Chunk, Passage
 from .route import split_self_description
@@ -237,13 +237,21 @@ class Retriever:
         self.dedupe = dedupe
         self._sig_cache: dict[str, frozenset[int]] = {}
         self._step_cache: dict[tuple[str, str, str | None], Chunk | None] = {}
-        self._cache_key = f"{settings.resolved_chroma_path}|{settings.chroma_host}|{settings.collection}"
+        self._bm25: tuple[str, BM25Index] | None = None  # (index generation, its BM25 index)
+        self._lock = threading.Lock()
 
     # -- legs
 
     @property
     def bm25(self) -> BM25Index:
-        return get_bm25(self.store, self._cache_key, self.settings.data_dir / "bm25")
+        """The BM25 index of the store's active generation, loaded once per generation: a re-ingest
+        that flips the index gives the next call the new one (and forgets the step passages)."""
+        generation = self.store.generation()
+        with self._lock:
+            if self._bm25 is None or self._bm25[0] != generation:
+                self._bm25 = (generation, load_bm25(self.store, self.settings.data_dir / "bm25"))
+                self._step_cache.clear()
+            return self._bm25[1]
 
     def dense_leg(self, query: str, depth: int, filters: Filters) -> list[Passage]:
         # The plan filter is applied afterwards, so ask for more to keep `depth` results.
@@ -325,12 +333,13 @@ class Retriever:
 
     def step_passage(self, heading: str, anchor: str = "", plan: str | None = None) -> Chunk | None:
         """The passage a rule step rests on (deelwijzer.step_passage), remembered per step: a lookup
-        scans every chunk (~1 s at 79k chunks) and a rule set has a few hundred steps. A Retriever
-        serves one index generation (get_retriever), so the memory never outlives its chunks."""
+        scans every chunk (~1 s at 79k chunks) and a rule set has a few hundred steps. The memory is
+        emptied whenever the BM25 index moves to a new generation, so it never outlives its chunks."""
 
         key = (heading, anchor, plan)
+        chunks = self.bm25.chunks  # first: a new generation empties the memory
         if key not in self._step_cache:
-            self._step_cache[key] = passage_for_step(self.bm25.chunks, heading, anchor, plan)
+            self._step_cache[key] = passage_for_step(chunks, heading, anchor, plan)
         return self._step_cache[key]
 
     def _signature(self, chunk: Chunk) -> frozenset[int]:
@@ -495,30 +504,3 @@ def assess_evidence(
             reason += f", onbekend in de handvatten: {', '.join(unknown[:4])}"
         return Relevance(False, reason + ")", coverage, unknown, margin, details)
     return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)
-
-
-def assess_relevance(query: str, passages: Sequence[Passage], settings: Settings) -> Relevance:
-    """Refusal signal for the answer layer: `in_corpus=False` means say it is not in the handvatten."""
-    return get_retriever(settings).assess_relevance(query, passages)
-
-
-# --------------------------------------------------------------------------- process cache
-
-_RETRIEVERS: dict[tuple[str, str], Retriever] = {}
-_LOCK = threading.Lock()
-
-
-def get_retriever(settings: Settings) -> Retriever:
-    """One Retriever per (settings, index generation) per process."""
-    from .store import open_store
-
-    store = open_store(settings)
-    key = (settings.model_dump_json(), store.generation())
-    with _LOCK:
-        hit = _RETRIEVERS.get(key)
-        if hit is None:
-            skey = key[0]
-            for old in [k for k in _RETRIEVERS if k[0] == skey]:
-                del _RETRIEVERS[old]
-            hit = _RETRIEVERS[key] = Retriever(settings, store)
-        return hit

@@ -14,10 +14,6 @@ from deelwijzer.models import Answer, Citation, Question, Verdict
 from deelwijzer.rules import render
 from deelwijzer.rules.render import fact_question, format_fact_value, humanize  # noqa: F401 - the UI reads them here
 
-# How often each cached resource was built in this process. The UI bumps it inside its
-# st.cache_resource functions; tests read it to prove interactions do not reload resources.
-RESOURCE_LOADS: Counter[str] = Counter()
-
 PRE_AVG_NOTICE = (
     "Let op: deze passage komt uit een document van vóór de AVG (Wbp-tijdperk). "
     "Controleer of de regels nog gelden."

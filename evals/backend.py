@@ -46,9 +46,13 @@ class RealBackend:
         self.settings = settings
 
     def search(self, query: str, k: int, mode: str | None) -> list[Passage]:
-        from deelwijzer.retrieve import get_retriever
+        return self._services.retriever.search(query, k=k, mode=mode)
 
-        return get_retriever(self.settings).search(query, k=k, mode=mode)
+    @property
+    def _services(self):
+        from deelwijzer.services import get_services
+
+        return get_services(self.settings)
 
     def all_chunks(self) -> list[Chunk]:
         return self._chunks
@@ -62,27 +66,15 @@ class RealBackend:
     def ask(self, question: str, facts: dict[str, Any] | None = None, history: list[str] | None = None) -> Answer:
         from deelwijzer.answer import ask
 
-        if history:
-            return ask(question, self.settings, facts=facts, history=history)
-        if not facts:
-            return ask(question, self.settings, facts=facts)
+        if history or not facts:
+            return ask(question, self.settings, facts=facts, history=history or None)
         # A dialogue's follow-up turns ask the same question with more facts: the passages do not
         # change, so they are retrieved once (the verdict is what these turns measure).
-        return ask(question, self.settings, facts=facts, retrieve=self._cached_retrieve)
+        return ask(question, self.settings, facts=facts, services=self._retrieval_memo)
 
     @cached_property
-    def _cached_retrieve(self):
-        from deelwijzer.answer import real_retrieve
-
-        run = real_retrieve(self.settings)
-        memo: dict[str, Any] = {}
-
-        def cached(query: str):
-            if query not in memo:
-                memo[query] = run(query)
-            return memo[query]
-
-        return cached
+    def _retrieval_memo(self) -> "RetrievalMemo":
+        return RetrievalMemo(self._services)
 
     def evaluate(self, facts: dict[str, Any], plan: str | None = None) -> Verdict:
         from deelwijzer.rules import evaluate, load_rules
@@ -111,3 +103,19 @@ class RealBackend:
         from deelwijzer.llm import get_chat_model
 
         return get_chat_model(self.settings)
+
+
+class RetrievalMemo:
+    """The services with each query retrieved once (everything else delegated unchanged)."""
+
+    def __init__(self, services: Any):
+        self._services = services
+        self._memo: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._services, name)
+
+    def retrieve(self, query: str):
+        if query not in self._memo:
+            self._memo[query] = self._services.retrieve(query)
+        return self._memo[query]

@@ -4,9 +4,10 @@ exercised in the tests marked `slow` that use the `real_settings` fixture."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
-from deelwijzer.answer import Retrieved
+from deelwijzer.services import Retrieved
+from deelwijzer.step_passage import passage_for_step
 from deelwijzer.models import Chunk, Passage, Question, TraceStep, Verdict
 
 
@@ -133,3 +134,25 @@ class FakeRetriever:
     def __call__(self, query: str) -> Retrieved:
         self.queries.append(query)
         return Retrieved(self.passages, self.relevant, "fake")
+
+
+@dataclass
+class FakeServices:
+    """Stands in for deelwijzer.services.Services (the AnswerServices methods): a fake retriever and
+    fake rules; the step passage is the real lookup (passage_for_step) over the fake chunks, so the
+    answer's verdict citation runs in the wiring tests too."""
+
+    retriever: Callable[[str], Retrieved] = field(default_factory=lambda: FakeRetriever())
+    rules: Any = field(default_factory=lambda: FakeRules())
+    chunks: list[Chunk] = field(default_factory=lambda: [p.chunk for p in THREE_PASSAGES])
+    llm: Any = None
+    idf: Callable[[str], float | None] | None = None
+
+    def retrieve(self, query: str) -> Retrieved:
+        return self.retriever(query)
+
+    def step_passage(self, heading: str | None, anchor: str = "", plan: str | None = None) -> Chunk | None:
+        return passage_for_step(self.chunks, heading, anchor, plan)
+
+    def term_idf(self):
+        return self.idf

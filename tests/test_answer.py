@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from answer_fakes import ASK_STRAFBAAR_FEIT, FakeRetriever, FakeRules, make_verdict
+from answer_fakes import ASK_STRAFBAAR_FEIT, FakeRetriever, FakeRules, FakeServices, make_verdict
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
@@ -27,7 +27,7 @@ def settings(tmp_path) -> Settings:
 def run(question, settings, llm=None, verdict=None, retriever=None, facts=None):
     rules = FakeRules(verdict=verdict or make_verdict("mag_niet_delen"))
     retriever = retriever or FakeRetriever()
-    answer = ask(question, settings, facts=facts, llm=llm, rules=rules, retrieve=retriever)
+    answer = ask(question, settings, facts=facts, llm=llm, services=FakeServices(retriever=retriever, rules=rules))
     return answer, rules, retriever
 
 
@@ -61,7 +61,7 @@ def test_model_facts_are_used_but_extractor_wins(settings):
 def test_streaming_yields_pieces_then_the_guarded_answer(settings):
     fake = GenericFakeChatModel(messages=iter([AIMessage(content="Het meldrecht geldt [1]. Zie ook [2].")]))
     pieces = list(stream_ask("Wat is het meldrecht bij Veilig Thuis?", settings, llm=fake,
-                             rules=FakeRules(), retrieve=FakeRetriever()))
+                             services=FakeServices(retriever=FakeRetriever(), rules=FakeRules())))
     assert isinstance(pieces[-1], Answer)
     text = "".join(p for p in pieces[:-1])
     assert "meldrecht" in text and len(pieces) > 2  # streamed in several pieces
@@ -136,7 +136,7 @@ def test_prompt_injection_cannot_change_the_verdict(settings):
 def test_real_engine_asks_next_question_for_acceptance_question(settings):
     from deelwijzer.answer import EngineRules
 
-    answer = ask(ACCEPTANCE, settings, rules=EngineRules(settings), retrieve=FakeRetriever())
+    answer = ask(ACCEPTANCE, settings, services=FakeServices(retriever=FakeRetriever(), rules=EngineRules(settings)))
     assert answer.plan == "zorg" and answer.verdict.outcome == "meer_informatie_nodig"
     assert answer.verdict.vraag.fact == "strafbaar_feit"
     assert f"Volgende vraag: {answer.verdict.vraag.text}" in answer.answer
@@ -149,7 +149,7 @@ def test_real_engine_verdict_for_weapon_reported_by_school(settings):
 
     q = ("Een leerling had een vuurwapen in zijn tas. Mag ik dat zonder toestemming van hem of zijn ouders "
          "aan de politie melden?")
-    answer = ask(q, settings, rules=EngineRules(settings), retrieve=FakeRetriever())
+    answer = ask(q, settings, services=FakeServices(retriever=FakeRetriever(), rules=EngineRules(settings)))
     assert answer.plan == "onderwijs" and answer.verdict.outcome == "mag_delen"
     assert "art. 161 Sv" in answer.answer and "U mag de gegevens delen." in answer.answer
 
@@ -160,7 +160,7 @@ def test_sharing_question_with_role_and_recipient_is_not_refused_on_weak_lexical
     from deelwijzer.answer import EngineRules
 
     question = "Mag ik als wijkteammedewerker gegevens over een cliënt delen met de politie?"
-    answer = ask(question, settings, rules=EngineRules(settings), retrieve=FakeRetriever(relevant=False))
+    answer = ask(question, settings, services=FakeServices(FakeRetriever(relevant=False), EngineRules(settings)))
     assert not answer.refused
     assert answer.verdict is not None and answer.plan == "zorg"
     assert answer.facts["ontvanger"] == "politie"
@@ -170,7 +170,7 @@ def test_decision_question_without_recipient_is_still_refused_when_not_relevant(
     from deelwijzer.answer import EngineRules
 
     question = "Ik ben GGZ-behandelaar. Een cliënt is overleden; mag ik zijn kinderen inzage geven in het dossier?"
-    answer = ask(question, settings, rules=EngineRules(settings), retrieve=FakeRetriever(relevant=False))
+    answer = ask(question, settings, services=FakeServices(FakeRetriever(relevant=False), EngineRules(settings)))
     assert answer.refused and answer.verdict is None
 
 

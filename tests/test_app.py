@@ -8,6 +8,7 @@ import re
 import shutil
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from deelwijzer import ui_support as ui
@@ -112,13 +113,23 @@ def test_ask_shows_answer_with_citations_that_open_the_passage(app_env):
     assert len([m for m in at.chat_message if m.name == "user"]) == 2
 
 
-def test_resources_are_cached_across_interactions(app_env):
+def test_resources_are_cached_across_interactions(app_env, monkeypatch):
+    from deelwijzer import services as svc
+
+    builds: list[svc.Services] = []
+    real_build = svc.build_services
+
+    def counting_build(settings, store=None):
+        builds.append(real_build(settings, store))
+        return builds[-1]
+
+    monkeypatch.setattr(svc, "build_services", counting_build)
+    st.cache_resource.clear()  # earlier tests of this process may have built them already
     at = _run()
-    loads = dict(ui.RESOURCE_LOADS)
-    assert loads.get("embedder", 0) >= 1 and loads.get("store", 0) >= 1 and loads.get("rules", 0) >= 1
+    assert len(builds) == 1
     _ask(at, "Wat is het beroepsgeheim?")
     at.button(key="open_panel").click().run()
-    assert dict(ui.RESOURCE_LOADS) == loads, "an interaction reloaded a cached resource"
+    assert len(builds) == 1, "an interaction rebuilt the cached services"
 
 
 def test_stappenplan_panel_asks_until_a_verdict_card(app_env):

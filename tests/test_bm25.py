@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deelwijzer.bm25 import BM25Index, get_bm25
+from deelwijzer.bm25 import BM25Index
 from deelwijzer.config import PROJECT_ROOT
 from deelwijzer.models import Chunk
 
@@ -115,7 +115,7 @@ def test_query_is_fast(corpus_index):
 
 
 class FakeStore:
-    """Named fake: only the two methods the BM25 cache uses."""
+    """Named fake: only the two methods the retriever's BM25 loading uses."""
 
     def __init__(self, chunks, generation):
         self._chunks, self._generation, self.reads = chunks, generation, 0
@@ -128,10 +128,14 @@ class FakeStore:
         return self._generation
 
 
-def test_cache_invalidated_by_generation():
+def test_retriever_keeps_one_bm25_per_generation(tmp_path):
+    from deelwijzer.config import Settings
+    from deelwijzer.retrieve import Retriever
+
     store = FakeStore([make_chunk("a", "eerste versie")], "g1")
-    first = get_bm25(store, "test-cache")
-    assert get_bm25(store, "test-cache") is first and store.reads == 1
+    retriever = Retriever(Settings(data_dir=tmp_path), store)
+    first = retriever.bm25
+    assert retriever.bm25 is first and store.reads == 1
     store._chunks, store._generation = [make_chunk("b", "tweede versie")], "g2"
-    second = get_bm25(store, "test-cache")
+    second = retriever.bm25
     assert second is not first and second.chunks[0].id == "b"

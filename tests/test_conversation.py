@@ -4,7 +4,7 @@ and facts; a new value replaces the old one; `ask` takes the history."""
 from __future__ import annotations
 
 import pytest
-from answer_fakes import FakeRetriever, FakeRules, make_verdict
+from answer_fakes import FakeRetriever, FakeRules, FakeServices, make_verdict
 
 from deelwijzer.answer import ask
 from deelwijzer.config import Settings
@@ -64,7 +64,7 @@ def test_ask_retrieves_and_extracts_facts_in_the_conversations_context(settings)
     rules = FakeRules(verdict=make_verdict("mag_niet_delen"))
     retriever = FakeRetriever()
     first = "Ik ben huisarts. Mag ik zonder toestemming gegevens delen met Veilig Thuis?"
-    answer = ask("En met de politie?", settings, rules=rules, retrieve=retriever, history=[first])
+    answer = ask("En met de politie?", settings, services=FakeServices(retriever=retriever, rules=rules), history=[first])
     # Retrieval saw the standalone question, not the bare follow-up.
     assert retriever.queries[-1].startswith(first)
     # The earlier facts stay (no consent), the recipient is replaced by the new one.
@@ -77,7 +77,7 @@ def test_ask_retrieves_and_extracts_facts_in_the_conversations_context(settings)
 
 def test_ask_without_history_is_unchanged(settings):
     retriever = FakeRetriever()
-    ask("En met de politie?", settings, rules=FakeRules(), retrieve=retriever)
+    ask("En met de politie?", settings, services=FakeServices(retriever=retriever, rules=FakeRules()))
     assert retriever.queries[-1] == "En met de politie?"
 
 
@@ -101,12 +101,14 @@ def test_followup_to_an_answerable_question_is_not_refused(settings):
         # The standalone earlier question is in the handvatten; the joined text scores too low.
         return Retrieved(list(THREE_PASSAGES), query == first, "fake")
 
-    answer = ask("En als de politie zegt dat het dringend is?", settings, rules=FakeRules(), retrieve=retrieve,
+    answer = ask("En als de politie zegt dat het dringend is?", settings,
+                 services=FakeServices(retriever=retrieve, rules=FakeRules()),
                  history=[first])
     assert not answer.refused
 
 
 def test_followup_to_an_unanswerable_question_is_still_refused(settings):
-    answer = ask("En als het dringend is?", settings, rules=FakeRules(),
-                 retrieve=FakeRetriever(relevant=False), history=["Hoeveel huurtoeslag krijg ik?"])
+    answer = ask("En als het dringend is?", settings,
+                 services=FakeServices(retriever=FakeRetriever(relevant=False), rules=FakeRules()),
+                 history=["Hoeveel huurtoeslag krijg ik?"])
     assert answer.refused

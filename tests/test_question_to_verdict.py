@@ -5,7 +5,7 @@ so the tests also show a sharing question is never refused for weak lexical evid
 from __future__ import annotations
 
 import pytest
-from answer_fakes import FakeRetriever
+from answer_fakes import FakeRetriever, FakeServices
 
 from deelwijzer import ui_support as ui
 from deelwijzer.answer import EngineRules, ask
@@ -27,7 +27,7 @@ def settings(tmp_path) -> Settings:
 
 
 def _ask(question, settings, facts=None):
-    return ask(question, settings, facts=facts, rules=EngineRules(settings), retrieve=FakeRetriever(relevant=False))
+    return ask(question, settings, facts=facts, services=FakeServices(retriever=FakeRetriever(relevant=False), rules=EngineRules(settings)))
 
 
 def test_example_consult_reaches_the_verdict_without_asking_the_role(settings):

@@ -144,9 +144,9 @@ MIN_HYBRID_RECALL_AT_5 = 0.9  # measured 0.944 (34/36) on 790 chunks, 2026-11-23
 
 @pytest.fixture(scope="module")
 def real_retriever(real_settings):
-    from deelwijzer.retrieve import get_retriever
+    from deelwijzer.services import get_services
 
-    return get_retriever(real_settings)
+    return get_services(real_settings).retriever
 
 
 @pytest.fixture(scope="module")

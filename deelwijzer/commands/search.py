@@ -22,15 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def search(settings, query: str, k: int, mode: str | None = None) -> list[Passage]:
-    try:
-        from deelwijzer.retrieve import get_retriever
-    except ImportError:
-        get_retriever = None  # retrieval module not installed: dense only
-    if get_retriever is not None:
-        return get_retriever(settings).search(query, k=k, mode=mode or settings.retrieval_mode)
-    from deelwijzer.store import open_store
+    from deelwijzer.services import get_services
 
-    return open_store(settings).dense_search(query, k)
+    return get_services(settings).retriever.search(query, k=k, mode=mode or settings.retrieval_mode)
 
 
 def run(args: argparse.Namespace) -> int:
