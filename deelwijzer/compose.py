@@ -29,7 +29,8 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from deelwijzer.models import Passage
-from deelwijzer.textnorm import STOPWORDS, analyze, fold, paragraphs_with_lists, split_sentences_nl, stem, words
+from deelwijzer.textnorm import (QUESTION_FILLER, STOPWORDS, analyze, fold, paragraphs_with_lists,
+                                 split_sentences_nl, stem, words)
 
 TOP_PASSAGES = 8  # sections considered (the retriever's top-k)
 MAX_LINES = 6  # quoted lines in the answer (a list's items count as one line)
@@ -105,15 +106,12 @@ def _question_weights(question: str, idf: Callable[[str], float | None] | None,
     parts = [(question[self_part.end():], 1.0), (self_part.group(0), 0.5)] if self_part else [(question, 1.0)]
     for text, factor in parts:
         for w in words(fold(text)):
-            if w in STOPWORDS or len(w) < 2 or (len(w) < 3 and not w.isdigit()) or w in _QUESTION_FILLER:
+            if w in STOPWORDS or len(w) < 2 or (len(w) < 3 and not w.isdigit()) or w in QUESTION_FILLER:
                 continue
             weight = (idf(stem(w)) if idf else None) or 1.0
             key = w[:5] if fuzzy else stem(w)
             weights[key] = max(weights.get(key, 0.0), factor * weight)
     return weights
-
-
-_QUESTION_FILLER = frozenset("klopt eigenlijk gewoon zomaar iemand iets welke regels gelden".split())
 
 
 @lru_cache(maxsize=8192)

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from deelwijzer.route import detect_rol, fold, implied_rol
+from deelwijzer.route import detect_rol, implied_rol
+from deelwijzer.textnorm import fold
 
 log = logging.getLogger(__name__)
 
@@ -381,7 +382,7 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
     """Stated facts (patterns) and the facts the situation implies (assumptions). Neither holds a
     fact `known` already has; explicit facts always win (see answer.prepare)."""
     known = dict(known or {})
-    text = fold(question)
+    text = fold(question, single_spaces=True)
     stated: dict[str, Any] = {}
     rol = detect_rol(question)
     if rol:

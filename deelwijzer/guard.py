@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from deelwijzer.models import Citation, Passage, Verdict
-from deelwijzer.route import fold
 from deelwijzer.rules.render import verdict_block  # the chat block (also Answer.verdict_text)
+from deelwijzer.textnorm import fold, split_sentences_nl
 
 REFUSAL_TEXT = (
     "Dit staat niet in de handvatten. Ik kan deze vraag daarom niet beantwoorden; ik geef geen antwoord "
@@ -93,7 +93,7 @@ _ALLOWED_CLAIMS = {
 
 def classify_claim(sentence: str) -> str | None:
     """'negative' | 'obligation' | 'positive' | None: does this sentence tell the asker yes/no?"""
-    s = fold(sentence).strip()
+    s = fold(sentence, single_spaces=True).strip()
     s = re.sub(r"^[-*•]\s*", "", s)
     if any(re.search(p, s) for p in _NEGATIVE):
         return "negative"
@@ -121,7 +121,7 @@ QUOTE_DIFFERS_NOTE = (
 def _sentences(line: str) -> list[str]:
     """Sentences of one line; a trailing citation ("… delen. [3]") stays with its sentence."""
     out: list[str] = []
-    for piece in re.split(r"(?<=[.!?])\s+", line):
+    for piece in split_sentences_nl(line, breaks="every_stop"):
         if out and _MARKERS_ONLY.match(piece):
             out[-1] = out[-1] + " " + piece.strip()
         else:

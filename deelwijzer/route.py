@@ -8,14 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import unicodedata
+from deelwijzer.textnorm import fold, split_sentences_nl
 
-
-def fold(text: str) -> str:
-    """Lower case without diacritics and with single spaces: 'Cliënt' -> 'client'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text.lower())
 
 # A modal/decision phrase plus a sharing verb = a sharing-decision question (issue 15: every question
 # whether someone may or must share, provide, report, tell or pass on data, role stated or not).
@@ -49,14 +43,14 @@ _NOT_SHARING_VERB = re.compile(r"\b(opslaan|bewaren|verwijderen|opvragen)\b")  #
 
 
 def is_sharing_question(question: str) -> bool:
-    text = fold(question)
+    text = fold(question, single_spaces=True)
     if _NOT_DECISION.search(text.strip()) and not re.search(r"\bmag (ik|wij|we|het|de|een)\b", text):
         return False
     if _NOT_SHARING.search(text):
         return False
     if _ACCESS.search(text) and _ACCESS_BY_SUBJECT.search(text):
         return False
-    sentences = [x for x in re.split(r"(?<=[.?!])\s+", text.strip()) if x]
+    sentences = split_sentences_nl(text.strip(), breaks="every_stop")
     if sentences and _NOT_SHARING_VERB.search(sentences[-1]):
         return False
     if _MODAL.search(text) and _SHARE.search(text):
@@ -111,7 +105,7 @@ def _role_in(window: str) -> str | None:
 def detect_rol(question: str) -> str | None:
     """The asker's role, from a self-description ("Ik ben wijkteammedewerker", "Als leraar ...")
     or, failing that, the subject of the question ("Mag het OM ..."). None when not stated."""
-    text = fold(question)
+    text = fold(question, single_spaces=True)
     windows = [_clause(m.group("rest")) for m in _SELF.finditer(text)]
     windows += [_clause(m.group("rest")) for m in _SUBJECT.finditer(text)]
     for window in windows:
@@ -159,7 +153,7 @@ _RECIPIENT_OF_ROLE = {
 
 def implied_rol(question: str) -> str | None:
     """The asker's role as the situation implies it, when the question does not state it."""
-    text = fold(question)
+    text = fold(question, single_spaces=True)
     if re.search(r"\b(het om|het openbaar ministerie|officier van justitie)\b", text) and re.search(
             r"\bmag (het om|het openbaar ministerie)\b", text):
         return "om"

@@ -43,6 +43,15 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Words a question wraps around what it asks ("klopt het dat ...", "welke regels gelden ..."): the
+# composer does not weigh them when it scores sentences against the question.
+QUESTION_FILLER = frozenset("klopt eigenlijk gewoon zomaar iemand iets welke regels gelden".split())
+
+# Words that state no fact in an answer, on top of STOPWORDS: negations, yes/no, vague quantifiers.
+# The key-fact overlap metric (evals/metrics.py) skips them, since a reference's "niet" is matched by
+# any "niet" in an answer; the analyser keeps them ("mag ik niet delen" is another question).
+NO_FACT_WORDS = frozenset("niet geen ja nee alleen meer zoals bijvoorbeeld eigen ander andere per via".split())
+
 # Canonical law names. Keys are folded surface forms (one or more words).
 LAW_ALIASES: dict[str, str] = {
     "wpg": "wpg",
@@ -147,10 +156,18 @@ class _FoldTable(dict):
 _FOLD = _FoldTable({ord("\u2019"): "'", ord("\u2018"): "'", ord("\u00ad"): ""})
 
 
-def fold(text: str) -> str:
-    """Lowercase and strip accents ("Cliënt" -> "client"); curly quotes become straight."""
+def fold(text: str, *, single_spaces: bool = False) -> str:
+    """Lowercase and strip accents ("Cliënt" -> "client"); curly quotes become straight.
+
+    `single_spaces`: every run of white space becomes one space. The router, fact extractor and
+    guard match phrases written with single spaces ("mag ik"); the analyser leaves white space
+    alone (its tokeniser skips it, and its index terms must not change)."""
     lowered = text.lower()
-    return lowered if lowered.isascii() else lowered.translate(_FOLD)
+    folded = lowered if lowered.isascii() else lowered.translate(_FOLD)
+    return _WHITESPACE_RE.sub(" ", folded) if single_spaces else folded
+
+
+_WHITESPACE_RE = re.compile(r"\s+")
 
 
 def collapse_ws(text: str) -> str:
@@ -320,7 +337,8 @@ def content_words(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- sentences and list structure
-# (used by the answer composer; self-contained so the lexical analyser above is unaffected)
+# (used by the composer, the citation highlight, the guard, the router and the chunker; self-
+# contained so the lexical analyser above is unaffected)
 
 # Dutch abbreviations after which a full stop does not end a sentence ("art. 16", "bijv. de").
 SENTENCE_ABBREVIATIONS = frozenset(
@@ -329,7 +347,16 @@ SENTENCE_ABBREVIATIONS = frozenset(
     kamerstukken nl ex sub hfd par""".split()
 )
 _LIST_ITEM_RE = re.compile(r"^\s*(?:[-•*–·▪]|\(?\d{1,2}[a-z]?[.)]|\(?[a-z][.)])\s+")
-_SENT_END_RE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9ÀÉÈËÏÖÜ])")
+# Where a sentence may end, per `breaks` of `sentence_spans`:
+_SENTENCE_BREAKS = {
+    # running Dutch text: a stop, then a capital, digit or opening quote/bracket (abbreviations are
+    # checked in sentence_spans)
+    "dutch": re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9ÀÉÈËÏÖÜ])"),
+    # every stop followed by white space, whatever comes next
+    "every_stop": re.compile(r"(?<=[.!?])\s+"),
+    # the chunker's cut points: a semicolon ends a clause long enough to cut at, a bullet may follow
+    "chunk": re.compile(r"(?<=[.!?;])\s+(?=[A-Z‘“(•\-0-9])"),
+}
 
 
 def list_marker(line: str) -> str:
@@ -338,23 +365,39 @@ def list_marker(line: str) -> str:
     return m.group(0) if m else ""
 
 
-def split_sentences_nl(text: str) -> list[str]:
-    """Sentences of one paragraph (line breaks already joined), not cut after an abbreviation
-    ("art. 16 Wpg", "o.a. de politie") or inside a reference like "lid 1. De"."""
-    text = collapse_ws(text)
-    if not text:
-        return []
-    out: list[str] = []
-    start = 0
-    for m in _SENT_END_RE.finditer(text):
-        before = text[start:m.start()]
-        last = before.rsplit(" ", 1)[-1].rstrip(".").lower().lstrip("(")
-        if last in SENTENCE_ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-            continue
-        out.append(text[start:m.start()].strip())
-        start = m.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]
+def sentence_spans(text: str, start: int = 0, end: int | None = None, *, breaks: str = "dutch") -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of text[start:end], the one sentence splitter.
+
+    `breaks` says where a sentence may end, because the callers read different text:
+    - "dutch" (composer, citation highlight): running text of the handvatten; never after an
+      abbreviation ("art. 16 Wpg", "o.a. de politie") or inside a reference like "lid 1. De".
+    - "every_stop" (guard, router): a draft or a folded question, where capitals are not to be
+      trusted (a model writes "ja. u mag ..."; folded text has none); each stop ends a claim, so
+      removing one claim never takes a neighbour with it.
+    - "chunk" (ingest chunker): where a too-long paragraph may be cut; a semicolon counts too.
+    Spans are not stripped, and a span of white space only is dropped."""
+    end = len(text) if end is None else end
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _SENTENCE_BREAKS[breaks].finditer(text, start, end):
+        if breaks == "dutch":
+            last = text[pos:m.start()].rsplit(" ", 1)[-1].rstrip(".").lower().lstrip("(")
+            if last in SENTENCE_ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def split_sentences_nl(text: str, *, breaks: str = "dutch") -> list[str]:
+    """The sentences of one paragraph (see `sentence_spans`). "dutch" joins line breaks first and
+    strips each sentence; the other kinds return the pieces as written (a guard keeps a line's
+    indentation)."""
+    if breaks == "dutch":
+        text = collapse_ws(text)
+        return [text[a:b].strip() for a, b in sentence_spans(text)]
+    return [text[a:b] for a, b in sentence_spans(text, breaks=breaks)]
 
 
 def paragraphs_with_lists(text: str) -> list[list[tuple[str, str]]]:
@@ -376,3 +419,17 @@ def paragraphs_with_lists(text: str) -> list[list[tuple[str, str]]]:
         if parts:
             blocks.append([(k, collapse_ws(t)) for k, t in parts])
     return blocks
+
+
+def passage_sentences(text: str) -> list[tuple[str, bool]]:
+    """A passage cut as the composer cuts it (paragraphs and list items of `paragraphs_with_lists`,
+    paragraphs into `split_sentences_nl` sentences): (sentence, opens a line). A list item keeps a
+    "- " marker. The citation highlight uses this, so what the answer quotes is one unit here."""
+    out: list[tuple[str, bool]] = []
+    for block in paragraphs_with_lists(text):
+        for kind, body in block:
+            if kind == "item":
+                out.append(("- " + body, True))
+            else:
+                out.extend((s, i == 0) for i, s in enumerate(split_sentences_nl(body)))
+    return out

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 from deelwijzer.models import Answer, Citation, Question, Verdict
 from deelwijzer.rules import render
 from deelwijzer.rules.render import fact_question, format_fact_value, humanize  # noqa: F401 - the UI reads them here
+from deelwijzer.textnorm import passage_sentences, split_sentences_nl
 
 PRE_AVG_NOTICE = (
     "Let op: deze passage komt uit een document van vóór de AVG (Wbp-tijdperk). "
@@ -119,13 +120,8 @@ def inert_markdown_keep_markers(text: str) -> str:
 
 # --- cited sentences -------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MARKER = re.compile(r"\[(\d+)\]")
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
 def _words(text: str) -> set[str]:
@@ -133,9 +129,10 @@ def _words(text: str) -> set[str]:
 
 
 def cited_claims(answer_text: str, n: int) -> list[str]:
-    """The answer's sentences that carry marker [n], markers removed. A marker that opens a
-    sentence ("… toestemming. [1] Verder …") belongs to the sentence before it."""
-    sentences = split_sentences(answer_text)
+    """The answer's sentences that carry marker [n], markers removed (each line cut into sentences
+    by the composer's splitter). A marker that opens a sentence ("… toestemming. [1] Verder …")
+    belongs to the sentence before it."""
+    sentences = [s for line in answer_text.split("\n") for s in split_sentences_nl(line)]
     claims: list[str] = []
     for i, sentence in enumerate(sentences):
         lead = re.match(r"^\s*((?:\[\d+\]\s*)+)", sentence)
@@ -149,13 +146,14 @@ def cited_claims(answer_text: str, n: int) -> list[str]:
 
 
 def highlight_spans(passage: str, claims: Iterable[str], threshold: float = 0.5) -> list[tuple[str, bool]]:
-    """Split the passage into sentences, each flagged when a citing claim covers it well.
+    """The passage cut as the composer cuts it (textnorm.passage_sentences), each sentence flagged
+    when a citing claim covers it well.
 
     A passage sentence is highlighted when at least `threshold` of its words occur in one of
     the claims (the extractive composer quotes sentences; an LLM paraphrases them). If nothing
     reaches the threshold, the single best-overlapping sentence is highlighted."""
     claim_words = [_words(c) for c in claims if c.strip()]
-    sentences = split_sentences(passage)
+    sentences = [s for s, _ in passage_sentences(passage)]
     if not sentences:
         return []
     scores = []
@@ -171,12 +169,16 @@ def highlight_spans(passage: str, claims: Iterable[str], threshold: float = 0.5)
 
 
 def passage_html(passage: str, claims: Iterable[str]) -> str:
-    """The passage as escaped HTML with the cited sentences in <mark>. All text is escaped."""
+    """The passage as escaped HTML with the cited sentences in <mark>, a paragraph or list item per
+    line. All text is escaped."""
     pieces = []
-    for sentence, marked in highlight_spans(passage, claims):
+    opens = [o for _, o in passage_sentences(passage)]
+    for (sentence, marked), opens_line in zip(highlight_spans(passage, claims), opens):
         text = html.escape(sentence)
+        if pieces:
+            pieces.append("\n" if opens_line else " ")
         pieces.append(f"<mark>{text}</mark>" if marked else text)
-    body = " ".join(pieces)
+    body = "".join(pieces)
     return f'<div class="dw-passage" style="white-space: pre-wrap; line-height: 1.5">{body}</div>'
 
 

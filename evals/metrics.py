@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from deelwijzer.textnorm import NO_FACT_WORDS, STOPWORDS
+
 _WS = re.compile(r"\s+")
 
 
@@ -67,14 +69,8 @@ def confusion_matrix(pairs: Iterable[tuple[str, str]], labels: Sequence[str]) ->
     return matrix
 
 
-# Dutch function words that say nothing about whether an answer has the right facts.
-_STOPWORDS = frozenset(
-    """de het een en of van in op te aan met voor door bij als dat die dit deze er is zijn was
-    wordt worden kan kunnen mag mogen moet moeten niet geen ook nog dan om tot uit over naar
-    u uw je hij zij ze we wij ik hun haar zijn wel maar want omdat zodat als wanneer waar wat
-    wie welke hoe alleen al meer zo zoals daar hier heeft hebben had werd zal zullen bijvoorbeeld
-    dus nee ja eigen andere ander onder tussen per via""".split()
-)
+# Words that say nothing about whether an answer has the right facts (deelwijzer.textnorm).
+_STOPWORDS = STOPWORDS | NO_FACT_WORDS
 _TOKEN = re.compile(r"[0-9a-zà-ÿ]+(?:[-'][0-9a-zà-ÿ]+)*")
 
 

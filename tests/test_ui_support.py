@@ -41,14 +41,25 @@ def test_markers_stay_visible_but_text_is_escaped():
 
 
 def test_cited_sentence_is_highlighted_and_html_escaped():
-    passage = "Eerste zin over iets anders. U mag de gegevens delen met toestemming. <script>x</script>"
+    passage = "Eerste zin over iets anders. U mag de gegevens delen met toestemming. Daarna <script>x</script>."
     answer = "U mag de gegevens delen met toestemming [1]. Iets zonder bron."
     claims = ui.cited_claims(answer, 1)
     assert claims == ["U mag de gegevens delen met toestemming ."]
     html_out = ui.passage_html(passage, claims)
     assert "<mark>U mag de gegevens delen met toestemming.</mark>" in html_out
     assert "<script>" not in html_out and "&lt;script&gt;" in html_out
-    assert "<mark>Eerste zin" not in html_out
+    assert "<mark>Eerste zin" not in html_out and "<mark>Daarna" not in html_out
+
+
+def test_highlight_cuts_the_passage_as_the_composer_does():
+    # "art. 16" does not end a sentence for the composer, so the quoted sentence is one highlight
+    passage = "Inleiding hier.\nDe politie mag op grond van art. 16 Wpg gegevens verstrekken aan de gemeente.\n\n- een punt"
+    claims = ui.cited_claims("- De politie mag op grond van art. 16 Wpg gegevens verstrekken aan de gemeente. [1]", 1)
+    assert claims == ["- De politie mag op grond van art. 16 Wpg gegevens verstrekken aan de gemeente."]
+    spans = ui.highlight_spans(passage, claims)
+    assert ("De politie mag op grond van art. 16 Wpg gegevens verstrekken aan de gemeente.", True) in spans
+    assert ("- een punt", False) in spans
+    assert "\n- een punt" in ui.passage_html(passage, claims)  # a list item on its own line
 
 
 def test_verdict_text_carries_grounds_and_advice_notice():

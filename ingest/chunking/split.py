@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 
+from deelwijzer.textnorm import sentence_spans
+
 TARGET_MAX_WORDS = 400
 WHOLE_SECTION_MAX_WORDS = 550
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z‘“(•\-0-9])")
 
 
 def paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -43,24 +44,13 @@ def _words(text: str, span: tuple[int, int]) -> int:
     return len(text[span[0]:span[1]].split())
 
 
-def _sentence_spans(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
-    a, b = span
-    out: list[tuple[int, int]] = []
-    pos = a
-    for m in _SENTENCE_END.finditer(text, a, b):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, b))
-    return [s for s in out if text[s[0]:s[1]].strip()]
-
-
 def split_section(text: str, start: int, end: int, max_words: int = TARGET_MAX_WORDS,
                   whole_max_words: int = WHOLE_SECTION_MAX_WORDS) -> list[tuple[int, int]]:
     """Chunk spans covering the section body; sizes balanced so no piece is needlessly tiny."""
     units: list[tuple[int, int]] = []
     for para in paragraph_spans(text, start, end):
         if _words(text, para) > max_words:
-            units.extend(_sentence_spans(text, para))
+            units.extend(sentence_spans(text, *para, breaks="chunk"))
         else:
             units.append(para)
     if not units:
