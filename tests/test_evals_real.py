@@ -1,6 +1,6 @@
 """The shipped suites against the real index (fixture real_settings), in the fast configuration
 (no language model: extractive answers). Gates on the thresholds declared in the suite files,
-which were set from measured values (see the eval section of the README)."""
+which were set from measured values (see evals/README.md)."""
 
 from __future__ import annotations
 
