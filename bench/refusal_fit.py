@@ -1,5 +1,5 @@
-"""Fit the refusal model (deelwijzer.retrieve.refusal_score) on the tuning questions, with
-cross-validation, and print the constants to put in deelwijzer/retrieve.py.
+"""Fit the refusal model (deelwijzer.refusal.refusal_score) on the tuning questions, with
+cross-validation, and print the constants to put in deelwijzer/refusal.py.
 
 Tuning questions: the answerable (retrieval) and refusal cases of evals/suites/independent-dev.yaml,
 evals/suites/seed.yaml and evals/suites/corpus.yaml. The frozen split is never read here.
@@ -30,7 +30,8 @@ TUNING = ("evals/suites/independent-dev.yaml", "evals/suites/seed.yaml", "evals/
 
 
 def collect(settings: Settings):
-    from deelwijzer.retrieve import REFUSAL_FEATURES, evidence_features, get_retriever, redact_for_retrieval
+    from deelwijzer.refusal import REFUSAL_FEATURES, evidence_features
+    from deelwijzer.retrieve import get_retriever, redact_for_retrieval
 
     retriever = get_retriever(settings)
     rows, seen = [], set()
@@ -71,12 +72,12 @@ def fit(rows, target: float):
 
 
 def main(argv=None) -> int:
-    from deelwijzer.retrieve import REFUSAL_FEATURES
+    from deelwijzer.refusal import REFUSAL_FEATURES
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--target", type=float, default=0.04, help="share of answerable tuning questions refused (CV)")
-    ap.add_argument("--write", action="store_true", help="write the constants into deelwijzer/retrieve.py")
+    ap.add_argument("--write", action="store_true", help="write the constants into deelwijzer/refusal.py")
     args = ap.parse_args(argv)
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     rows = collect(settings)
@@ -101,7 +102,7 @@ def main(argv=None) -> int:
     for i in near:
         print(f"  {rows[i][1]:<28} {'answerable' if y[i] else 'negative':<10} score {score[i] - thr:+.3f}")
     if args.write:
-        path = PROJECT_ROOT / "deelwijzer" / "retrieve.py"
+        path = PROJECT_ROOT / "deelwijzer" / "refusal.py"
         text = path.read_text(encoding="utf-8")
 
         def tup(v):
