@@ -8,8 +8,11 @@ that ranking and the refusal model can change independently (the model is re-fit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -126,29 +129,58 @@ def evidence_features(
     }
 
 
-# Refusal model: a logistic regression over `evidence_features` (standardised), fitted by
-# `python -m bench.refusal_fit` on the tuning questions only (independent-dev retrieval + refusal
-# cases, seed, corpus; never the frozen split) and pasted here. Refuse when the score is below
-# REFUSE_BELOW, chosen on 5-fold cross-validated scores (3 shuffles) so that at most ~4% of the
-# answerable tuning questions are refused. Figures (fit, CV, margin): bench/README.md "Refusal".
-# Re-fit when the corpus, chunker, embedder or fusion changes: the features move with them.
-REFUSAL_FEATURES = ("coverage", "dense_margin", "dense_top", "unknown_share", "max_missing_idf", "bm25_norm",
-                    "leg_agreement")
-REFUSAL_MEAN = (0.4353, 0.0297, 0.8784, 0.1950, 0.7771, 0.6504, 0.2413)
-REFUSAL_SCALE = (0.2262, 0.0141, 0.0215, 0.2172, 0.3322, 0.3969, 0.1894)
-REFUSAL_COEF = (1.0048, -0.5451, 1.8114, -1.1820, 0.3240, -0.2336, 0.5583)
-REFUSAL_INTERCEPT = 0.7424
-REFUSE_BELOW = -1.3927
+# Refusal model: a logistic regression over some of `evidence_features` (standardised), fitted by
+# `python -m bench.refusal_fit --write` on the tuning questions only (independent-dev retrieval +
+# refusal cases, seed, corpus; never the frozen split), which writes MODEL_PATH. Refuse when the
+# score is below `refuse_below`, chosen on cross-validated scores among the questions the refusal
+# applies to: a sharing decision is never refused (answer.py, issue 15), so the threshold is set on
+# the answerable questions that are *not* sharing decisions. Figures (fit, CV, margin):
+# bench/README.md "Refusal". Re-fit when the corpus, chunker, embedder or fusion changes.
+MODEL_PATH = Path(__file__).with_name("refusal_model.json")
 # Tiny index (no dense tail to compare with, e.g. unit tests): coverage decides alone.
 REFUSE_BELOW_COVERAGE_ONLY = 0.41
 
 
+@dataclass(frozen=True)
+class RefusalModel:
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    refuse_below: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "RefusalModel":
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        model = cls(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["coef"]),
+                    float(raw["intercept"]), float(raw["refuse_below"]))
+        if not (len(model.features) == len(model.mean) == len(model.scale) == len(model.coef)):
+            raise ValueError(f"{path}: features, mean, scale and coef differ in length")
+        return model
+
+    def to_json(self, fit: Mapping[str, object]) -> str:
+        """The file `bench.refusal_fit --write` writes: the model plus how it was fitted."""
+        return json.dumps({"features": list(self.features), "mean": list(self.mean), "scale": list(self.scale),
+                           "coef": list(self.coef), "intercept": self.intercept,
+                           "refuse_below": self.refuse_below, "fit": dict(fit)}, indent=1, ensure_ascii=False) + "\n"
+
+    def score(self, features: Mapping[str, float]) -> float:
+        """Decision value (log-odds that the handvatten answer the question)."""
+        z = self.intercept
+        for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef):
+            z += coef * (features[name] - mean) / scale
+        return float(z)
+
+
+@lru_cache(maxsize=1)
+def refusal_model() -> RefusalModel:
+    return RefusalModel.load()
+
+
 def refusal_score(features: Mapping[str, float]) -> float:
     """The fitted model's decision value (log-odds that the handvatten answer the question)."""
-    z = REFUSAL_INTERCEPT
-    for name, mean, scale, coef in zip(REFUSAL_FEATURES, REFUSAL_MEAN, REFUSAL_SCALE, REFUSAL_COEF):
-        z += coef * (features[name] - mean) / scale
-    return float(z)
+    return refusal_model().score(features)
 
 
 def assess_evidence(
@@ -170,10 +202,11 @@ def assess_evidence(
             return Relevance(False, f"zwak bewijs: dekking zoekwoorden {coverage:.2f}", coverage, unknown, margin,
                              details)
         return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)
-    score = refusal_score(features)
+    model = refusal_model()
+    score = model.score(features)
     details["score"] = score
-    if score < REFUSE_BELOW:
-        reason = f"zwak bewijs: score {score:.2f} < {REFUSE_BELOW:.2f} (dekking zoekwoorden {coverage:.2f}"
+    if score < model.refuse_below:
+        reason = f"zwak bewijs: score {score:.2f} < {model.refuse_below:.2f} (dekking zoekwoorden {coverage:.2f}"
         if unknown:
             reason += f", onbekend in de handvatten: {', '.join(unknown[:4])}"
         return Relevance(False, reason + ")", coverage, unknown, margin, details)
