@@ -135,7 +135,7 @@ def evidence_features(
 # score is below `refuse_below`, chosen on cross-validated scores among the questions the refusal
 # applies to: a sharing decision is never refused (answer.py, issue 15), so the threshold is set on
 # the answerable questions that are *not* sharing decisions. Figures (fit, CV, margin):
-# bench/README.md "Refusal". Re-fit when the corpus, chunker, embedder or fusion changes.
+# README.md "Refusal". Re-fit when the corpus, chunker, embedder or fusion changes.
 MODEL_PATH = Path(__file__).with_name("refusal_model.json")
 # Tiny index (no dense tail to compare with, e.g. unit tests): coverage decides alone.
 REFUSE_BELOW_COVERAGE_ONLY = 0.41
