@@ -1,0 +1,213 @@
+"""Refusal: does the corpus answer the question at all?
+
+The retriever hands over the fused top passages and both legs (dense and BM25); this module turns
+them into evidence features and a fitted decision (`assess_evidence`). Kept apart from retrieval so
+that ranking and the refusal model can change independently (the model is re-fitted by
+`python -m bench.refusal_fit --write` whenever ranking changes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .bm25 import BM25Index
+from .models import Passage
+from .textnorm import STOPWORDS, fold, stem, words
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """Whether the corpus plausibly answers the query. `reason` is for logs and tests."""
+
+    in_corpus: bool
+    reason: str
+    coverage: float = 0.0  # idf-weighted share of query content words in the best passage
+    unknown: tuple[str, ...] = ()  # query content words the corpus never uses
+    dense_margin: float | None = None  # top-1 cosine minus median of the dense leg's tail
+    details: dict[str, float] = field(default_factory=dict)
+
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A content word of the query as the index knows it: its stem, or else its compound parts."""
+
+    word: str
+    term_ids: tuple[int, ...]  # empty: the corpus never uses this word (nor its parts)
+    idf: float
+
+
+def query_words(query: str, index: BM25Index) -> list[QueryWord]:
+    out: dict[str, QueryWord] = {}
+    max_idf = index.max_idf()
+    for w in words(fold(query)):
+        if w in STOPWORDS or len(w) < 2 or w[0].isdigit() or w in out:
+            continue
+        j = index.vocab.get(stem(w))
+        if j is not None:
+            out[w] = QueryWord(w, (j,), float(index.idf[j]))
+            continue
+        parts = [index.vocab.get(stem(p)) for p in index.decompounder.split(w)]
+        if parts and all(j is not None for j in parts):
+            out[w] = QueryWord(w, tuple(parts), float(np.mean([index.idf[j] for j in parts])))
+        else:
+            out[w] = QueryWord(w, (), max_idf)
+    return list(out.values())
+
+
+def lexical_coverage(
+    query: str, index: BM25Index, passages: Sequence[Passage]
+) -> tuple[float, tuple[str, ...]]:
+    """Best idf-weighted share of the query's content words found in one passage, and the
+    query words the corpus never uses (they count as missing everywhere)."""
+    qwords = query_words(query, index)
+    if not qwords:
+        return 0.0, ()
+    total = sum(q.idf for q in qwords)
+    unknown = tuple(q.word for q in qwords if not q.term_ids)
+    best = 0.0
+    for p in passages:
+        i = index.index_of(p.chunk.id)
+        if i is None:
+            continue
+        have = index.doc_terms(i)
+        got = sum(q.idf for q in qwords if q.term_ids and all(j in have for j in q.term_ids))
+        best = max(best, got / total)
+    return best, unknown
+
+
+def dense_margin(dense: Sequence[Passage]) -> float | None:
+    """Top-1 dense score minus the median of the leg's tail: relative, so anisotropy cancels."""
+    if len(dense) < 10:
+        return None
+    scores = [p.score for p in dense]
+    return float(scores[0] - float(np.median(scores[len(scores) // 2 :])))
+
+
+def evidence_features(
+    query: str,
+    index: BM25Index,
+    passages: Sequence[Passage],
+    dense: Sequence[Passage],
+    lexical: Sequence[Passage],
+) -> dict[str, float]:
+    """What the refusal model looks at, all relative to the query so that its length and wording
+    style cancel as far as possible:
+
+    coverage         best idf-weighted share of the query's content words in one top-5 passage
+    dense_margin     top-1 dense cosine minus the median of the dense leg's tail
+    dense_top        top-1 dense cosine (same embedder as the fit; re-fit for another one)
+    unknown_share    idf-weighted share of query words the corpus never uses (the subject of an
+                     uncovered question is typically such a word: bodycam, WhatsApp, overlijden)
+    max_missing_idf  the rarest query word that no top-5 passage holds, as a share of the maximum idf
+    bm25_norm        best BM25 score / total idf of the query (how much of the query one passage matches)
+    leg_agreement    share of the dense top 10 that is also in the BM25 top 10
+    """
+    qwords = query_words(query, index)
+    coverage, _ = lexical_coverage(query, index, list(passages)[:5])
+    total = sum(q.idf for q in qwords) or 1.0
+    tops = [index.doc_terms(i) for i in (index.index_of(p.chunk.id) for p in list(passages)[:5]) if i is not None]
+    missing = [q.idf for q in qwords
+               if not q.term_ids or not any(all(j in have for j in q.term_ids) for have in tops)]
+    margin = dense_margin(dense)
+    dense_ids = {p.chunk.id for p in list(dense)[:10]}
+    lexical_ids = {p.chunk.id for p in list(lexical)[:10]}
+    return {
+        "coverage": coverage,
+        "dense_margin": margin if margin is not None else 0.0,
+        "dense_top": float(dense[0].score) if dense else 0.0,
+        "unknown_share": sum(q.idf for q in qwords if not q.term_ids) / total,
+        "max_missing_idf": (max(missing) / index.max_idf()) if missing else 0.0,
+        "bm25_norm": (float(lexical[0].score) / total) if lexical else 0.0,
+        "leg_agreement": len(dense_ids & lexical_ids) / 10.0,
+    }
+
+
+# Refusal model: a logistic regression over some of `evidence_features` (standardised), fitted by
+# `python -m bench.refusal_fit --write` on the tuning questions only (independent-dev retrieval +
+# refusal cases, seed, corpus; never the frozen split), which writes MODEL_PATH. Refuse when the
+# score is below `refuse_below`, chosen on cross-validated scores among the questions the refusal
+# applies to: a sharing decision is never refused (answer.py, issue 15), so the threshold is set on
+# the answerable questions that are *not* sharing decisions. Figures (fit, CV, margin):
+# README.md "Refusal". Re-fit when the corpus, chunker, embedder or fusion changes.
+MODEL_PATH = Path(__file__).with_name("refusal_model.json")
+# Tiny index (no dense tail to compare with, e.g. unit tests): coverage decides alone.
+REFUSE_BELOW_COVERAGE_ONLY = 0.41
+
+
+@dataclass(frozen=True)
+class RefusalModel:
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    refuse_below: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "RefusalModel":
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        model = cls(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["coef"]),
+                    float(raw["intercept"]), float(raw["refuse_below"]))
+        if not (len(model.features) == len(model.mean) == len(model.scale) == len(model.coef)):
+            raise ValueError(f"{path}: features, mean, scale and coef differ in length")
+        return model
+
+    def to_json(self, fit: Mapping[str, object]) -> str:
+        """The file `bench.refusal_fit --write` writes: the model plus how it was fitted."""
+        return json.dumps({"features": list(self.features), "mean": list(self.mean), "scale": list(self.scale),
+                           "coef": list(self.coef), "intercept": self.intercept,
+                           "refuse_below": self.refuse_below, "fit": dict(fit)}, indent=1, ensure_ascii=False) + "\n"
+
+    def score(self, features: Mapping[str, float]) -> float:
+        """Decision value (log-odds that the handvatten answer the question)."""
+        z = self.intercept
+        for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef):
+            z += coef * (features[name] - mean) / scale
+        return float(z)
+
+
+@lru_cache(maxsize=1)
+def refusal_model() -> RefusalModel:
+    return RefusalModel.load()
+
+
+def refusal_score(features: Mapping[str, float]) -> float:
+    """The fitted model's decision value (log-odds that the handvatten answer the question)."""
+    return refusal_model().score(features)
+
+
+def assess_evidence(
+    query: str,
+    index: BM25Index,
+    passages: Sequence[Passage],
+    dense: Sequence[Passage],
+    lexical: Sequence[Passage],
+) -> Relevance:
+    features = evidence_features(query, index, passages, dense, lexical)
+    coverage = features["coverage"]
+    unknown = tuple(q.word for q in query_words(query, index) if not q.term_ids)
+    margin = dense_margin(dense)
+    details = dict(features)
+    if not passages:
+        return Relevance(False, "niets gevonden", coverage, unknown, margin, details)
+    if margin is None:
+        if coverage < REFUSE_BELOW_COVERAGE_ONLY:
+            return Relevance(False, f"zwak bewijs: dekking zoekwoorden {coverage:.2f}", coverage, unknown, margin,
+                             details)
+        return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)
+    model = refusal_model()
+    score = model.score(features)
+    details["score"] = score
+    if score < model.refuse_below:
+        reason = f"zwak bewijs: score {score:.2f} < {model.refuse_below:.2f} (dekking zoekwoorden {coverage:.2f}"
+        if unknown:
+            reason += f", onbekend in de handvatten: {', '.join(unknown[:4])}"
+        return Relevance(False, reason + ")", coverage, unknown, margin, details)
+    return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)

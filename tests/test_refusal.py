@@ -1,0 +1,53 @@
+"""The refusal model (deelwijzer/refusal.py) and the file it loads, written by `bench.refusal_fit`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from deelwijzer.refusal import MODEL_PATH, RefusalModel, refusal_model
+
+
+def test_model_file_is_well_formed_and_names_known_features():
+    model = RefusalModel.load()
+    raw = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert raw["fit"]["command"] == "python -m bench.refusal_fit --write"
+    assert all(s > 0 for s in model.scale)
+    known = {"coverage", "dense_margin", "dense_top", "unknown_share", "max_missing_idf", "bm25_norm",
+             "leg_agreement"}
+    assert set(model.features) <= known, set(model.features) - known
+
+
+def test_score_moves_with_the_evidence():
+    """More of the question covered by one passage never lowers the score (coverage has a positive
+    coefficient), more words the corpus never uses never raise it."""
+    model = refusal_model()
+    mid = dict(zip(model.features, model.mean))
+    more_covered = dict(mid, coverage=mid["coverage"] + 0.2)
+    more_unknown = dict(mid, unknown_share=mid["unknown_share"] + 0.2)
+    assert model.score(more_covered) > model.score(mid) > model.score(more_unknown)
+
+
+def test_a_malformed_model_file_is_refused(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"features": ["coverage"], "mean": [0.1, 0.2], "scale": [1], "coef": [1],
+                                "intercept": 0, "refuse_below": 0}), encoding="utf-8")
+    with pytest.raises(ValueError):
+        RefusalModel.load(path)
+
+
+@pytest.mark.slow
+def test_model_file_is_what_the_fit_writes_on_this_index(real_settings):
+    """`deelwijzer/refusal_model.json` must be the fit of the current code on the current index:
+    after a change to ranking, chunking or the embedder this fails until
+    `python -m bench.refusal_fit --write` is run again."""
+    from bench.refusal_fit import collect, fit
+
+    fitted = fit(collect(real_settings)).model
+    stored = RefusalModel.load()
+    assert fitted.features == stored.features
+    for name in ("mean", "scale", "coef"):
+        assert getattr(fitted, name) == pytest.approx(getattr(stored, name), abs=2e-3), name
+    assert fitted.intercept == pytest.approx(stored.intercept, abs=2e-3)
+    assert fitted.refuse_below == pytest.approx(stored.refuse_below, abs=2e-3)
