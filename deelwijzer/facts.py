@@ -42,26 +42,36 @@ def _p(fact: str, value: Any, *regexes: str) -> list[Pattern]:
 # Order matters only within one fact: the first matching pattern wins (negations first).
 _PERSON = (r"(client|clienten|patient|patienten|leerling|leerlingen|jongere|jongeren|jongen|meisje|kind|kinderen|"
            r"verdachte|getuige|huurder|gezin|betrokkene|overlastgever|jeugdlid|persoon|personen|ouders?|hem|haar)")
+# Who gives or refuses consent ("mijn patiënt wil niet dat ...", "de moeder weigert ...").
+_WHO = (r"(hij|zij|ze|(de|mijn|onze|deze|die|zijn|haar|het) (\w+ )?(client|cliente|patient|patiente|betrokkene|jongere|leerling|"
+        r"moeder|vader|ouders?|jongen|meisje|man|vrouw|gezin|familie|bewoner|huurder|kind|verdachte|slachtoffer))")
 PATTERNS: tuple[Pattern, ...] = tuple(
-    # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs)
+    # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs). Negations
+    # first: a wrong "yes" would make a verdict more permissive than the question allows.
     _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming")
-    + _p("toestemming_ouder", False, r"\bouders weten (van )?niets", r"\bzonder (medeweten|toestemming) van (de |zijn |haar )?ouders\b(?! of)",
-         r"\bouders (geven|gaven|hebben) geen toestemming", r"\bouders weigeren")
-    + _p("toestemming_ouder", True, r"\bouders (hebben|geven|gaven) (\w+ )?toestemming")
+    + _p("toestemming_ouder", False, r"\bouders weten (hier |er |daar )?(van )?niets", r"\bzonder (medeweten|toestemming) van (de |zijn |haar )?ouders\b(?! of)",
+         r"\bouders (geven|gaven|hebben) geen toestemming", r"\bouders (weigeren|weigerden)", r"\bouders (willen|wilden) (dat )?(niet|geen)\b",
+         r"\bouders (gaan|gingen) niet akkoord", r"\bouders zijn (er )?tegen\b")
+    + _p("toestemming_ouder", True, r"\bouders (hebben|geven|gaven) (\w+ )?toestemming", r"\bouders (zijn|gaan|gingen) akkoord",
+         r"\bouders (stemmen|stemden) (er )?(mee )?in\b")
     + _p("toestemming", False,
-       r"\bzonder (zijn |haar |hun |de |uitdrukkelijke )?(\w+ )?toestemming",
-       r"\bgeen toestemming", r"\btoestemming (is )?geweigerd", r"\bweigert (\w+ )?toestemming",
-       r"\bniet (om )?toestemming (te )?(vragen|gevraagd)",
-       r"\b(hij|zij|ze|de client|de patient) wil(t)? niet dat (ik|wij|we) (iets|dit|dat|het)",
+       r"\bzonder (zijn |haar |hun |de |uitdrukkelijke )?(\w+ )?(toestemming|medeweten|instemming)",
+       r"\bbuiten (zijn |haar |hun |het )?medeweten", r"\bzonder dat (\w+ ){0,2}(het|dit|dat|ervan|er iets van) (weet|weten)\b",
+       r"\bgeen toestemming", r"\btoestemming (is )?(geweigerd|ingetrokken)", r"\b(weigert|weigeren|weigerde|weigerden) (\w+ )?toestemming",
+       r"\btoestemming (\w+ ){0,3}(geweigerd|ingetrokken|niet gegeven)", r"\b(trekt|trok) (\w+ ){0,3}toestemming (\w+ )?in\b",
+       r"\bniet (om )?toestemming (te )?(vragen|gevraagd)", r"\btoestemming (\w+ ){0,4}niet (vragen|gevraagd|krijgen|gekregen)",
+       r"\b" + _WHO + r" (wil|wilt|willen|wilde|wilden|weigert|weigeren|weigerde) (dat )?(niet|geen)\b",
+       r"\b" + _WHO + r" (is|zijn|was|waren) (er )?(tegen|niet akkoord|het niet mee eens)\b",
+       r"\b" + _WHO + r" (gaat|gaan|ging|gingen) niet akkoord", r"\b(vindt|vinden|vond) (het|dat) niet goed\b",
+       r"\b" + _WHO + r" (weet|weten) (hier |er |daar )?(van )?niets\b",
        r"\bals ik (om |naar )?toestemming vraag")
-    + _p("toestemming", False, r"\b(hij|zij|ze|de client|de patient|de betrokkene|de ouders|de leerling) (wil|willen|weigert|weigeren) "
-         r"(dat )?(niet|geen)\b", r"\b(hij|zij|ze|de client|de patient|de betrokkene) is (er )?tegen\b")
     + _p("toestemming", True,
-         r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)",
-         r"\b(vindt|vinden) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
-         r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke )?toestemming\b",
+         r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)(?![^.?!]{0,30}\bnodig\b)",
+         r"\b(vindt|vinden|vond) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
+         r"\b" + _WHO + r" (is|zijn|gaat|gaan|ging|gingen) (er )?(mee )?akkoord\b",
+         r"\b" + _WHO + r" (stemt|stemmen|stemde|stemden) (er )?(mee )?in\b",
+         r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke |mondelinge )?toestemming\b",
          r"\btoestemming (is )?(gegeven|verleend)", r"\b(heeft|hebben) (\w+ )?ingestemd met")
-    + _p("toestemming", False, r"\bzonder dat (de |zijn |haar )?(ouders|client|patient|betrokkene|hij|zij|ze|leerling) (het|dit|dat|ervan|er iets van) (weet|weten)")
     + _p("toestemming_vrij", False, r"\b(alleen|pas) nadat ik (zei|zeg|dreigde)", r"\banders (stopt|stoppen) (de|mijn) (hulp|behandeling)",
          r"\bonder druk\b")
     + _p("toestemming_gevraagd_of_onveilig", True, r"\bals ik (om |naar )?toestemming vraag,? (vrees|ben ik bang|denk)",
@@ -71,7 +81,12 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\bvermoeden(s)? van (kindermishandeling|huiselijk geweld)",
          r"\b(vermoed|vermoeden|vermoedt|zorgen over|signalen van) .{0,40}(kindermishandeling|huiselijk geweld)",
          r"\b(kindermishandeling|huiselijk geweld) vermoed",
-         r"\b(vermoed\w*|signalen van) (\w+ ){0,3}(mishandeling|verwaarlozing|misbruik|huiselijk geweld)")
+         r"\b(vermoed\w*|signalen van) (\w+ ){0,3}(mishandeling|verwaarlozing|misbruik|huiselijk geweld)",
+         # what the asker was told or saw at home, in plain words ("dat haar man haar slaat", "blauwe plekken")
+         r"\b(vader|moeder|ouders?|stiefvader|stiefmoeder|man|vrouw|partner|vriend|vriendin|ex|broer|zus)\b (\w+ ){0,2}"
+         r"(slaat|sloeg|schopt|schopte|mishandelt|mishandelde|misbruikt|misbruikte|bedreigt|bedreigde)\b",
+         r"\bthuis (\w+ ){0,2}(geslagen|mishandeld|misbruikt|verwaarloosd|bedreigd)\b",
+         r"\b(wordt|werd|is) (\w+ ){0,2}(mishandeld|misbruikt|verwaarloosd)\b", r"\bblauwe plekken\b")
     # recipient (one per question; the first mention in a recipient position wins)
     + _p("ontvanger", "veilig_thuis", r"\b(bij|aan|met|naar) veilig thuis\b", r"\bveilig thuis (melden|inlichten|vraagt)")
     + _p("ontvanger", "raad_kinderbescherming", r"\b(bij|aan|met|naar) de raad voor de kinderbescherming",
@@ -148,7 +163,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # zorg: serious harm, supervision order (zorg 2B)
     + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)")
     + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen|steken|doodsteken)\b",
-         r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)")
+         r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)",
+         # a concrete threat to life or limb, however the target is named ("zijn ex-vrouw vanavond dood te steken")
+         r"\b(dreigt|dreigde|zegt|zei|gaat|wil|is van plan)\b[^.?!]{0,50}\b(dood te (steken|slaan|maken|schieten)|"
+         r"te (doden|vermoorden)|neer te (steken|schieten)|om te brengen|in brand te steken)\b")
     + _p("ots_uitgesproken", True, r"\bondertoezichtstelling\b", r"\bots\b")
     + _p("verzoek_gi_onderbouwd", True, r"\b(met onderbouwing|onderbouwd)\b")
     # politie
@@ -260,10 +278,10 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de )?gemeente", "gemeente"),
 )
 _TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) "
-_INFORM = (r" (op de hoogte (brengen|stellen)|informeren|inlichten|bellen|tippen|waarschuwen|laten weten|vertellen|"
-           r"berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
+_INFORM = (r" ((toch|ook|wel|even|direct|meteen|nu|eerst|alvast|zelf) )?(op de hoogte (brengen|stellen)|informeren|inlichten|"
+           r"bellen|tippen|waarschuwen|laten weten|vertellen|berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
 _ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wil graag|wil hebben|willen weten|verzoekt|"
-         r"verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
+         r"wil van (ons|mij)|willen van (ons|mij)|verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
 
 
 # "Ik werk bij Veilig Thuis": the asker's own organisation, not a recipient.
@@ -302,6 +320,16 @@ def _care_kind(text: str) -> str | None:
     return None
 
 
+# Violence at school or against staff: the handreiking's example of an offence a school "constateert"
+# ("geweld tegen een leerkracht"). The victim is named, so this is not something heard about at home.
+_VIOLENCE_AT_WORK = re.compile(
+    r"\b(een|de|mijn|onze|zijn|haar) (\w+ )?(leraar|lerares|leerkracht|docent|docente|mentor|medeleerling|klasgenoot|"
+    r"conciërge|concierge|collega|medewerker|baliemedewerker|handhaver)\b (\w+ ){0,3}"
+    r"(geslagen|geschopt|bedreigd|mishandeld|aangevallen|gestoken|bespuugd|geduwd)\b|"
+    r"\b(sloeg|schopte|bedreigde|mishandelde|stak|duwde|bespuugde|bedreigt|slaat|schopt) (\w+ ){0,2}(een|de|mijn|onze) "
+    r"(\w+ )?(leraar|lerares|leerkracht|docent|docente|mentor|medeleerling|klasgenoot|collega|medewerker)\b")
+
+
 def _by_role(facts: dict[str, Any], text: str) -> None:
     """Facts whose meaning depends on the asker's plan (in place)."""
     rol = facts.get("rol")
@@ -319,6 +347,8 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
             facts.pop("strafbaar_feit")
         if told and "strafbaar_feit" not in facts and re.search(r"\b(zag|zie|had|heeft|zagen)\b", text):
             facts["strafbaar_feit"] = "geconstateerd"
+        if "strafbaar_feit" not in facts and _VIOLENCE_AT_WORK.search(text):
+            facts["strafbaar_feit"] = "geconstateerd"  # violence against staff or a pupil, seen by the school/gemeente
         if facts.get("strafbaar_feit") == "geconstateerd" and facts.get("ontvanger") == "politie":
             facts.setdefault("wil_aangifte_doen", True)  # reporting an observed offence to the police is aangifte
     elif plan in ("politie", "justitie") and facts.get("strafbaar_feit") in ("geconstateerd", "binnen_hulpverlening"):
@@ -368,13 +398,31 @@ _OFFENCE_WORD = re.compile(
 )
 # Someone asks the asker for the data (the direction "asked" rather than "I want to tell").
 _ASKED = re.compile(
-    r"\b(de politie|de wijkagent|een agent|de recherche|een boa|de boa|de officier van justitie|het om|de gemeente|"
-    r"de burgemeester|de gecertificeerde instelling|de raad voor de kinderbescherming|veilig thuis|de marechaussee|"
+    r"\b(de politie|de wijkagent|een agent|de recherche|een rechercheur|de rechercheur|een boa|de boa|de officier van justitie|"
+    r"het om|de gemeente|de wethouder|de leerplichtambtenaar|de burgemeester|de gecertificeerde instelling|de raad voor de kinderbescherming|veilig thuis|de marechaussee|"
     r"de koninklijke marechaussee|een woningcorporatie|de woningcorporatie)\b"
-    r"[^.?!]{0,60}\b(vraagt|vragen|belt|belde|wil weten|wil graag|heeft (ons|mij) een bevel|vordert|eist|verzoekt)\b"
+    r"[^.?!]{0,60}\b(vraagt|vragen|vroeg|belt|belde|wil weten|wil graag|wil hebben|wil van (ons|mij)|heeft (ons|mij) een bevel|"
+    r"vordert|eist|verzoekt|heeft gevraagd|heeft verzocht)\b"
 )
 _MELDPUNTEN = {"veilig_thuis", "raad_kinderbescherming", "verwijsindex"}
 _JUSTICE_PARTNERS = {"politie", "openbaar_ministerie", "koninklijke_marechaussee", "rijksrecherche", "boa"}
+
+
+_POLICE_DATA = re.compile(r"\bpolitie-?(informatie|gegevens|registratie)\b|\b(informatie|gegevens) (van|uit|afkomstig van) de politie\b")
+# A pupil's school year implies an age band; only years whose every pupil is under 12 (the onderwijs
+# plan's first consent band) are used, at the youngest age of that year, and shown as an assumption.
+_GROEP = re.compile(r"\b(in |uit )?groep ([1-7])\b")
+_YOUNG_CHILD = {"baby": 0, "peuter": 2, "kleuter": 4}
+
+
+def _school_age(text: str) -> int | None:
+    m = _GROEP.search(text)
+    if m and re.search(r"\b(leerling|kind|jongen|meisje|klas|school)", text):
+        return int(m.group(2)) + 3
+    for word, age in _YOUNG_CHILD.items():
+        if re.search(rf"\b{word}s?\b", text):
+            return age
+    return None
 
 
 def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
@@ -434,6 +482,13 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
             assume("wil_aangifte_doen", False)
         if facts.get("ontvanger") and facts["ontvanger"] not in _MELDPUNTEN:
             assume("meldrecht", "geen")  # a meldrecht exists only towards Veilig Thuis, the Raad, the Verwijsindex
+        elif facts.get("ontvanger") in _MELDPUNTEN:
+            assume("meldrecht", facts["ontvanger"])  # passing data to a meldpunt is using its meldrecht
+    if plan in ("gemeenten", "onderwijs", "zorg") and "herkomst_gegevens" not in facts and _POLICE_DATA.search(text):
+        assume("herkomst_gegevens", "wpg")  # the asker is not the police, the data are: received from the police
+    age = _school_age(text)
+    if age is not None:
+        assume("leeftijd_betrokkene", age)
     if plan in ("gemeenten", "onderwijs", "politie", "justitie") and "herkomst_gegevens" not in facts:
         assume("herkomst_gegevens", "eigen")  # nothing says the data came from the police or the OM
     if plan == "justitie" and facts.get("ontvanger") and facts["ontvanger"] not in _JUSTICE_PARTNERS:
@@ -445,27 +500,36 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
                      assumed={k: v for k, v in assumed.items() if k not in known and k not in stated})
 
 
-_ASSUMPTION_LABELS = {
-    "rol": "uw rol", "wil_aangifte_doen": "u doet geen aangifte", "is_persoonsgegeven": "het gaat om persoonsgegevens",
-    "anoniem_overleg": "het gaat niet om anoniem collegiaal overleg", "strafbaar_feit": "soort strafbaar feit",
-    "meldrecht": "geen meldrecht (de ontvanger is geen meldpunt)", "herkomst_gegevens": "de gegevens komen uit uw eigen organisatie",
-    "doel_binnen_strafrechtspleging": "het doel ligt buiten de strafrechtspleging", "beroepsgeheim": "geen beroepsgeheim",
+# How an assumption reads in the answer: per (fact, value) where the value says it all, else per fact.
+_ASSUMPTION_VALUE_LABELS = {
+    ("wil_aangifte_doen", False): "u doet geen aangifte", ("is_persoonsgegeven", True): "het gaat om persoonsgegevens",
+    ("is_persoonsgegeven", False): "niet: het gaat om persoonsgegevens",
+    ("anoniem_overleg", False): "het gaat niet om anoniem collegiaal overleg",
+    ("meldrecht", "geen"): "geen meldrecht (de ontvanger is geen meldpunt)",
+    ("meldrecht", "veilig_thuis"): "u gebruikt het meldrecht bij Veilig Thuis",
+    ("meldrecht", "raad_kinderbescherming"): "u gebruikt het meldrecht bij de Raad voor de Kinderbescherming",
+    ("meldrecht", "verwijsindex"): "u gebruikt het meldrecht van de Verwijsindex",
+    ("herkomst_gegevens", "eigen"): "de gegevens komen uit uw eigen organisatie",
+    ("herkomst_gegevens", "wpg"): "de gegevens komen van de politie",
+    ("herkomst_gegevens", "wjsg"): "de gegevens komen van het OM",
+    ("doel_binnen_strafrechtspleging", False): "het doel ligt buiten de strafrechtspleging",
+    ("beroepsgeheim", False): "geen beroepsgeheim",
 }
+_ASSUMPTION_LABELS = {"rol": "uw rol", "strafbaar_feit": "soort strafbaar feit",
+                      "leeftijd_betrokkene": "leeftijd (afgeleid uit de groep of het woord in uw vraag)"}
 
 
 def describe_assumptions(assumed: dict[str, Any]) -> str:
     """One Dutch line naming the assumptions, for the answer text (the panel shows them editable)."""
     parts = []
     for name, value in assumed.items():
+        fixed = _ASSUMPTION_VALUE_LABELS.get((name, value)) if isinstance(value, (str, bool)) else None
+        if fixed:
+            parts.append(fixed)
+            continue
         label = _ASSUMPTION_LABELS.get(name, name.replace("_", " "))
-        if isinstance(value, bool) and name in _ASSUMPTION_LABELS:
-            parts.append(label if (value or name in ("wil_aangifte_doen", "anoniem_overleg", "doel_binnen_strafrechtspleging",
-                                                     "beroepsgeheim")) else f"niet: {label}")
-        elif name in ("meldrecht", "herkomst_gegevens") and value in ("geen", "eigen"):
-            parts.append(label)
-        else:
-            shown = value.replace("_", " ") if isinstance(value, str) else value
-            parts.append(f"{label}: {shown}")
+        shown = value.replace("_", " ") if isinstance(value, str) else ("ja" if value is True else "nee" if value is False else value)
+        parts.append(f"{label}: {shown}")
     return ("Aangenomen uit uw vraag (niet genoemd; pas aan in het stappenplan als het anders is): "
             + "; ".join(parts) + ".")
 

@@ -34,6 +34,22 @@ _SHARE = re.compile(
     r"overleg\w*|voorleggen|"
     r"(gegevens|informatie|dossier\w*|namen|adres\w*) (\w+ ){0,4}(gebruiken|verwerken|opnemen))\b"
 )
+# Separable verbs of passing data on (issue 15), in both forms a question uses: "doorgeven" and
+# "door te geven" ("Ben ik verplicht de politie in te lichten?"). (particle, verb stems).
+_SEPARABLE: tuple[tuple[str, str], ...] = (
+    ("in", "licht|lichten"), ("door", "geven|geef|sturen|stuur|zetten|spelen|verwijzen"), ("af", "geven|geef"),
+    ("aan", "melden|meld|geven|geef|leveren"), ("toe", "sturen|stuur|zenden|lichten"), ("mee", "sturen|geven|delen"),
+    ("op", "sturen|geven"), ("over", "dragen|handigen|leggen"), ("in", "brengen|schakelen|zien"), ("uit", "wisselen"),
+    ("ver", "strekken|schaffen"), ("na", "sturen"),
+)
+_SHARE_SEPARABLE = re.compile(r"\b(" + "|".join(
+    rf"{part}(ge)?(?:{stems})|{part} te (?:{stems})" for part, stems in _SEPARABLE) + r")\b")
+# Other ways professionals put it: contact someone about a person, answer the police, testify.
+_SHARE_OTHER = re.compile(
+    r"\b(benaderen|te woord staan|antwoord geven|(een )?verklaring afleggen|getuigen|zorgmelding|signaal afgeven|"
+    r"inzage (geven|verlenen|bieden)|laten inzien|op de hoogte te (brengen|stellen)|aangeven bij|"
+    r"(vragen|verzoek) (van|door) (de|het|een) \w+ beantwoorden)\b"
+)
 _REQUEST = re.compile(
     r"\b(vraagt|vragen|vroeg|wil|willen|verzoekt|vordert|eist)\b[^.?!]{0,60}\b(gegevens|informatie|dossier\w*|adres\w*|"
     r"naam|namen|inzage|inzien|weten|hebben|krijgen|ontvangen|beelden|camerabeelden|verslag|rapport\w*)\b"
@@ -59,7 +75,7 @@ def is_sharing_question(question: str) -> bool:
     sentences = [x for x in re.split(r"(?<=[.?!])\s+", text.strip()) if x]
     if sentences and _NOT_SHARING_VERB.search(sentences[-1]):
         return False
-    if _MODAL.search(text) and _SHARE.search(text):
+    if _MODAL.search(text) and (_SHARE.search(text) or _SHARE_SEPARABLE.search(text) or _SHARE_OTHER.search(text)):
         return True
     # someone asks the asker for data ("De politie wil het adres van ... hebben. Mag dat?")
     return bool(_MODAL.search(text) and _REQUEST.search(text))
@@ -69,7 +85,7 @@ def is_sharing_question(question: str) -> bool:
 _ROLE_TERMS: tuple[tuple[str, str], ...] = (
     (r"boa\b.{0,40}\bgemeente|gemeente\w*.{0,40}\bboa\b|gemeentelijke boa|handhaver", "gemeente_boa"),
     (r"\bboa('s)?\b|buitengewoon opsporingsambtenaar", "bevoegde_autoriteit"),
-    (r"politie\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
+    (r"politie(?!-?(informatie|gegevens|rapport|dossier|registratie))\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
      "bevoegde_autoriteit"),
     (r"officier van justitie|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
     (r"(medewerker|ambtenaar|adviseur)\w* (openbare orde|veiligheid|ov)\b|openbare[- ]?orde|burgemeester|"
@@ -89,7 +105,8 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
 _SELF = re.compile(
     r"\b(ik ben|ik werk|ik zit|wij zijn|we zijn|als|werkzaam|in dienst|namens|vanuit)\b(?P<rest>.{0,80})"
 )
-_SUBJECT = re.compile(r"\b(mag|mogen|moet|moeten|kan|kunnen)\s+(?P<rest>(het|de|een|onze|mijn)?\s*\w+(\s\w+)?)")
+# the subject of "Mag de officier van justitie ...": a noun, optionally with "van/voor X" or one more word
+_SUBJECT = re.compile(r"\b(mag|mogen|moet|moeten|kan|kunnen)\s+(?P<rest>(het|de|een|onze|mijn)?\s*\w+(\s(van|voor)\s\w+|\s[\w-]+)?)")
 
 
 @dataclass(frozen=True)
@@ -148,8 +165,10 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
     # a suspect's data passed on by the asker (not the OM): the police
     (r"\bverdachte\b.{0,120}\b(aan|bij|met) (het )?halt\b|\b(aangehouden|verhoord|verhoor|in verzekering)\b",
      "bevoegde_autoriteit"),
-    (r"\b(een|de) leerling\b", "onderwijs"),
-    (r"\b(een|de) (client|patient)\b.{0,140}\b(mij|ons|ik)\b", "zorg_hulpverlener"),
+    (r"\b(een|de|deze|die) ((\d{1,2}-jarige|jonge|oudere|minderjarige|nieuwe) )?leerling(e)?\b", "onderwijs"),
+    (r"\b(een|de) (client|patient)\b.{0,140}\b(mij|me|ons|ik)\b", "zorg_hulpverlener"),
+    # the asker treats the person: "over de behandeling van haar zoon", "hij is bij mij onder behandeling"
+    (r"\b(de|zijn|haar|deze) behandeling (van|bij)\b|\bonder behandeling\b", "zorg_hulpverlener"),
 )
 # A role is never the recipient's own kind ("Mag ik de school laten weten ..." is not asked by a school).
 _RECIPIENT_OF_ROLE = {

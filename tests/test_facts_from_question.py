@@ -1,0 +1,95 @@
+"""Issue 15, failure classes of outside-written sharing questions (own invented examples, not from any
+eval set): sharing questions in every wording are routed to the engine, consent is read with its
+polarity (a wrong "yes" would be more permissive than the question allows), and what the situation
+implies becomes a shown assumption rather than a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from deelwijzer.facts import describe_assumptions, extract
+from deelwijzer.route import detect_rol, implied_rol
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Heb ik toestemming van de ouders nodig om dit te delen met de jeugdarts?", None),
+    ("Moet ik eerst toestemming vragen aan de cliënt voordat ik de huisarts inlicht?", None),
+    ("Mag ik dit delen als de cliënt toestemming geeft?", None),
+    ("Is toestemming nodig om te melden bij Veilig Thuis?", None),
+    ("Mijn patiënt wil niet dat ik iets doorgeef. Mag ik de politie inlichten?", False),
+    ("De moeder weigert toestemming. Mag ik de school informeren?", False),
+    ("Hij heeft zijn toestemming ingetrokken. Mag ik het toch delen?", False),
+    ("De cliënt gaat niet akkoord. Mag ik de huisarts inlichten?", False),
+    ("De jongere vindt het niet goed. Mag ik het wijkteam inlichten?", False),
+    ("Mag ik buiten medeweten van de cliënt de huisarts bellen?", False),
+    ("Zonder dat zij het weet, mag ik de huisarts bellen?", False),
+    ("De cliënt heeft mondeling toestemming gegeven. Mag ik het wijkteam informeren?", True),
+    ("De cliënt gaat akkoord. Mag ik de huisarts inlichten?", True),
+    ("De jongere vindt het goed dat ik het wijkteam inlicht. Mag ik dat?", True),
+])
+def test_consent_polarity(question, expected):
+    stated = extract(question).stated
+    assert stated.get("toestemming", stated.get("toestemming_ouder")) is expected
+
+
+@pytest.mark.parametrize("question, fact, value", [
+    ("Ouders stemmen in met het delen. Mag ik het met de jeugdarts delen?", "toestemming_ouder", True),
+    ("De ouders weten hier niets van. Mag ik Veilig Thuis bellen?", "toestemming_ouder", False),
+])
+def test_parents_consent_is_its_own_fact(question, fact, value):
+    assert extract(question).stated[fact] is value
+
+
+def test_role_named_as_a_multiword_subject():
+    assert detect_rol("Mag de officier van justitie de burgemeester informeren?") == "om"
+    # police data shared by someone else: the police is not the asker
+    assert detect_rol("Mag de gemeente politie-informatie doorgeven aan de woningcorporatie?") is None
+
+
+def test_roles_implied_by_the_situation():
+    assert implied_rol("Een 14-jarige leerling vertelde me iets. Mag ik dat melden?") == "onderwijs"
+    assert implied_rol("Mag ik de school informeren over de behandeling van haar zoon?") == "zorg_hulpverlener"
+
+
+@pytest.mark.parametrize("question", [
+    "Tijdens mijn spreekuur vertelde een vrouw dat haar man haar slaat. Mag ik Veilig Thuis inlichten?",
+    "Een leerling vertelde dat hij thuis wordt geslagen. Mag ik Veilig Thuis bellen?",
+    "Ik zie blauwe plekken bij een peuter. Mag ik dat doorgeven aan Veilig Thuis?",
+])
+def test_suspicion_of_domestic_violence_in_plain_words(question):
+    assert extract(question).stated["vermoeden_kindermishandeling_huiselijk_geweld"] is True
+
+
+def test_meldpunt_recipient_implies_its_meldrecht_as_an_assumption():
+    got = extract("Ik ben huisarts. Mag ik Veilig Thuis inlichten over een gezin?")
+    assert got.stated["ontvanger"] == "veilig_thuis" and got.assumed["meldrecht"] == "veilig_thuis"
+    assert "meldrecht bij Veilig Thuis" in describe_assumptions(got.assumed)
+
+
+def test_recipient_with_an_adverb_and_a_request_from_an_official():
+    assert extract("Ik ben huisarts. Mag ik de school toch informeren?").stated["ontvanger"] == "school"
+    got = extract("De wethouder wil van ons de namen van gezinnen. Wij zijn het wijkteam. Mogen wij die geven?")
+    assert got.stated["ontvanger"] == "college_b_en_w" and got.assumed["wil_aangifte_doen"] is False
+
+
+def test_concrete_threat_is_serious_harm():
+    got = extract("Een patiënt dreigt zijn ex-vrouw vanavond dood te steken. Mag ik de politie bellen?")
+    assert got.stated["ernstige_schade_waarschijnlijk"] is True
+
+
+def test_violence_against_staff_is_an_observed_offence_for_a_school():
+    got = extract("Een leerling heeft een leraar geslagen. Mogen wij aangifte doen?")
+    assert got.assumed["rol"] == "onderwijs" and got.stated["strafbaar_feit"] == "geconstateerd"
+
+
+def test_school_year_gives_an_age_assumption_only_below_twelve():
+    assert extract("Mag ik over een leerling in groep 7 de jeugdarts informeren?").assumed["leeftijd_betrokkene"] == 10
+    assert "leeftijd_betrokkene" not in extract("Mag ik over een leerling in groep 8 de jeugdarts informeren?").assumed
+    # a stated age always wins over the implied one
+    got = extract("Mag ik over een leerling van 11 in groep 5 de jeugdarts informeren?")
+    assert got.stated["leeftijd_betrokkene"] == 11 and "leeftijd_betrokkene" not in got.assumed
+
+
+def test_police_data_shared_by_a_school_come_from_the_police():
+    got = extract("Ik ben leerkracht. Mag ik politie-informatie over een leerling delen met de mentor?")
+    assert got.assumed["herkomst_gegevens"] == "wpg"
