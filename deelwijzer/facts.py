@@ -44,7 +44,8 @@ _PERSON = (r"(client|clienten|patient|patienten|leerling|leerlingen|jongere|jong
            r"verdachte|getuige|huurder|gezin|betrokkene|overlastgever|jeugdlid|persoon|personen|ouders?|hem|haar)")
 # Who gives or refuses consent ("mijn patiënt wil niet dat ...", "de moeder weigert ...").
 _WHO = (r"(hij|zij|ze|(de|mijn|onze|deze|die|zijn|haar|het) (\w+ )?(client|cliente|patient|patiente|betrokkene|jongere|leerling|"
-        r"moeder|vader|ouders?|jongen|meisje|man|vrouw|gezin|familie|bewoner|huurder|kind|verdachte|slachtoffer))")
+        r"moeder|vader|ouders?|jongen|meisje|man|vrouw|gezin|familie|bewoner|huurder|kind|verdachte|slachtoffer)"
+        r"( van \d{1,2}( jaar)?)?)")
 PATTERNS: tuple[Pattern, ...] = tuple(
     # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs). Negations
     # first: a wrong "yes" would make a verdict more permissive than the question allows.
@@ -142,7 +143,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(had|heeft) (een |zijn )?(vuurwapen|wapen|mes) (bij zich|in zijn tas|in haar tas)")
     # an offence the asker heard of in the treatment (the role decides how it is named: see _offence)
     + _p("_strafbaar_verteld", True,
-         r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak)\b",
+         r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak|overval\w*|"
+         r"overgevallen)\b",
          r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen (zien|getoond)\b",
          r"\b(mes|wapen|vuurwapen) (op zak|bij zich)\b", r"\bmet een (mes|wapen|vuurwapen)\b",
          r"\b(gaat|wil|dreigt) (\w+ ){0,3}(steken|neersteken|doodsteken|neerschieten|vermoorden)\b",
@@ -223,9 +225,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("intern_doel_begeleiding", True, r"\bleerlingbespreking\b", r"\bintern zorgoverleg\b",
          r"\b(beter )?(kunnen )?begeleiden\b.{0,40}\b(school|leerling)|\bzodat we hem beter kunnen begeleiden")
     # where the data come from, and who the asker works for
-    + _p("herkomst_gegevens", "wpg", r"\bpolitie-?(informatie|gegevens) (\w+ ){0,3}(gekregen|ontvangen)",
-         r"\b(van|via) (de politie|het riec) (\w+ ){0,3}(gekregen|ontvangen)", r"\bvia het riec politie")
-    + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen)")
+    + _p("herkomst_gegevens", "wpg", r"\bpolitie-?(informatie|gegevens) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving)",
+         r"\b(van|via) (de politie|het riec) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving|ontvingen)\b",
+         r"\bvia het riec politie")
+    + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving)\b")
     + _p("werkt_bij_bevoegde_autoriteit", False, r"\bik werk (bij|voor) (de|een) gemeente\b")
     # purpose
     + _p("verstrekkingsdoel", "handhaven_openbare_orde", r"\b(handhaving|handhaven) van de openbare orde\b",
@@ -278,7 +281,7 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de )?gemeente", "gemeente"),
 )
 _TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) "
-_INFORM = (r" ((toch|ook|wel|even|direct|meteen|nu|eerst|alvast|zelf) )?(op de hoogte (brengen|stellen)|informeren|inlichten|"
+_INFORM = (r" ((toch|ook|wel|even|direct|meteen|nu|eerst|alvast|zelf) )?(op de hoogte (brengen|stellen)|informeren|inlichten|melden|"
            r"bellen|tippen|waarschuwen|laten weten|vertellen|berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
 _ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wil graag|wil hebben|willen weten|verzoekt|"
          r"wil van (ons|mij)|willen van (ons|mij)|verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
@@ -394,7 +397,8 @@ class Extracted:
 _PERSON_WORD = re.compile(r"\b" + _PERSON + r"\b|\b(naam|namen|adres|adresgegevens|dossier|mutaties)\b")
 _OFFENCE_WORD = re.compile(
     r"\b(bedreig\w*|geslagen|\w*mishandel\w*|geweld\w*|wapen\w*|vuurwapen|mes|strafbaar|aangifte|diefstal|gestolen|"
-    r"inbraak|ingebroken|neergestoken|neerschieten|steekpartij|schietincident|vernieling|drugs|misdrijf|verdachte|delict)\b"
+    r"inbraak|ingebroken|neergestoken|neerschieten|steekpartij|schietincident|vernieling|drugs|misdrijf|verdachte|delict|"
+    r"schotwond\w*|steekwond\w*|overval\w*|overgevallen)\b"
 )
 # Someone asks the asker for the data (the direction "asked" rather than "I want to tell").
 _ASKED = re.compile(

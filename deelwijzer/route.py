@@ -83,11 +83,11 @@ def is_sharing_question(question: str) -> bool:
 
 # (pattern over folded text, rol). Order matters: the most specific first.
 _ROLE_TERMS: tuple[tuple[str, str], ...] = (
-    (r"boa\b.{0,40}\bgemeente|gemeente\w*.{0,40}\bboa\b|gemeentelijke boa|handhaver", "gemeente_boa"),
+    (r"boa\b.{0,40}\bgemeente|gemeente\w*.{0,40}\bboa\b|gemeentelijke boa|handhaver|handhaving", "gemeente_boa"),
     (r"\bboa('s)?\b|buitengewoon opsporingsambtenaar", "bevoegde_autoriteit"),
     (r"politie(?!-?(informatie|gegevens|rapport|dossier|registratie))\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
      "bevoegde_autoriteit"),
-    (r"officier van justitie|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
+    (r"officier van justitie|\bofficier\b(?! van dienst)|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
     (r"(medewerker|ambtenaar|adviseur)\w* (openbare orde|veiligheid|ov)\b|openbare[- ]?orde|burgemeester|"
      r"team veiligheid|afdeling veiligheid|\boov\b|oov-\w+|veiligheidsregisseur", "gemeente_openbare_orde"),
     (r"(hulpverlener|wijkteam\w*|jeugdconsulent|consulent|sociaal domein)\w*.{0,40}\bgemeente|"
@@ -98,7 +98,7 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
      r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker|^\s*(bij|voor) veilig thuis|jeugdarts|kinderarts|tandarts|apotheker|"
      r"gz-psycholoog|orthopedagoog|gezinsvoogd|casemanager|sociaal werker|\w*begeleider\b|crisisdienst|"
      r"verslavingszorg|\bggd\b|thuiszorg|wijkverpleegkundige", "zorg_hulpverlener"),
-    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|directeur van|teamleider|"
+    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|"
      r"conrector|\brector\b|schooldirecteur|afdelingsleider|"
      r"onderwijs\w*|\bschool\b|basisschool|middelbare school|\bmbo\b|leerling", "onderwijs"),
 )
@@ -158,6 +158,9 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
      r"basisschool|middelbare school|leerlingenzorg)|in (mijn|onze) klas|leerlingbespreking|bij ons op school|op onze school)\b",
      "onderwijs"),
     (r"\b(ons|mijn) (wijkteam|buurtteam|sociaal team|jeugdteam)\b", "zorg_hulpverlener"),
+    # one's own caseload, a family one guides, a home visit, what is told in the treatment
+    (r"\b(mijn|onze) (caseload|cliente|clienten|gezinnen|pupil)\b|\b(dat|die) (ik|wij|we) (begeleid|begeleiden|behandel|behandelen)\b|"
+     r"\b(tijdens|bij) (een|het) huisbezoek\b|\b(in|tijdens) de (behandeling|therapie|hulpverlening)\b", "zorg_hulpverlener"),
     (r"\b(ons|mijn) (politieteam|basisteam|politiebureau)\b", "bevoegde_autoriteit"),
     (r"\b(ons|het) parket\b", "om"),
     # public order: data collected for the mayor's public-order task

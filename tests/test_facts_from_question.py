@@ -93,3 +93,27 @@ def test_school_year_gives_an_age_assumption_only_below_twelve():
 def test_police_data_shared_by_a_school_come_from_the_police():
     got = extract("Ik ben leerkracht. Mag ik politie-informatie over een leerling delen met de mentor?")
     assert got.assumed["herkomst_gegevens"] == "wpg"
+
+
+def test_generic_job_titles_do_not_make_a_school():
+    assert detect_rol("Ik ben teamleider handhaving bij de gemeente. Mag ik dit delen?") == "gemeente_boa"
+
+
+@pytest.mark.parametrize("question", [
+    "Een jongere uit mijn caseload heeft een wapen. Mag ik de politie bellen?",
+    "De Raad voor de Kinderbescherming vraagt informatie over een gezin dat ik begeleid. Moet ik die geven?",
+    "Een moeder vertelt tijdens een huisbezoek dat haar partner haar bedreigt. Mag ik dat aan Veilig Thuis melden?",
+    "Een 15-jarige vertelt in de behandeling dat hij een winkel heeft overvallen. Mag ik aangifte doen?",
+])
+def test_care_work_implies_the_care_role(question):
+    assert implied_rol(question) == "zorg_hulpverlener"
+
+
+def test_data_received_from_the_police_in_past_tense():
+    got = extract("Ik ben medewerker openbare orde. Mag ik informatie die ik van de politie kreeg doorgeven?")
+    assert got.stated["herkomst_gegevens"] == "wpg"
+
+
+def test_a_pupils_refusal_with_the_age_between():
+    got = extract("Mijn leerling van 17 wil niet dat ik zijn ouders vertel dat hij drugs gebruikt. Mag ik het toch?")
+    assert got.stated["toestemming"] is False and got.stated["leeftijd_betrokkene"] == 17
