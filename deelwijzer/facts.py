@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from deelwijzer.route import detect_rol, fold, implied_rol
+from deelwijzer.route import RECEIVES, detect_rol, fold, implied_rol
 
 log = logging.getLogger(__name__)
 
@@ -281,6 +281,7 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de )?gemeente", "gemeente"),
 )
 _TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) "
+_MODAL_SUBJECT = r"\b(mag|mogen|kan|kunnen|moet|moeten) "
 _INFORM = (r" ((toch|ook|wel|even|direct|meteen|nu|eerst|alvast|zelf) )?(op de hoogte (brengen|stellen)|informeren|inlichten|melden|"
            r"bellen|tippen|waarschuwen|laten weten|vertellen|berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
 _ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wil graag|wil hebben|willen weten|verzoekt|"
@@ -303,6 +304,10 @@ def _recipient(text: str, rol: str | None) -> str | None:
         for pattern in (_TO + "(" + party + r")\b", r"\b(" + party + ")" + _INFORM, r"\b(" + party + ")" + _ASKS):
             m = re.search(pattern, text)
             if m and (best is None or m.start() < best[0]):
+                best = (m.start(), value)
+        # "Mag de politie het dossier inzien?": the subject that receives the data
+        for m in re.finditer(_MODAL_SUBJECT + "(" + party + r")\b", text):
+            if RECEIVES.match(text, m.end()) and (best is None or m.start() < best[0]):
                 best = (m.start(), value)
     return best[1] if best else None
 

@@ -64,8 +64,27 @@ _ACCESS_BY_SUBJECT = re.compile(r"\b(kinderen|nabestaanden|erfgenamen|zelf|eigen
 _NOT_SHARING_VERB = re.compile(r"\b(opslaan|bewaren|verwijderen|opvragen)\b")  # as the question's own verb
 
 
+# "Mag de politie het dossier van mijn cliënt inzien?": a party receiving data the asker holds as a
+# professional is the asker's decision to share, seen from the recipient's side.
+RECEIVES = re.compile(r"[^.?!]{0,80}?\b(weten|inzien|in te zien|krijgen|hebben|ontvangen|opvragen|op te vragen|ophalen|"
+                       r"inzage (krijgen|hebben)|gebruiken|meekijken)\b")
+_HELD_BY_ASKER = re.compile(r"\b((mijn|onze) (client\w*|patient\w*|leerling\w*|school|praktijk|dossier\w*|wijkteam|instelling|"
+                            r"organisatie|afdeling|team|gezin\w*|klas)|van (mij|ons)|bij (mij|ons))\b")
+_PARTY_SUBJECT = re.compile(r"\b(mag|mogen|kan|kunnen|moet|moeten) (de|het|een)? ?(politie|wijkagent|recherche|rechercheur|"
+                            r"officier van justitie|om|openbaar ministerie|gemeente|burgemeester|wethouder|veilig thuis|"
+                            r"raad voor de kinderbescherming|gecertificeerde instelling|jeugdbeschermer|school|huisarts|"
+                            r"woningcorporatie|boa|reclassering|leerplichtambtenaar|inspectie|werkgever)\b")
+
+
+def _party_receives_held_data(text: str) -> bool:
+    m = _PARTY_SUBJECT.search(text)
+    return bool(m and RECEIVES.match(text, m.end()) and _HELD_BY_ASKER.search(text))
+
+
 def is_sharing_question(question: str) -> bool:
     text = fold(question)
+    if _party_receives_held_data(text):
+        return True
     if _NOT_DECISION.search(text.strip()) and not re.search(r"\bmag (ik|wij|we|het|de|een)\b", text):
         return False
     if _NOT_SHARING.search(text):
@@ -130,7 +149,8 @@ def detect_rol(question: str) -> str | None:
     or, failing that, the subject of the question ("Mag het OM ..."). None when not stated."""
     text = fold(question)
     windows = [_clause(m.group("rest")) for m in _SELF.finditer(text)]
-    windows += [_clause(m.group("rest")) for m in _SUBJECT.finditer(text)]
+    # "Mag de politie het dossier inzien?": a subject that receives the data is the recipient, not the asker
+    windows += [_clause(m.group("rest")) for m in _SUBJECT.finditer(text) if not RECEIVES.match(text, m.end())]
     for window in windows:
         rol = _role_in(window)
         if rol:

@@ -117,3 +117,16 @@ def test_data_received_from_the_police_in_past_tense():
 def test_a_pupils_refusal_with_the_age_between():
     got = extract("Mijn leerling van 17 wil niet dat ik zijn ouders vertel dat hij drugs gebruikt. Mag ik het toch?")
     assert got.stated["toestemming"] is False and got.stated["leeftijd_betrokkene"] == 17
+
+
+@pytest.mark.parametrize("question, ontvanger", [
+    ("Mag de politie het dossier van mijn cliënt inzien?", "politie"),
+    ("Mag de officier van justitie het medisch dossier van mijn patiënt hebben?", "openbaar_ministerie"),
+    ("Mag Veilig Thuis informatie over een leerling van mij krijgen?", "veilig_thuis"),
+])
+def test_a_party_receiving_data_the_asker_holds_is_the_recipient(question, ontvanger):
+    from deelwijzer.route import is_sharing_question
+
+    assert is_sharing_question(question)
+    got = extract(question)
+    assert got.stated["ontvanger"] == ontvanger and got.stated.get("rol") is None
