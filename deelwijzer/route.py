@@ -37,10 +37,11 @@ _SHARE = re.compile(
 # Separable verbs of passing data on (issue 15), in both forms a question uses: "doorgeven" and
 # "door te geven" ("Ben ik verplicht de politie in te lichten?"). (particle, verb stems).
 _SEPARABLE: tuple[tuple[str, str], ...] = (
-    ("in", "licht|lichten"), ("door", "geven|geef|sturen|stuur|zetten|spelen|verwijzen"), ("af", "geven|geef"),
-    ("aan", "melden|meld|geven|geef|leveren"), ("toe", "sturen|stuur|zenden|lichten"), ("mee", "sturen|geven|delen"),
-    ("op", "sturen|geven"), ("over", "dragen|handigen|leggen"), ("in", "brengen|schakelen|zien"), ("uit", "wisselen"),
-    ("ver", "strekken|schaffen"), ("na", "sturen"),
+    ("in", "licht|lichten"), ("door", "geven|geef|sturen|stuur|zetten|zet|spelen|speel|verwijzen"), ("af", "geven|geef"),
+    ("aan", "melden|meld|geven|geef|leveren|lever"), ("toe", "sturen|stuur|zenden|lichten"),
+    ("mee", "sturen|stuur|geven|geef|delen|deel|werken|werk"), ("op", "sturen|stuur|geven"),
+    ("over", "dragen|draag|handigen|handig|leggen"), ("in", "brengen|breng|schakelen|schakel|zien"), ("uit", "wisselen|wissel"),
+    ("ver", "strekken|strek|schaffen"), ("na", "sturen"),
 )
 _SHARE_SEPARABLE = re.compile(r"\b(" + "|".join(
     rf"{part}(ge)?(?:{stems})|{part} te (?:{stems})" for part, stems in _SEPARABLE) + r")\b")
@@ -48,7 +49,10 @@ _SHARE_SEPARABLE = re.compile(r"\b(" + "|".join(
 _SHARE_OTHER = re.compile(
     r"\b(benaderen|te woord staan|antwoord geven|(een )?verklaring afleggen|getuigen|zorgmelding|signaal afgeven|"
     r"inzage (geven|verlenen|bieden)|laten inzien|op de hoogte te (brengen|stellen)|aangeven bij|"
-    r"(vragen|verzoek) (van|door) (de|het|een) \w+ beantwoorden)\b"
+    r"(vragen|verzoek) (van|door) (de|het|een) \w+ beantwoorden|"
+    r"(mag|mogen|kan|kunnen) (ik|wij|we) ((hem|haar|hen|die|deze|de \w+) )?(antwoorden|terugmailen)|"
+    # verb forms of "bespreken", "informeren", "vertellen" the list above leaves out
+    r"bespreek|bespreekt|besproken|informeer|informeert|vertelt|verteld|deelt)\b"
 )
 _REQUEST = re.compile(
     r"\b(vraagt|vragen|vroeg|wil|willen|verzoekt|vordert|eist)\b[^.?!]{0,60}\b(gegevens|informatie|dossier\w*|adres\w*|"
@@ -106,7 +110,7 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
     (r"\bboa('s)?\b|buitengewoon opsporingsambtenaar", "bevoegde_autoriteit"),
     (r"politie(?!-?(informatie|gegevens|rapport|dossier|registratie))\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
      "bevoegde_autoriteit"),
-    (r"officier van justitie|\bofficier\b(?! van dienst)|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
+    (r"officier van justitie|\bofficier\b(?! van dienst)|openbaar ministerie|\bom-\w+|\bom (medewerker|jurist)|medewerker (van het|bij het) om\b|\bhet om\b|parket\w*|^om\b", "om"),
     (r"(medewerker|ambtenaar|adviseur)\w* (openbare orde|veiligheid|ov)\b|openbare[- ]?orde|burgemeester|"
      r"team veiligheid|afdeling veiligheid|\boov\b|oov-\w+|veiligheidsregisseur", "gemeente_openbare_orde"),
     (r"(hulpverlener|wijkteam\w*|jeugdconsulent|consulent|sociaal domein)\w*.{0,40}\bgemeente|"
@@ -122,7 +126,7 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
      r"onderwijs\w*|\bschool\b|basisschool|middelbare school|\bmbo\b|leerling", "onderwijs"),
 )
 _SELF = re.compile(
-    r"\b(ik ben|ik werk|ik zit|wij zijn|we zijn|als|werkzaam|in dienst|namens|vanuit)\b(?P<rest>.{0,80})"
+    r"\b(ik ben|ik werk|ik zit|wij zijn|we zijn|als|werkzaam|in dienst|namens|vanuit|(ons|mij|wij|we) bij)\b(?P<rest>.{0,80})"
 )
 # the subject of "Mag de officier van justitie ...": a noun, optionally with "van/voor X" or one more word
 _SUBJECT = re.compile(r"\b(mag|mogen|moet|moeten|kan|kunnen)\s+(?P<rest>(het|de|een|onze|mijn)?\s*\w+(\s(van|voor)\s\w+|\s[\w-]+)?)")
@@ -141,7 +145,15 @@ def _role_in(window: str) -> str | None:
         m = re.search(pattern, window)
         if m and (best is None or (m.start(), order) < best[:2]):
             best = (m.start(), order, rol)
+    if best and best[2] in _MORE_SPECIFIC:
+        specific = _MORE_SPECIFIC[best[2]]
+        if any(r == specific and re.search(p, window) for p, r in _ROLE_TERMS):
+            return specific  # "gezinscoach in het wijkteam, in dienst van de gemeente": the gemeente's hulpverlener
     return best[2] if best else None
+
+
+# A generic role and its more specific kind named elsewhere in the same self-description.
+_MORE_SPECIFIC = {"zorg_hulpverlener": "gemeente_hulpverlener", "bevoegde_autoriteit": "gemeente_boa"}
 
 
 def detect_rol(question: str) -> str | None:
@@ -181,7 +193,8 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
     # one's own caseload, a family one guides, a home visit, what is told in the treatment
     (r"\b(mijn|onze) (caseload|cliente|clienten|gezinnen|pupil)\b|\b(dat|die) (ik|wij|we) (begeleid|begeleiden|behandel|behandelen)\b|"
      r"\b(tijdens|bij) (een|het) huisbezoek\b|\b(in|tijdens) de (behandeling|therapie|hulpverlening)\b", "zorg_hulpverlener"),
-    (r"\b(ons|mijn) (politieteam|basisteam|politiebureau)\b", "bevoegde_autoriteit"),
+    (r"\b(ons|mijn) (politieteam|basisteam|politiebureau|rechercheteam|recherche)\b", "bevoegde_autoriteit"),
+    (r"\b(onze|mijn) (openbare[- ]?orde\w*|taak openbare orde)\b", "gemeente_openbare_orde"),
     (r"\b(ons|het) parket\b", "om"),
     # public order: data collected for the mayor's public-order task
     (r"\bvoor de openbare orde (heb|hebben) (\w+ )?verzameld|\bgebiedsverbod\b", "gemeente_openbare_orde"),

@@ -109,11 +109,6 @@ def test_care_work_implies_the_care_role(question):
     assert implied_rol(question) == "zorg_hulpverlener"
 
 
-def test_data_received_from_the_police_in_past_tense():
-    got = extract("Ik ben medewerker openbare orde. Mag ik informatie die ik van de politie kreeg doorgeven?")
-    assert got.stated["herkomst_gegevens"] == "wpg"
-
-
 def test_a_pupils_refusal_with_the_age_between():
     got = extract("Mijn leerling van 17 wil niet dat ik zijn ouders vertel dat hij drugs gebruikt. Mag ik het toch?")
     assert got.stated["toestemming"] is False and got.stated["leeftijd_betrokkene"] == 17
@@ -130,3 +125,61 @@ def test_a_party_receiving_data_the_asker_holds_is_the_recipient(question, ontva
     assert is_sharing_question(question)
     got = extract(question)
     assert got.stated["ontvanger"] == ontvanger and got.stated.get("rol") is None
+
+
+def test_own_organisation_in_a_self_description_is_not_the_recipient():
+    got = extract("Ik ben handhaver bij de gemeente. De politie vraagt mijn aantekeningen op. Moet ik die geven?")
+    assert got.stated["ontvanger"] == "politie" and got.stated["rol"] == "gemeente_boa"
+    got = extract("Een wethouder vraagt ons bij het OM om een uittreksel. Mogen wij dat verstrekken?")
+    assert got.stated["rol"] == "om" and got.stated.get("ontvanger") != "openbaar_ministerie"
+
+
+def test_om_as_a_preposition_is_not_the_openbaar_ministerie():
+    got = extract("Moet ik de moeder om toestemming vragen voordat ik de wijkagent inschakel?")
+    assert got.stated["ontvanger"] == "politie"
+
+
+def test_police_data_from_police_work_are_assumed_processed_for_the_police_task():
+    got = extract("Ik ben agent. We hebben een jongen twee keer aangehouden. Mag ik zijn school inlichten?")
+    assert got.assumed["verwerkt_voor_politietaak"] is True and got.stated["wpg_artikel"] == 8
+
+
+@pytest.mark.parametrize("question, fact, value", [
+    ("Ik ben medewerker openbare orde. Mag ik informatie die ik van de politie kreeg doorgeven?", "herkomst_gegevens", "wpg"),
+    # the party acting is not the recipient
+    ("De burgemeester wil de corporatie over een huurder informeren. Ik werk bij openbare orde. Kan dat?", "ontvanger",
+     "woningcorporatie"),
+    ("Wij hebben met de GGD een convenant. Mag ik als agent de GGD inlichten?", "convenant_gesloten", True),
+    ("Hebben we een convenant nodig om de GGD in te lichten?", "convenant_gesloten", None),
+    ("Voor de zekerheid wil ik de hele lijst naar de politie sturen. Mag dat?", "is_noodzakelijk", False),
+    ("Ik ben leerkracht. Het conflict speelt buiten school. Mag ik de andere school inlichten?", "taak_algemeen_belang", False),
+    ("Ik ben officier van justitie. Het besluit valt over een paar weken. Mag ik de gemeente informeren?",
+     "acute_noodzaak", False),
+    ("Ik ben jeugdhulpverlener. De gecertificeerde instelling vraagt om informatie en legt uit waarom. Moet ik die geven?",
+     "verzoek_gi_onderbouwd", True),
+    ("Ik ben psycholoog. Als ik haar om toestemming vraag, loopt ze weg. Mag ik de politie bellen?",
+     "toestemming_gevraagd_of_onveilig", True),
+    ("Zij wil echt niet dat ik iets doorgeef. Mag ik het wijkteam toch inlichten?", "toestemming", False),
+    ("Mag ik als wijkagent een minderjarige naar Halt verwijzen en zijn naam doorgeven?", "verstrekkingsdoel",
+     "alternatieve_afdoening_minderjarige"),
+])
+def test_facts_professionals_state_in_passing(question, fact, value):
+    assert extract(question).stated.get(fact) == value
+
+
+def test_a_mentioned_beroepsgeheim_is_never_assumed_away():
+    got = extract("Ik ben mentor. De hulpverlener beroept zich op zijn beroepsgeheim. Mag die niets met mij delen?")
+    assert "beroepsgeheim" not in got.assumed
+
+
+def test_question_facts_contradicting_the_users_answers_give_way(tmp_path):
+    from answer_fakes import FakeRetriever
+
+    from deelwijzer.answer import EngineRules, ask
+    from deelwijzer.config import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    q = "Ik werk als analist bij de gemeente. Mag ik dit aan de politie doorgeven?"
+    answer = ask(q, settings, facts={"rol": "gemeente_boa"}, rules=EngineRules(settings),
+                 retrieve=FakeRetriever(relevant=False))
+    assert answer.facts["rol"] == "gemeente_boa" and answer.facts.get("werkt_bij_bevoegde_autoriteit") is not False
