@@ -50,11 +50,14 @@ _WHO = (r"(hij|zij|ze|(de|mijn|onze|deze|die|zijn|haar|het) (\w+ )?(client|clien
 PATTERNS: tuple[Pattern, ...] = tuple(
     # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs). Negations
     # first: a wrong "yes" would make a verdict more permissive than the question allows.
-    _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming")
+    _p("toestemming_leerling", False, r"\b(hij|zij|ze|de leerling) (weet|weten) (er |hier |daar )?(zelf )?(nog )?(van )?niets\b",
+       r"\bzonder (medeweten|toestemming) van de leerling\b")
+    + _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming")
     + _p("toestemming_ouder", False, r"\bouders weten (hier |er |daar )?(van )?niets", r"\bzonder (medeweten|toestemming) van (de |zijn |haar )?ouders\b(?! of)",
          r"\bouders (geven|gaven|hebben) geen toestemming", r"\bouders (weigeren|weigerden)", r"\bouders (willen|wilden) (dat )?(niet|geen)\b",
          r"\bouders (gaan|gingen) niet akkoord", r"\bouders zijn (er )?tegen\b")
     + _p("toestemming_ouder", True, r"\bouders (hebben|geven|gaven) (\w+ )?toestemming", r"\bouders (zijn|gaan|gingen) akkoord",
+         r"\bouders (\w+ ){0,6}(vinden|vonden) (het|dat) goed\b",
          r"\bouders (stemmen|stemden) (er )?(mee )?in\b")
     + _p("toestemming", False,
        r"\bzonder (zijn |haar |hun |de |uitdrukkelijke )?(\w+ )?(toestemming|medeweten|instemming)",
@@ -66,8 +69,9 @@ PATTERNS: tuple[Pattern, ...] = tuple(
        r"duidelijk|per se|zeker) )?(dat )?(niet|geen)\b",
        r"\b" + _WHO + r" (is|zijn|was|waren) (er )?(tegen|niet akkoord|het niet mee eens)\b",
        r"\b" + _WHO + r" (gaat|gaan|ging|gingen) niet akkoord", r"\b(vindt|vinden|vond) (het|dat) niet goed\b",
-       r"\b" + _WHO + r" (weet|weten) (hier |er |daar )?(van )?niets\b",
-       r"\bals ik (\w+ ){0,2}(om |naar )?toestemming vraag")
+       r"\b" + _WHO + r" (weet|weten) (hier |er |daar )?(zelf )?(nog )?(van )?niets\b",
+       r"\bals ik (\w+ ){0,2}(om |naar )?toestemming vraag",
+       r"\b(de |zijn |haar )?ouders (\w+ ){0,2}niet (vertellen|informeren|inlichten|laten weten)\b")
     + _p("toestemming", True,
          r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)(?![^.?!]{0,30}\bnodig\b)",
          r"\b(vindt|vinden|vond) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
@@ -127,6 +131,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("ontvanger", "collega_school", r"\b(met|aan) (de |mijn |een )?(mentor|zorgcoordinator|collega'?s? (leerkracht|docent))",
          r"\bleerlingbespreking\b")
     + _p("ontvanger", "gemeente", r"\b(aan|met|bij) de gemeente\b", r"\bde gemeente (vraagt|wil)\b")
+    + _p("ontvanger", "overig", r"\b(in|met|aan) (het |de )?casusoverleg\b",
+         r"\b(delen|bespreken|inbrengen) (\w+ ){0,4}(in|met) (het )?(zorg- en )?veiligheidshuis\b")
     + _p("ontvanger", "overig", r"\b(de |een )?(trainer|coach|werkgever|buurman|buren|verhuurder|sportvereniging|sportschool|eigenaar|uitbater|winkelier)\b"
          r".{0,30}\b(laten weten|informeren|vertellen|waarschuwen)")
     # meldrecht follows from the recipient in plan zorg (melden bij Veilig Thuis = meldrecht I)
@@ -152,7 +158,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("_strafbaar_verteld", True,
          r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak|overval\w*|"
          r"overgevallen)\b",
-         r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen (zien|getoond)\b",
+         r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen\b[^.?!]{0,30}\b(zien|getoond|liet zien)\b",
+         r"\b(mes|wapen|vuurwapen|drugs)\b[^.?!]{0,40}\b(gevonden|aangetroffen|in (zijn|haar|de) (tas|jas\w*|kluisje))\b",
          r"\b(mes|wapen|vuurwapen) (op zak|bij zich)\b", r"\bmet een (mes|wapen|vuurwapen)\b",
          r"\b(gaat|wil|dreigt) (\w+ ){0,3}(steken|neersteken|doodsteken|neerschieten|vermoorden)\b",
          r"\b(vechtpartij|steekpartij|schietpartij)\b")
@@ -219,6 +226,9 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("categorie_wjsg", "tenuitvoerlegging", r"\b(taakstraf|strafbeschikking|tenuitvoerlegging)\w*")
     + _p("categorie_wjsg", "strafvorderlijk", r"\b(lopend|actief) strafonderzoek\b", r"\bstrafvorderlijke gegevens\b",
          r"\bgegevens uit (een|het|ons) strafdossier\b", r"\b(uit|in) (het|ons) strafdossier\b")
+    # politie/gemeenten: no concrete threat, no weighty interest for an incidental provision (not for the OM,
+    # whose weighty interest is the purpose itself: see _by_role)
+    + _p("zwaarwegend_algemeen_belang", False, r"\bgeen concrete (dreiging|signalen|aanwijzingen)\b")
     + _p("acute_noodzaak", False, r"\bgeen acute (noodzaak|dreiging)\b",
          r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
     + _p("spoedeisend_belang", False, r"\bgeen acute (noodzaak|dreiging)\b",
@@ -247,7 +257,7 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # where the data come from, and who the asker works for
     + _p("herkomst_gegevens", "wpg", r"\bpolitie-?(informatie|gegevens) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving)",
          r"\b(van|via) (de politie|het riec) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving|ontvingen)\b",
-         r"\bvia het riec politie")
+         r"\bvia het riec (\w+ ){0,2}politie")
     + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving)\b")
     + _p("werkt_bij_bevoegde_autoriteit", False, r"\bik werk (bij|voor) (de|een) gemeente\b",
          r"\bik (werk|ben) (als )?((?!boa\b|handhav)\w+ ){0,3}(bij|voor) (de|een) gemeente\b")
@@ -309,7 +319,7 @@ _PARTIES: tuple[tuple[str, str], ...] = (
 _TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) ((zijn|haar|hun|mijn|onze|ons) )?"
 _MODAL_SUBJECT = r"\b(mag|mogen|kan|kunnen|moet|moeten) "
 # the party, up to four words ("uit dat convenant", "een overzicht"), then the informing verb
-_INFORM = (r" (\w+ ){0,5}?(op de hoogte (brengen|stellen)|informeren|inlichten|melden|bellen|tippen|waarschuwen|laten weten|"
+_INFORM = (r" ((?!wil\b|wilt\b|willen\b|mag\b|mogen\b|moet\b|kan\b|kunnen\b|gaat\b|heeft\b)\w+ ){0,5}?(op de hoogte (brengen|stellen)|informeren|inlichten|melden|bellen|tippen|waarschuwen|laten weten|"
            r"vertellen|berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen|geven|sturen|toesturen|"
            r"inschakel|informeer|waarschuw|bel)\b")
 _ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wilde weten|wil graag|wil hebben|willen weten|verzoekt|"
@@ -402,7 +412,8 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
     elif plan in ("gemeenten", "onderwijs"):
         if facts.get("strafbaar_feit") == "binnen_hulpverlening":
             facts.pop("strafbaar_feit")
-        if told and "strafbaar_feit" not in facts and re.search(r"\b(zag|zie|had|heeft|zagen)\b", text):
+        if told and "strafbaar_feit" not in facts and re.search(
+                r"\b(zag|zie|had|heeft|zagen|liet|toonde|vond|vonden|gevonden|aangetroffen|ontdekte)\b", text):
             facts["strafbaar_feit"] = "geconstateerd"
         if "strafbaar_feit" not in facts and _VIOLENCE_AT_WORK.search(text):
             facts["strafbaar_feit"] = "geconstateerd"  # violence against staff or a pupil, seen by the school/gemeente
@@ -417,6 +428,9 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
     if (plan == "zorg" and facts.get("ots_uitgesproken") and facts.get("verzoek_gi_onderbouwd")
             and facts.get("ontvanger") == "gecertificeerde_instelling"):
         facts.setdefault("informatieplicht_ots", True)
+    if plan == "gemeenten" and facts.get("ontvanger") == "andere_afdeling_gemeente" and re.search(
+            r"\b(jeugdhulp|wmo|schuldhulp\w*|uitkering\w*|participatiewet|bijstand)\b", text):
+        facts.setdefault("doel_verenigbaar", False)  # the handreiking's example: collected for public order, not for care
     if plan == "onderwijs" and _OUTSIDE_SCHOOL.search(text):
         facts.setdefault("taak_algemeen_belang", False)  # the school's task is social safety at school
     if plan == "politie" and facts.get("ontvanger") == "burgemeester" and facts.get("verstrekkingsdoel") == "handhaven_openbare_orde":
@@ -437,6 +451,8 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
             facts.pop(name, None)
     if plan != "justitie":
         facts.pop("contra_indicatie_belang", None)
+    else:
+        facts.pop("zwaarwegend_algemeen_belang", None)
     if plan == "justitie" and facts.get("ontvanger") == "openbaar_ministerie":
         facts.pop("ontvanger")  # "Mag het OM ..." names the asker, not the recipient
     if plan == "politie" and facts.get("ontvanger") == "politie" and rol == "bevoegde_autoriteit" and not re.search(
