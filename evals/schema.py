@@ -202,6 +202,7 @@ KNOWN_METRICS = (
     "questions_asked_max",
     "stated_facts_reasked",
     "extracted_fact_errors",
+    "dialogue_past_case_by_assumption",
     "latency_p50_ms",
     "latency_p95_ms",
 )
