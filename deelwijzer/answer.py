@@ -86,6 +86,27 @@ def _clean_question(question: str) -> tuple[str, str, list[str]]:
     return text, query, notes
 
 
+def _consistent(merged: dict[str, Any], explicit: dict[str, Any],
+                validate: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+    """`merged` validated; when a fact read from the question contradicts what the user's answers imply
+    (e.g. "werkt niet bij een bevoegde autoriteit" beside the answered role boa), the user's answers win
+    and the contradicting question facts are left out, one by one, instead of failing the answer."""
+    try:
+        return validate(merged)
+    except Exception:  # FactError from the engine
+        kept = dict(explicit)
+        for name, value in merged.items():
+            if name in explicit:
+                continue
+            try:
+                validate({**kept, name: value})
+            except Exception:
+                log.info("feit uit de vraag vervalt (in strijd met de antwoorden): %s", name)
+                continue
+            kept[name] = value
+        return validate(kept)
+
+
 def prepare(
     question: str,
     settings: Settings,
@@ -133,7 +154,8 @@ def prepare(
     merged = merge_facts(assumed, from_llm, found, explicit)
     assumed = {k: v for k, v in assumed.items() if k not in explicit}
     if explicit:
-        merged = rules.validate(merged)  # explicit facts must be valid: raises with the valid names
+        rules.validate(explicit)  # explicit facts must be valid: raises with the valid names
+        merged = _consistent(merged, explicit, rules.validate)
 
     decision = route.is_decision or bool(explicit)
     if not retrieved.relevant and decision:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from deelwijzer.route import detect_rol, implied_rol
+from deelwijzer.route import RECEIVES, detect_rol, implied_rol
 from deelwijzer.textnorm import fold
 
 log = logging.getLogger(__name__)
@@ -42,37 +42,61 @@ def _p(fact: str, value: Any, *regexes: str) -> list[Pattern]:
 
 # Order matters only within one fact: the first matching pattern wins (negations first).
 _PERSON = (r"(client|clienten|patient|patienten|leerling|leerlingen|jongere|jongeren|jongen|meisje|kind|kinderen|"
-           r"verdachte|getuige|huurder|gezin|betrokkene|overlastgever|jeugdlid|persoon|personen|ouders?|hem|haar)")
+           r"verdachte|getuige|huurder|gezin|betrokkene|overlastgever|jeugdlid|persoon|personen|ouders?|hem|haar|bewoner|bewoners|"
+           r"buurtbewoner|jongeman|jongens|meisjes)")
+# Who gives or refuses consent ("mijn patiënt wil niet dat ...", "de moeder weigert ...").
+_WHO = (r"(hij|zij|ze|(de|mijn|onze|deze|die|zijn|haar|het) (\w+ )?(client|cliente|patient|patiente|betrokkene|jongere|leerling|"
+        r"moeder|vader|ouders?|jongen|meisje|man|vrouw|gezin|familie|bewoner|huurder|kind|verdachte|slachtoffer)"
+        r"( van \d{1,2}( jaar)?)?)")
 PATTERNS: tuple[Pattern, ...] = tuple(
-    # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs)
-    _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming")
-    + _p("toestemming_ouder", False, r"\bouders weten (van )?niets", r"\bzonder (medeweten|toestemming) van (de |zijn |haar )?ouders\b(?! of)",
-         r"\bouders (geven|gaven|hebben) geen toestemming", r"\bouders weigeren")
-    + _p("toestemming_ouder", True, r"\bouders (hebben|geven|gaven) (\w+ )?toestemming")
+    # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs). Negations
+    # first: a wrong "yes" would make a verdict more permissive than the question allows.
+    _p("toestemming_leerling", False, r"\b(hij|zij|ze|de leerling) (weet|weten) (er |hier |daar )?(zelf )?(nog )?(van )?niets\b",
+       r"\bzonder (medeweten|toestemming) van de leerling\b")
+    + _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming")
+    + _p("toestemming_ouder", False, r"\bouders weten (hier |er |daar )?(van )?niets", r"\bzonder (medeweten|toestemming) van (de |zijn |haar )?ouders\b(?! of)",
+         r"\bouders (geven|gaven|hebben) geen toestemming", r"\bouders (weigeren|weigerden)", r"\bouders (willen|wilden) (dat )?(niet|geen)\b",
+         r"\bouders (gaan|gingen) niet akkoord", r"\bouders zijn (er )?tegen\b")
+    + _p("toestemming_ouder", True, r"\bouders (hebben|geven|gaven) (\w+ )?toestemming", r"\bouders (zijn|gaan|gingen) akkoord",
+         r"\bouders (\w+ ){0,6}(vinden|vonden) (het|dat) goed\b",
+         r"\bouders (stemmen|stemden) (er )?(mee )?in\b")
     + _p("toestemming", False,
-       r"\bzonder (zijn |haar |hun |de |uitdrukkelijke )?(\w+ )?toestemming",
-       r"\bgeen toestemming", r"\btoestemming (is )?geweigerd", r"\bweigert (\w+ )?toestemming",
-       r"\bniet (om )?toestemming (te )?(vragen|gevraagd)",
-       r"\b(hij|zij|ze|de client|de patient) wil(t)? niet dat (ik|wij|we) (iets|dit|dat|het)",
-       r"\bals ik (om |naar )?toestemming vraag")
-    + _p("toestemming", False, r"\b(hij|zij|ze|de client|de patient|de betrokkene|de ouders|de leerling) (wil|willen|weigert|weigeren) "
-         r"(dat )?(niet|geen)\b", r"\b(hij|zij|ze|de client|de patient|de betrokkene) is (er )?tegen\b")
+       r"\bzonder (zijn |haar |hun |de |uitdrukkelijke )?(\w+ )?(toestemming|medeweten|instemming)",
+       r"\bbuiten (zijn |haar |hun |het )?medeweten", r"\bzonder dat (\w+ ){0,2}(het|dit|dat|ervan|er iets van) (weet|weten)\b",
+       r"\bgeen toestemming", r"\btoestemming (is )?(geweigerd|ingetrokken)", r"\b(weigert|weigeren|weigerde|weigerden) (\w+ )?toestemming",
+       r"\btoestemming (\w+ ){0,3}(geweigerd|ingetrokken|niet gegeven)", r"\b(trekt|trok) (\w+ ){0,3}toestemming (\w+ )?in\b",
+       r"\bniet (om )?toestemming (te )?(vragen|gevraagd)", r"\btoestemming (\w+ ){0,4}niet (vragen|gevraagd|krijgen|gekregen)",
+       r"\b" + _WHO + r" (wil|wilt|willen|wilde|wilden|weigert|weigeren|weigerde) ((uitdrukkelijk|echt|absoluut|beslist|expliciet|"
+       r"duidelijk|per se|zeker) )?(dat )?(niet|geen)\b",
+       r"\b" + _WHO + r" (is|zijn|was|waren) (er )?(tegen|niet akkoord|het niet mee eens)\b",
+       r"\b" + _WHO + r" (gaat|gaan|ging|gingen) niet akkoord", r"\b(vindt|vinden|vond) (het|dat) niet goed\b",
+       r"\b" + _WHO + r" (weet|weten) (hier |er |daar )?(zelf )?(nog )?(van )?niets\b",
+       r"\bals ik (\w+ ){0,2}(om |naar )?toestemming vraag",
+       r"\b(de |zijn |haar )?ouders (\w+ ){0,2}niet (vertellen|informeren|inlichten|laten weten)\b")
     + _p("toestemming", True,
-         r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)",
-         r"\b(vindt|vinden) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
-         r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke )?toestemming\b",
+         r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)(?![^.?!]{0,30}\bnodig\b)",
+         r"\b(vindt|vinden|vond) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
+         r"\b" + _WHO + r" (is|zijn|gaat|gaan|ging|gingen) (er )?(mee )?akkoord\b",
+         r"\b" + _WHO + r" (stemt|stemmen|stemde|stemden) (er )?(mee )?in\b",
+         r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke |mondelinge )?toestemming\b",
          r"\btoestemming (is )?(gegeven|verleend)", r"\b(heeft|hebben) (\w+ )?ingestemd met")
-    + _p("toestemming", False, r"\bzonder dat (de |zijn |haar )?(ouders|client|patient|betrokkene|hij|zij|ze|leerling) (het|dit|dat|ervan|er iets van) (weet|weten)")
+    + _p("toestemming_uitdrukkelijk", True, r"\bschriftelijk(e)? (\w+ )?toestemming|\btoestemming (\w+ )?schriftelijk\b")
+    + _p("toestemming_ondubbelzinnig", True, r"\bschriftelijk(e)? (\w+ )?toestemming|\btoestemming (\w+ )?schriftelijk\b")
     + _p("toestemming_vrij", False, r"\b(alleen|pas) nadat ik (zei|zeg|dreigde)", r"\banders (stopt|stoppen) (de|mijn) (hulp|behandeling)",
          r"\bonder druk\b")
-    + _p("toestemming_gevraagd_of_onveilig", True, r"\bals ik (om |naar )?toestemming vraag,? (vrees|ben ik bang|denk)",
+    + _p("toestemming_gevraagd_of_onveilig", True, r"\bals ik (\w+ ){0,2}(om |naar )?toestemming vraag,? (vrees|ben ik bang|denk|loopt|gaat|wordt|zal)",
          r"\btoestemming vragen is (niet )?(onveilig|gevaarlijk)")
     # suspicion of child abuse / domestic violence (zorg meldrecht I)
     + _p("vermoeden_kindermishandeling_huiselijk_geweld", True,
          r"\bvermoeden(s)? van (kindermishandeling|huiselijk geweld)",
          r"\b(vermoed|vermoeden|vermoedt|zorgen over|signalen van) .{0,40}(kindermishandeling|huiselijk geweld)",
          r"\b(kindermishandeling|huiselijk geweld) vermoed",
-         r"\b(vermoed\w*|signalen van) (\w+ ){0,3}(mishandeling|verwaarlozing|misbruik|huiselijk geweld)")
+         r"\b(vermoed\w*|signalen van) (\w+ ){0,3}(mishandeling|verwaarlozing|misbruik|huiselijk geweld)",
+         # what the asker was told or saw at home, in plain words ("dat haar man haar slaat", "blauwe plekken")
+         r"\b(vader|moeder|ouders?|stiefvader|stiefmoeder|man|vrouw|partner|vriend|vriendin|ex|broer|zus)\b (\w+ ){0,2}"
+         r"(slaat|sloeg|schopt|schopte|mishandelt|mishandelde|misbruikt|misbruikte|bedreigt|bedreigde)\b",
+         r"\bthuis (\w+ ){0,2}(geslagen|mishandeld|misbruikt|verwaarloosd|bedreigd)\b",
+         r"\b(wordt|werd|is) (\w+ ){0,2}(mishandeld|misbruikt|verwaarloosd)\b", r"\bblauwe plekken\b")
     # recipient (one per question; the first mention in a recipient position wins)
     + _p("ontvanger", "veilig_thuis", r"\b(bij|aan|met|naar) veilig thuis\b", r"\bveilig thuis (melden|inlichten|vraagt)")
     + _p("ontvanger", "raad_kinderbescherming", r"\b(bij|aan|met|naar) de raad voor de kinderbescherming",
@@ -86,10 +110,11 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("ontvanger", "halt", r"\b(aan|met|bij) (het )?halt\b")
     + _p("ontvanger", "reclassering", r"\b(aan|met|bij) de reclassering\b")
     + _p("ontvanger", "woningcorporatie", r"\b(aan|met|bij) (de |een )?woningcorporatie", r"\b(de |een )?woningcorporatie (wil|vraagt)")
-    + _p("ontvanger", "burgemeester", r"\b(aan|met|bij) de burgemeester\b", r"\bde burgemeester (overweegt|wil|vraagt|informeren)\b",
-         r"\bde burgemeester\b[^.?!]{0,60}\b(informeren|inlichten)\b")
+    + _p("ontvanger", "burgemeester", r"\b(aan|met|bij) de burgemeester\b", r"\bde burgemeester (overweegt|vraagt|informeren)\b",
+         r"\bde burgemeester wil (\w+ ){0,3}(weten|hebben|ontvangen|krijgen|informatie|gegevens|de feiten)\b",
+         r"\bde burgemeester\b(?! wil| vraagt| overweegt)[^.?!]{0,60}\b(informeren|inlichten)\b")
     + _p("ontvanger", "openbaar_ministerie",
-         r"\b(aan|met|bij) (het )?(om|openbaar ministerie)\b", r"\b(aan|met|bij) de officier van justitie",
+         r"\b(aan|met|bij) (het om|het openbaar ministerie|openbaar ministerie)\b(?! om\b)", r"\b(aan|met|bij) de officier van justitie",
          r"\bik wil het (om|openbaar ministerie) ")
     + _p("ontvanger", "boa", r"\b(een|de) boa (vraagt|wil)\b", r"\b(aan|met) (de|een) boa\b")
     + _p("ontvanger", "politie",
@@ -98,7 +123,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(ik|wij|we) doe(n)? aangifte\b", r"\baangifte tegen\b")
     + _p("ontvanger", "school", r"\b(de|een) school (laten weten|informeren|inlichten|vertellen)\b", r"\b(aan|met) de school\b")
     + _p("ontvanger", "andere_afdeling_gemeente",
-         r"\b(collega|afdeling) (in|van) het sociaal domein", r"\bandere afdeling (van|binnen) de gemeente")
+         r"\b(collega|afdeling) (in|van) het sociaal domein", r"\bandere afdeling (van|binnen) de gemeente",
+         r"\bcollega\w* van (team|afdeling) \w+( van de gemeente)?\b", r"\b(team|afdeling) (\w+ ){1,2}van (de|onze) gemeente\b")
     + _p("ontvanger", "zorg_hulpverlener",
          r"\b(aan|met|bij) (het |de |een )?(wijkteam|jeugdhulp\w*|huisarts|hulpverlen\w*|ggz\w*|zorgpartij|zorgpartner|"
          r"andere hulpverlener)", r"\b(een|de) (zorgpartij|zorgpartner)\b")
@@ -106,7 +132,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("ontvanger", "collega_school", r"\b(met|aan) (de |mijn |een )?(mentor|zorgcoordinator|collega'?s? (leerkracht|docent))",
          r"\bleerlingbespreking\b")
     + _p("ontvanger", "gemeente", r"\b(aan|met|bij) de gemeente\b", r"\bde gemeente (vraagt|wil)\b")
-    + _p("ontvanger", "overig", r"\b(de |een )?(trainer|coach|werkgever|buurman|buren|verhuurder|sportvereniging)\b.{0,30}\b(laten weten|informeren|vertellen|waarschuwen)")
+    + _p("ontvanger", "overig", r"\b(in|met|aan) (het |de )?casusoverleg\b",
+         r"\b(delen|bespreken|inbrengen) (\w+ ){0,4}(in|met) (het )?(zorg- en )?veiligheidshuis\b")
+    + _p("ontvanger", "overig", r"\b(de |een )?(trainer|coach|werkgever|buurman|buren|verhuurder|sportvereniging|sportschool|eigenaar|uitbater|winkelier)\b"
+         r".{0,30}\b(laten weten|informeren|vertellen|waarschuwen)")
     # meldrecht follows from the recipient in plan zorg (melden bij Veilig Thuis = meldrecht I)
     + _p("meldrecht", "veilig_thuis", r"\bmeld\w* (\w+ ){0,6}bij veilig thuis", r"\bveilig thuis (\w+ ){0,3}meld")
     + _p("meldrecht", "verwijsindex", r"\bmeld\w* (\w+ ){0,6}(in|bij) de verwijsindex")
@@ -115,10 +144,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\baangifte tegen\b",
          # reporting an observed offence to the police is what the stappenplannen call aangifte
          r"\b(vuurwapen|wapen|mes|strafbaar feit)\b.{0,100}\b(aan|bij) de politie (te )?(melden|doorgeven)")
-    + _p("aangifte_alleen_naw", False, r"\baangifte\b.{0,80}\b(diagnose|behandeling|dossier|medische)")
+    + _p("aangifte_alleen_naw", False, r"\baangifte\b.{0,160}\b(diagnose|behandeling|dossier|medische|medicatie)")
     + _p("aangifte_alleen_naw", True, r"\baangifte\b.{0,80}\bnaam (en|of) (\w+ )?adres\b", r"\balleen (zijn |haar )?naam\b.{0,40}aangifte")
     + _p("strafbaar_feit", "binnen_hulpverlening",
-         r"\b(mij|ons|mijn \w*(assistent|collega|praktijk|medewerker)\w*|onze \w*(praktijk|medewerker|assistent)\w*)\b.{0,40}"
+         r"\b(mij|ons|mijn \w*(assistent|collega|praktijk|medewerker)\w*|onze \w*(praktijk|medewerker|assistent)\w*)\b.{0,60}"
          r"\b(bedreigd|mishandeld|aangevallen|geslagen|geschopt|gestoken)",
          r"\b(schopte|sloeg|bedreigde|beet|duwde|mishandelde|bespuugde|stak|viel|bedreigt|slaat|schopt|mishandelt|duwt|bespuugt) "
          r"(\w+ ){0,2}(mij|ons|mijn \w+|onze \w+)\b",
@@ -128,14 +157,17 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(had|heeft) (een |zijn )?(vuurwapen|wapen|mes) (bij zich|in zijn tas|in haar tas)")
     # an offence the asker heard of in the treatment (the role decides how it is named: see _offence)
     + _p("_strafbaar_verteld", True,
-         r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak)\b",
-         r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen (zien|getoond)\b",
+         r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak|overval\w*|"
+         r"overgevallen)\b",
+         r"\b(heeft|had|laat) (een |zijn )?(vuur)?wapen\b", r"\b(vuur)?wapen\b[^.?!]{0,30}\b(zien|getoond|liet zien)\b",
+         r"\b(mes|wapen|vuurwapen|drugs)\b[^.?!]{0,40}\b(gevonden|aangetroffen|in (zijn|haar|de) (tas|jas\w*|kluisje))\b",
          r"\b(mes|wapen|vuurwapen) (op zak|bij zich)\b", r"\bmet een (mes|wapen|vuurwapen)\b",
          r"\b(gaat|wil|dreigt) (\w+ ){0,3}(steken|neersteken|doodsteken|neerschieten|vermoorden)\b",
          r"\b(vechtpartij|steekpartij|schietpartij)\b")
     # personal data or not
     + _p("is_persoonsgegeven", False,
-         r"\bzonder (enige )?herleidbare", r"\b(geanonimiseerd|niet herleidbaar|geaggregeerd)\w*", r"\bcijfers over\b")
+         r"\bzonder (enige )?herleidbare", r"\b(geanonimiseerd|niet herleidbaar|geaggregeerd)\w*", r"\bcijfers over\b",
+         r"\bzonder namen\b", r"\bniet (naar|tot) (iemand|een persoon) te herleiden", r"\b(het )?aantal \w+ per (maand|jaar|wijk|week)\b")
     + _p("is_persoonsgegeven", True,
          r"\b(naam|namen|adres|adressen|adresgegevens|geboortedatum|bsn|persoonsgegevens) (van|der)\b",
          r"\bmet de namen\b", r"\b(gegevens|informatie) (van|over) (een|de|deze|die|zijn|haar) " + _PERSON)
@@ -149,17 +181,24 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # zorg: serious harm, supervision order (zorg 2B)
     + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)")
     + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen|steken|doodsteken)\b",
-         r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)")
+         r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)",
+         # a concrete threat to life or limb, however the target is named ("zijn ex-vrouw vanavond dood te steken")
+         r"\b(dreigt|dreigde|zegt|zei|gaat|wil|is van plan)\b[^.?!]{0,50}\b(dood te (steken|slaan|maken|schieten)|"
+         r"te (doden|vermoorden)|neer te (steken|schieten)|om te brengen|in brand te steken)\b")
     + _p("ots_uitgesproken", True, r"\bondertoezichtstelling\b", r"\bots\b")
     + _p("verzoek_gi_onderbouwd", True, r"\b(met onderbouwing|onderbouwd)\b")
     # politie
     + _p("bevoegd_te_verstrekken", False, r"\bniet (aangewezen|geautoriseerd|bevoegd|gemandateerd)\b")
     + _p("bevoegd_te_verstrekken", True, r"\b(gemandateerde?|gemachtigde?|aangewezen en geautoriseerd)\b")
     + _p("verwerkt_voor_politietaak", False, r"\bapv\b", r"\bburgemeesterstaak\b", r"\binterne bedrijfsvoering\b")
-    + _p("wpg_artikel", 9, r"\bgegevens uit (een|het|ons) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek")
+    + _p("wpg_artikel", 9, r"\bgegevens uit (een|het|ons) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek",
+         # the asker's own investigation (another service's investigation says nothing about the asker's data)
+         r"\bons rechercheteam\b", r"\bin ons (recherche)?onderzoek\b")
     + _p("wpg_artikel", 10, r"\b(cie|criminele inlichtingen\w*|informant\w*)\b")
     + _p("wpg_artikel", 13, r"\blandelijk (doorzoekbaar|beschikbaar)\b")
     + _p("wpg_artikel", 8, r"\b(onze|mijn) mutaties\b", r"\bovelastmelding|\boverlastmelding\b",
+         r"\b(hebben|heb|is|werd|zijn|waren) (\w+ ){0,6}aangehouden\b", r"\baanhouding(en)? (van|voor|na)\b",
+         r"\bbij ons bekend\b", r"\bpersonalia\b",
          r"\b(mutatie|mutaties|registratie in bvh|bvh)\b", r"\b(bij|tijdens) een (controle|melding|surveillance|incident)\b")
     + _p("weigeringsgrond", "embargo_onderzoek", r"\bembargo-?onderzoek", r"\bembargo\b")
     + _p("weigeringsgrond", "gevaar_leven_gezondheid", r"\b(leven|gezondheid) van (die |de |een )?\w+ in gevaar",
@@ -172,19 +211,29 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("toestemming_bevoegde_functionaris", True,
          r"\b(leider van het onderzoek|onderzoeksleider|teamleider|teamchef) (heeft )?(wel )?toestemming (gegeven|verleend)")
     + _p("convenant_gesloten", False, r"\bgeen convenant\b")
-    + _p("convenant_gesloten", True, r"\b(we hebben|wij hebben|binnen ons|binnen het|volgens ons|ons) (een )?convenant")
+    + _p("convenant_gesloten", True, r"\b(we hebben|wij hebben|binnen ons|binnen het|volgens ons|ons) (een )?convenant",
+         r"\b(hebben (we|wij)|(we|wij) hebben|er is) (\w+ ){0,4}convenant\b(?! nodig)", r"\b(in|uit|van) (het|dat|ons) convenant\b",
+         r"\bconvenantpartner\w*", r"\bpartner (in|van) (het|een|ons) convenant")
     + _p("instemming_bevoegd_gezag", False, r"\b(burgemeester|officier van justitie|bevoegd gezag) heeft geen (instemming|toestemming)",
          r"\bgeen instemming\b")
     # Justitie
-    + _p("in_strafdossier_of_om_systeem", False, r"\bniet in (een|het) strafdossier")
+    + _p("in_strafdossier_of_om_systeem", False, r"\bniet in (een|het) strafdossier",
+         r"\bnergens (van|voor) (wordt )?verdacht", r"\bgeen (strafzaak|strafdossier)\b")
     + _p("in_strafdossier_of_om_systeem", True, r"\b(uit|in) (een|het) strafdossier\b", r"\b(lopend|actief) strafonderzoek\b",
-         r"\bstrafblad\b", r"\bpersoonsdossier\b")
-    + _p("categorie_wjsg", "persoonsdossier", r"\bpersoonsdossier\b", r"\breclasseringsrapport\b")
+         r"\bstrafblad\b", r"\bpersoonsdossier\b", r"\bvonnis\b", r"\bpro justitia\b")
+    + _p("categorie_wjsg", "persoonsdossier", r"\bpersoonsdossier\b", r"\b(reclasserings|voorlichtings)rapport\b",
+         r"\breclasseringsadvies\b")
     + _p("categorie_wjsg", "justitieel", r"\bstrafblad\b", r"\bjustitiele documentatie\b")
     + _p("categorie_wjsg", "tenuitvoerlegging", r"\b(taakstraf|strafbeschikking|tenuitvoerlegging)\w*")
     + _p("categorie_wjsg", "strafvorderlijk", r"\b(lopend|actief) strafonderzoek\b", r"\bstrafvorderlijke gegevens\b",
          r"\bgegevens uit (een|het|ons) strafdossier\b", r"\b(uit|in) (het|ons) strafdossier\b")
-    + _p("acute_noodzaak", False, r"\bgeen acute noodzaak\b")
+    # politie/gemeenten: no concrete threat, no weighty interest for an incidental provision (not for the OM,
+    # whose weighty interest is the purpose itself: see _by_role)
+    + _p("zwaarwegend_algemeen_belang", False, r"\bgeen concrete (dreiging|signalen|aanwijzingen)\b")
+    + _p("acute_noodzaak", False, r"\bgeen acute (noodzaak|dreiging)\b",
+         r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
+    + _p("spoedeisend_belang", False, r"\bgeen acute (noodzaak|dreiging)\b",
+         r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
     + _p("contra_indicatie_belang", "geen", r"\bgeen acuut gevaar of (ander )?zwaarwegend belang")
     + _p("ontvanger_heeft_grondslag", True, r"\b(heeft|hebben) (volgens (ons|mij) )?(wel )?een eigen grondslag")
     + _p("subsidiair", False, r"\b(ook )?rechtstreeks bij (de |het |een )?\w+ (kan|kunnen) opvragen", r"\blangs een andere weg\b")
@@ -201,27 +250,35 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("wettelijke_plicht", False, r"\bgeen andere grondslag\b")
     + _p("taak_algemeen_belang", False, r"\bgeen andere grondslag\b")
     + _p("gerechtvaardigd_belang", False, r"\bgeen andere grondslag\b")
-    + _p("taak_algemeen_belang", True, r"\b(in het kader van|voor) (de )?sociale veiligheid\b")
+    + _p("taak_algemeen_belang", True, r"\b(in het kader van|voor) (de )?sociale veiligheid\b",
+         r"\b(binnen|onder) (onze|mijn|de) (openbare[- ]?orde\w*|publieke taak)\b")
     # onderwijs: sharing inside the school to guide the pupil (rules: intern_doel_begeleiding)
     + _p("intern_doel_begeleiding", True, r"\bleerlingbespreking\b", r"\bintern zorgoverleg\b",
          r"\b(beter )?(kunnen )?begeleiden\b.{0,40}\b(school|leerling)|\bzodat we hem beter kunnen begeleiden")
     # where the data come from, and who the asker works for
-    + _p("herkomst_gegevens", "wpg", r"\bpolitie-?(informatie|gegevens) (\w+ ){0,3}(gekregen|ontvangen)",
-         r"\b(van|via) (de politie|het riec) (\w+ ){0,3}(gekregen|ontvangen)", r"\bvia het riec politie")
-    + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen)")
-    + _p("werkt_bij_bevoegde_autoriteit", False, r"\bik werk (bij|voor) (de|een) gemeente\b")
+    + _p("herkomst_gegevens", "wpg", r"\bpolitie-?(informatie|gegevens) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving)",
+         r"\b(van|via) (de politie|het riec) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving|ontvingen)\b",
+         r"\bvia het riec (\w+ ){0,2}politie")
+    + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving)\b")
+    + _p("werkt_bij_bevoegde_autoriteit", False, r"\bik werk (bij|voor) (de|een) gemeente\b",
+         r"\bik (werk|ben) (als )?((?!boa\b|handhav)\w+ ){0,3}(bij|voor) (de|een) gemeente\b")
+    # need-to-know or nice-to-know
+    + _p("is_noodzakelijk", False, r"\b(misschien|wel) handig\b", r"\bnice[- ]to[- ]know\b", r"\bvoor de zekerheid\b")
+    + _p("is_noodzakelijk", True, r"\b(en|dat) is (echt |hard |wel )?(nodig|noodzakelijk)\b", r"\b(echt|hard) nodig\b")
     # purpose
     + _p("verstrekkingsdoel", "handhaven_openbare_orde", r"\b(handhaving|handhaven) van de openbare orde\b",
-         r"\b(gebiedsverbod|huisverbod|samenscholingsverbod|noodbevel|woningsluiting)\b")
+         r"\b(gebiedsverbod|huisverbod|samenscholingsverbod|noodbevel|woningsluiting)\b",
+         r"\b(sluiting|sluiten) van (het|de|een) (cafe|pand|woning|zaak|horeca\w*)\b")
     + _p("verstrekkingsdoel", "voorkomen_opsporen_strafbare_feiten", r"\b(voorkomen|opsporen) van strafbare feiten\b",
          r"\brecidive (\w+ ){0,2}voorkomen\b")
-    + _p("verstrekkingsdoel", "alternatieve_afdoening_minderjarige", r"\balternatieve afdoening\b")
+    + _p("verstrekkingsdoel", "alternatieve_afdoening_minderjarige", r"\balternatieve afdoening\b",
+         r"\bnaar (het )?halt (\w+ )?(verwijzen|sturen)\b", r"\bhalt-?(verwijzing|afdoening|straf)\b")
 )
 
 # Facts whose value depends on the plan the role routes to.
 _PLAN_OF_ROL = {"zorg_hulpverlener": "zorg", "gemeente_hulpverlener": "zorg", "bevoegde_autoriteit": "politie",
                 "gemeente_boa": "politie", "om": "justitie", "gemeente_openbare_orde": "gemeenten", "onderwijs": "onderwijs"}
-_PLAN_NAME = re.compile(r"\b(wpg-?stappenplan|stappenplan (politie|wpg))\b|\b(wjsg-?stappenplan|stappenplan justitie)\b")
+_PLAN_NAME = re.compile(r"\b(wpg-?stappenplan|stappenplan (politie|wpg|van de politie|voor de politie))\b|\b(wjsg-?stappenplan|stappenplan justitie)\b")
 _AGE = re.compile(r"\b(?:van|is|bent|jongere van|leerling van|kind van|meisje van|jongen van)\s+(\d{1,2})(?:\s+jaar)?\b|"
                   r"\b(\d{1,2})[- ]jarige?\b|\((\d{1,2})\)")
 
@@ -244,15 +301,15 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de )?rijksrecherche", "rijksrecherche"),
     (r"(de )?(wijkagent|politie|recherche|rechercheur|agent|politieagent)", "politie"),
     (r"(de |een )?(boa|boa's|handhaver|handhavers)", "boa"),
-    (r"(het )?(openbaar ministerie|\bom\b)|(de )?officier van justitie", "openbaar_ministerie"),
+    (r"(het )?openbaar ministerie|het om\b|(de )?officier van justitie", "openbaar_ministerie"),
     (r"(de )?burgemeester", "burgemeester"),
     (r"(het )?riec", "riec"),
     (r"(het )?halt(-bureau)?", "halt"),
-    (r"(de )?reclassering", "reclassering"),
+    (r"(de )?reclassering\w*", "reclassering"),
     (r"(de |een )?(woningcorporatie|corporatie|woningbouwvereniging|verhuurder)", "woningcorporatie"),
     (r"(de |een )?(andere|nieuwe) school", "andere_school"),
     (r"(de )?(mentor|zorgcoordinator|intern begeleider|leerlingbespreking)", "collega_school"),
-    (r"(de |een )?(school|schooldirecteur|schoolleiding)", "school"),
+    (r"(de |een )?(school|scholen|schooldirecteur|schoolleiding)", "school"),
     (r"(de |het |een )?(huisarts|wijkteam|buurtteam|ggz\w*|hulpverlener|hulpverlening|jeugdhulp\w*|jeugdzorg|jeugdarts|ggd|"
      r"zorgpartner|zorgpartij|behandelaar|psycholoog|psychiater|maatschappelijk werk\w*|zorgverlener|ziekenhuis|"
      r"verslavingszorg|jongerenwerk\w*|gezinscoach|thuiszorg|zorginstelling)", "zorg_hulpverlener"),
@@ -260,17 +317,29 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(het )?sociaal domein|(een )?andere afdeling", "andere_afdeling_gemeente"),
     (r"(de )?gemeente", "gemeente"),
 )
-_TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) "
-_INFORM = (r" (op de hoogte (brengen|stellen)|informeren|inlichten|bellen|tippen|waarschuwen|laten weten|vertellen|"
-           r"berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen)\b")
-_ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wil graag|wil hebben|willen weten|verzoekt|"
-         r"verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
+_TO = r"\b(aan|met|bij|naar|richting|(verzoek|vordering|vraag|bevel) van) ((zijn|haar|hun|mijn|onze|ons) )?"
+_MODAL_SUBJECT = r"\b(mag|mogen|kan|kunnen|moet|moeten) "
+# the party, up to four words ("uit dat convenant", "een overzicht"), then the informing verb
+_INFORM = (r" ((?!wil\b|wilt\b|willen\b|mag\b|mogen\b|moet\b|kan\b|kunnen\b|gaat\b|heeft\b)\w+ ){0,5}?(op de hoogte (brengen|stellen)|informeren|inlichten|melden|bellen|tippen|waarschuwen|laten weten|"
+           r"vertellen|berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen|geven|sturen|toesturen|"
+           r"inschakel|informeer|waarschuw|bel)\b")
+_ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wilde weten|wil graag|wil hebben|willen weten|verzoekt|"
+         r"wil van (ons|mij)|willen van (ons|mij)|verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
 
 
 # "Ik werk bij Veilig Thuis": the asker's own organisation, not a recipient.
 _OWN_ORG = re.compile(r"\b(ik werk|wij werken|we werken|ik ben werkzaam|werkzaam|ik zit) (bij|voor|in) (de |het |een )?"
                       r"(veilig thuis|raad voor de kinderbescherming|reclassering|riec|halt|ggd|wijkteam|woningcorporatie|"
                       r"gecertificeerde instelling|jeugdbescherming)\b")
+
+
+# "Ik ben boa bij de gemeente", "vraagt ons bij het OM": the asker's own organisation, not a recipient
+_SELF_ORG = re.compile(r"\b(ik ben|ik werk|wij zijn|we zijn|ik zit|als)\b(( (?!wil|mag|moet|kan|heb|ga|zie)\w+){0,4})"
+                       r" (bij|voor|in dienst van|van) (de |het |een )?\w+|\b(ons|mij|wij|we) bij (de |het )?\w+")
+
+
+def _without_own_org(text: str) -> str:
+    return _SELF_ORG.sub(" ", _OWN_ORG.sub(" ", text))
 
 
 def _recipient(text: str, rol: str | None) -> str | None:
@@ -283,6 +352,14 @@ def _recipient(text: str, rol: str | None) -> str | None:
         for pattern in (_TO + "(" + party + r")\b", r"\b(" + party + ")" + _INFORM, r"\b(" + party + ")" + _ASKS):
             m = re.search(pattern, text)
             if m and (best is None or m.start() < best[0]):
+                best = (m.start(), value)
+        # "Er belde een wijkagent die ...": the caller after the verb
+        m = re.search(r"\b(belt|belde|mailt|mailde|vraagt|vroeg|schrijft|schreef) (\w+ ){0,2}?(" + party + r")\b", text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), value)
+        # "Mag de politie het dossier inzien?": the subject that receives the data
+        for m in re.finditer(_MODAL_SUBJECT + "(" + party + r")\b", text):
+            if RECEIVES.match(text, m.end()) and (best is None or m.start() < best[0]):
                 best = (m.start(), value)
     return best[1] if best else None
 
@@ -303,13 +380,31 @@ def _care_kind(text: str) -> str | None:
     return None
 
 
+# Violence at school or against staff: the handreiking's example of an offence a school "constateert"
+# ("geweld tegen een leerkracht"). The victim is named, so this is not something heard about at home.
+_VIOLENCE_AT_WORK = re.compile(
+    r"\b(een|de|mijn|onze|zijn|haar) (\w+ )?(leraar|lerares|leerkracht|docent|docente|mentor|medeleerling|klasgenoot|"
+    r"conciërge|concierge|collega|medewerker|baliemedewerker|handhaver)\b (\w+ ){0,3}"
+    r"(geslagen|geschopt|bedreigd|mishandeld|aangevallen|gestoken|bespuugd|geduwd)\b|"
+    r"\b(sloeg|schopte|bedreigde|mishandelde|stak|duwde|bespuugde|bedreigt|slaat|schopt) (\w+ ){0,2}(een|de|mijn|onze) "
+    r"(\w+ )?(leraar|lerares|leerkracht|docent|docente|mentor|medeleerling|klasgenoot|collega|medewerker)\b")
+
+
+_OUTSIDE_SCHOOL = re.compile(r"\b(speelt|gebeurt|gebeurde|vindt plaats|is) (\w+ ){0,2}buiten (de |onze |de eigen )?school\b|"
+                             r"\bbuiten (de )?school(tijd)?\b")
+# An OM asker speaking of the file of a running investigation: strafvorderlijke gegevens
+_CASE_FILE = re.compile(r"\b(uit|in) het (straf)?dossier\b|\b(in|uit) (het|een) (lopend )?onderzoek naar\b|\blopende (straf)?zaak\b")
+_EXPLAINED = re.compile(r"\b(leggen|legt|legde|legden) (\w+ ){0,3}uit waarom\b|\buitgelegd waarom\b|\bonderbouwd\b|"
+                        r"\bmet (een )?onderbouwing\b")
+
+
 def _by_role(facts: dict[str, Any], text: str) -> None:
     """Facts whose meaning depends on the asker's plan (in place)."""
     rol = facts.get("rol")
     plan = facts.get("plan") or _PLAN_OF_ROL.get(rol or "")
     told = facts.pop("_strafbaar_verteld", False)
     if "ontvanger" not in facts:
-        found = _recipient(_OWN_ORG.sub(" ", text), rol)
+        found = _recipient(_without_own_org(text), rol)
         if found:
             facts["ontvanger"] = found
     if plan == "zorg":
@@ -318,8 +413,11 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
     elif plan in ("gemeenten", "onderwijs"):
         if facts.get("strafbaar_feit") == "binnen_hulpverlening":
             facts.pop("strafbaar_feit")
-        if told and "strafbaar_feit" not in facts and re.search(r"\b(zag|zie|had|heeft|zagen)\b", text):
+        if told and "strafbaar_feit" not in facts and re.search(
+                r"\b(zag|zie|had|heeft|zagen|liet|toonde|vond|vonden|gevonden|aangetroffen|ontdekte)\b", text):
             facts["strafbaar_feit"] = "geconstateerd"
+        if "strafbaar_feit" not in facts and _VIOLENCE_AT_WORK.search(text):
+            facts["strafbaar_feit"] = "geconstateerd"  # violence against staff or a pupil, seen by the school/gemeente
         if facts.get("strafbaar_feit") == "geconstateerd" and facts.get("ontvanger") == "politie":
             facts.setdefault("wil_aangifte_doen", True)  # reporting an observed offence to the police is aangifte
     elif plan in ("politie", "justitie") and facts.get("strafbaar_feit") in ("geconstateerd", "binnen_hulpverlening"):
@@ -331,8 +429,21 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
     if (plan == "zorg" and facts.get("ots_uitgesproken") and facts.get("verzoek_gi_onderbouwd")
             and facts.get("ontvanger") == "gecertificeerde_instelling"):
         facts.setdefault("informatieplicht_ots", True)
-    if plan == "onderwijs" and "toestemming_leerling" in facts and facts.get("toestemming") is True:
-        facts.pop("toestemming")  # "de leerling geeft zelf toestemming": the pupil's, not the parents'
+    if plan == "gemeenten" and facts.get("ontvanger") == "andere_afdeling_gemeente" and re.search(
+            r"\b(jeugdhulp|wmo|schuldhulp\w*|uitkering\w*|participatiewet|bijstand)\b", text):
+        facts.setdefault("doel_verenigbaar", False)  # the handreiking's example: collected for public order, not for care
+    if plan == "onderwijs" and _OUTSIDE_SCHOOL.search(text):
+        facts.setdefault("taak_algemeen_belang", False)  # the school's task is social safety at school
+    if plan == "politie" and facts.get("ontvanger") == "burgemeester" and facts.get("verstrekkingsdoel") == "handhaven_openbare_orde":
+        facts.setdefault("ontvanger_behoeft_voor_taak", True)  # the mayor's own public-order measure (gebiedsverbod ...)
+    if plan == "justitie" and _CASE_FILE.search(text):
+        facts.setdefault("in_strafdossier_of_om_systeem", True)
+        facts.setdefault("categorie_wjsg", "strafvorderlijk")
+    if _EXPLAINED.search(text):  # the requesting party explained why it needs the data
+        if facts.get("ontvanger") == "gecertificeerde_instelling":
+            facts.setdefault("verzoek_gi_onderbouwd", True)
+        elif facts.get("ontvanger") == "raad_kinderbescherming":
+            facts.setdefault("noodzakelijk_voor_taak_rvdk", True)
     if plan == "onderwijs" and re.search(r"\b(bevel|vordering) (gegeven|gegeven om|van de politie)|heeft (ons|mij) een bevel", text):
         facts.setdefault("wettelijke_plicht", True)  # the handreiking's own example for schools
     if plan == "zorg":
@@ -341,6 +452,8 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
             facts.pop(name, None)
     if plan != "justitie":
         facts.pop("contra_indicatie_belang", None)
+    else:
+        facts.pop("zwaarwegend_algemeen_belang", None)
     if plan == "justitie" and facts.get("ontvanger") == "openbaar_ministerie":
         facts.pop("ontvanger")  # "Mag het OM ..." names the asker, not the recipient
     if plan == "politie" and facts.get("ontvanger") == "politie" and rol == "bevoegde_autoriteit" and not re.search(
@@ -365,17 +478,36 @@ class Extracted:
 _PERSON_WORD = re.compile(r"\b" + _PERSON + r"\b|\b(naam|namen|adres|adresgegevens|dossier|mutaties)\b")
 _OFFENCE_WORD = re.compile(
     r"\b(bedreig\w*|geslagen|\w*mishandel\w*|geweld\w*|wapen\w*|vuurwapen|mes|strafbaar|aangifte|diefstal|gestolen|"
-    r"inbraak|ingebroken|neergestoken|neerschieten|steekpartij|schietincident|vernieling|drugs|misdrijf|verdachte|delict)\b"
+    r"inbraak|ingebroken|neergestoken|neerschieten|steekpartij|schietincident|vernieling|drugs|misdrijf|verdachte|delict|"
+    r"schotwond\w*|steekwond\w*|overval\w*|overgevallen)\b"
 )
 # Someone asks the asker for the data (the direction "asked" rather than "I want to tell").
 _ASKED = re.compile(
-    r"\b(de politie|de wijkagent|een agent|de recherche|een boa|de boa|de officier van justitie|het om|de gemeente|"
-    r"de burgemeester|de gecertificeerde instelling|de raad voor de kinderbescherming|veilig thuis|de marechaussee|"
+    r"\b(de politie|de wijkagent|een agent|de recherche|een rechercheur|de rechercheur|een boa|de boa|de officier van justitie|"
+    r"het om|de gemeente|de wethouder|de leerplichtambtenaar|de burgemeester|de gecertificeerde instelling|de raad voor de kinderbescherming|veilig thuis|de marechaussee|"
     r"de koninklijke marechaussee|een woningcorporatie|de woningcorporatie)\b"
-    r"[^.?!]{0,60}\b(vraagt|vragen|belt|belde|wil weten|wil graag|heeft (ons|mij) een bevel|vordert|eist|verzoekt)\b"
+    r"[^.?!]{0,60}\b(vraagt|vragen|vroeg|belt|belde|wil weten|wil graag|wil hebben|wil van (ons|mij)|heeft (ons|mij) een bevel|"
+    r"vordert|eist|verzoekt|heeft gevraagd|heeft verzocht)\b"
 )
 _MELDPUNTEN = {"veilig_thuis", "raad_kinderbescherming", "verwijsindex"}
 _JUSTICE_PARTNERS = {"politie", "openbaar_ministerie", "koninklijke_marechaussee", "rijksrecherche", "boa"}
+
+
+_POLICE_DATA = re.compile(r"\bpolitie-?(informatie|gegevens|registratie)\b|\b(informatie|gegevens) (van|uit|afkomstig van) de politie\b")
+# A pupil's school year implies an age band; only years whose every pupil is under 12 (the onderwijs
+# plan's first consent band) are used, at the youngest age of that year, and shown as an assumption.
+_GROEP = re.compile(r"\b(in |uit )?groep ([1-7])\b")
+_YOUNG_CHILD = {"baby": 0, "peuter": 2, "kleuter": 4}
+
+
+def _school_age(text: str) -> int | None:
+    m = _GROEP.search(text)
+    if m and re.search(r"\b(leerling|kind|jongen|meisje|klas|school)", text):
+        return int(m.group(2)) + 3
+    for word, age in _YOUNG_CHILD.items():
+        if re.search(rf"\b{word}s?\b", text):
+            return age
+    return None
 
 
 def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
@@ -390,7 +522,7 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
     m = _PLAN_NAME.search(text)
     if m:
         stated["plan"] = "politie" if m.group(1) else "justitie"
-    own_org = _OWN_ORG.sub(" ", text)  # recipients are looked for outside the asker's own organisation
+    own_org = _without_own_org(text)  # recipients are looked for outside the asker's own organisation
     for pat in PATTERNS:
         if pat.fact in stated:
             continue
@@ -435,38 +567,59 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
             assume("wil_aangifte_doen", False)
         if facts.get("ontvanger") and facts["ontvanger"] not in _MELDPUNTEN:
             assume("meldrecht", "geen")  # a meldrecht exists only towards Veilig Thuis, the Raad, the Verwijsindex
+        elif facts.get("ontvanger") in _MELDPUNTEN:
+            assume("meldrecht", facts["ontvanger"])  # passing data to a meldpunt is using its meldrecht
+    if plan == "politie" and facts.get("is_persoonsgegeven") is not False and not re.search(
+            r"\b(apv|burgemeesterstaak|interne bedrijfsvoering|personeel\w*)\b", text):
+        assume("verwerkt_voor_politietaak", True)  # what police staff know of a person, they know from police work
+    if plan in ("gemeenten", "onderwijs", "zorg") and "herkomst_gegevens" not in facts and _POLICE_DATA.search(text):
+        assume("herkomst_gegevens", "wpg")  # the asker is not the police, the data are: received from the police
+    age = _school_age(text)
+    if age is not None:
+        assume("leeftijd_betrokkene", age)
     if plan in ("gemeenten", "onderwijs", "politie", "justitie") and "herkomst_gegevens" not in facts:
         assume("herkomst_gegevens", "eigen")  # nothing says the data came from the police or the OM
     if plan == "justitie" and facts.get("ontvanger") and facts["ontvanger"] not in _JUSTICE_PARTNERS:
         assume("doel_binnen_strafrechtspleging", False)
     if plan in ("onderwijs", "politie") and not re.search(
-            r"\b(arts|verpleegkundige|schoolmaatschappelijk|maatschappelijk werk\w*|psycholoog|jeugdverpleegkundige)\b", text):
+            r"\b(arts|verpleegkundige|schoolmaatschappelijk|maatschappelijk werk\w*|psycholoog|jeugdverpleegkundige|"
+            r"beroepsgeheim|\w*hulpverlener)\b", text):
         assume("beroepsgeheim", False)
     return Extracted(stated={k: v for k, v in stated.items() if k not in known},
                      assumed={k: v for k, v in assumed.items() if k not in known and k not in stated})
 
 
-_ASSUMPTION_LABELS = {
-    "rol": "uw rol", "wil_aangifte_doen": "u doet geen aangifte", "is_persoonsgegeven": "het gaat om persoonsgegevens",
-    "anoniem_overleg": "het gaat niet om anoniem collegiaal overleg", "strafbaar_feit": "soort strafbaar feit",
-    "meldrecht": "geen meldrecht (de ontvanger is geen meldpunt)", "herkomst_gegevens": "de gegevens komen uit uw eigen organisatie",
-    "doel_binnen_strafrechtspleging": "het doel ligt buiten de strafrechtspleging", "beroepsgeheim": "geen beroepsgeheim",
+# How an assumption reads in the answer: per (fact, value) where the value says it all, else per fact.
+_ASSUMPTION_VALUE_LABELS = {
+    ("wil_aangifte_doen", False): "u doet geen aangifte", ("is_persoonsgegeven", True): "het gaat om persoonsgegevens",
+    ("is_persoonsgegeven", False): "niet: het gaat om persoonsgegevens",
+    ("anoniem_overleg", False): "het gaat niet om anoniem collegiaal overleg",
+    ("meldrecht", "geen"): "geen meldrecht (de ontvanger is geen meldpunt)",
+    ("meldrecht", "veilig_thuis"): "u gebruikt het meldrecht bij Veilig Thuis",
+    ("meldrecht", "raad_kinderbescherming"): "u gebruikt het meldrecht bij de Raad voor de Kinderbescherming",
+    ("meldrecht", "verwijsindex"): "u gebruikt het meldrecht van de Verwijsindex",
+    ("herkomst_gegevens", "eigen"): "de gegevens komen uit uw eigen organisatie",
+    ("herkomst_gegevens", "wpg"): "de gegevens komen van de politie",
+    ("herkomst_gegevens", "wjsg"): "de gegevens komen van het OM",
+    ("doel_binnen_strafrechtspleging", False): "het doel ligt buiten de strafrechtspleging",
+    ("beroepsgeheim", False): "geen beroepsgeheim",
+    ("verwerkt_voor_politietaak", True): "de gegevens zijn verwerkt voor de politietaak",
 }
+_ASSUMPTION_LABELS = {"rol": "uw rol", "strafbaar_feit": "soort strafbaar feit",
+                      "leeftijd_betrokkene": "leeftijd (afgeleid uit de groep of het woord in uw vraag)"}
 
 
 def describe_assumptions(assumed: dict[str, Any]) -> str:
     """One Dutch line naming the assumptions, for the answer text (the panel shows them editable)."""
     parts = []
     for name, value in assumed.items():
+        fixed = _ASSUMPTION_VALUE_LABELS.get((name, value)) if isinstance(value, (str, bool)) else None
+        if fixed:
+            parts.append(fixed)
+            continue
         label = _ASSUMPTION_LABELS.get(name, name.replace("_", " "))
-        if isinstance(value, bool) and name in _ASSUMPTION_LABELS:
-            parts.append(label if (value or name in ("wil_aangifte_doen", "anoniem_overleg", "doel_binnen_strafrechtspleging",
-                                                     "beroepsgeheim")) else f"niet: {label}")
-        elif name in ("meldrecht", "herkomst_gegevens") and value in ("geen", "eigen"):
-            parts.append(label)
-        else:
-            shown = value.replace("_", " ") if isinstance(value, str) else value
-            parts.append(f"{label}: {shown}")
+        shown = value.replace("_", " ") if isinstance(value, str) else ("ja" if value is True else "nee" if value is False else value)
+        parts.append(f"{label}: {shown}")
     return ("Aangenomen uit uw vraag (niet genoemd; pas aan in het stappenplan als het anders is): "
             + "; ".join(parts) + ".")
 

@@ -28,6 +28,26 @@ _SHARE = re.compile(
     r"overleg\w*|voorleggen|"
     r"(gegevens|informatie|dossier\w*|namen|adres\w*) (\w+ ){0,4}(gebruiken|verwerken|opnemen))\b"
 )
+# Separable verbs of passing data on (issue 15), in both forms a question uses: "doorgeven" and
+# "door te geven" ("Ben ik verplicht de politie in te lichten?"). (particle, verb stems).
+_SEPARABLE: tuple[tuple[str, str], ...] = (
+    ("in", "licht|lichten"), ("door", "geven|geef|sturen|stuur|zetten|zet|spelen|speel|verwijzen"), ("af", "geven|geef"),
+    ("aan", "melden|meld|geven|geef|leveren|lever"), ("toe", "sturen|stuur|zenden|lichten"),
+    ("mee", "sturen|stuur|geven|geef|delen|deel|werken|werk"), ("op", "sturen|stuur|geven"),
+    ("over", "dragen|draag|handigen|handig|leggen"), ("in", "brengen|breng|schakelen|schakel|zien"), ("uit", "wisselen|wissel"),
+    ("ver", "strekken|strek|schaffen"), ("na", "sturen"),
+)
+_SHARE_SEPARABLE = re.compile(r"\b(" + "|".join(
+    rf"{part}(ge)?(?:{stems})|{part} te (?:{stems})" for part, stems in _SEPARABLE) + r")\b")
+# Other ways professionals put it: contact someone about a person, answer the police, testify.
+_SHARE_OTHER = re.compile(
+    r"\b(benaderen|te woord staan|antwoord geven|(een )?verklaring afleggen|getuigen|zorgmelding|signaal afgeven|"
+    r"inzage (geven|verlenen|bieden)|laten inzien|op de hoogte te (brengen|stellen)|aangeven bij|"
+    r"(vragen|verzoek) (van|door) (de|het|een) \w+ beantwoorden|"
+    r"(mag|mogen|kan|kunnen) (ik|wij|we) ((hem|haar|hen|die|deze|de \w+) )?(antwoorden|terugmailen)|"
+    # verb forms of "bespreken", "informeren", "vertellen" the list above leaves out
+    r"bespreek|bespreekt|besproken|informeer|informeert|vertelt|verteld|deelt)\b"
+)
 _REQUEST = re.compile(
     r"\b(vraagt|vragen|vroeg|wil|willen|verzoekt|vordert|eist)\b[^.?!]{0,60}\b(gegevens|informatie|dossier\w*|adres\w*|"
     r"naam|namen|inzage|inzien|weten|hebben|krijgen|ontvangen|beelden|camerabeelden|verslag|rapport\w*)\b"
@@ -42,8 +62,27 @@ _ACCESS_BY_SUBJECT = re.compile(r"\b(kinderen|nabestaanden|erfgenamen|zelf|eigen
 _NOT_SHARING_VERB = re.compile(r"\b(opslaan|bewaren|verwijderen|opvragen)\b")  # as the question's own verb
 
 
+# "Mag de politie het dossier van mijn cliënt inzien?": a party receiving data the asker holds as a
+# professional is the asker's decision to share, seen from the recipient's side.
+RECEIVES = re.compile(r"[^.?!]{0,80}?\b(weten|inzien|in te zien|krijgen|hebben|ontvangen|opvragen|op te vragen|ophalen|"
+                       r"inzage (krijgen|hebben)|gebruiken|meekijken)\b")
+_HELD_BY_ASKER = re.compile(r"\b((mijn|onze) (client\w*|patient\w*|leerling\w*|school|praktijk|dossier\w*|wijkteam|instelling|"
+                            r"organisatie|afdeling|team|gezin\w*|klas)|van (mij|ons)|bij (mij|ons))\b")
+_PARTY_SUBJECT = re.compile(r"\b(mag|mogen|kan|kunnen|moet|moeten) (de|het|een)? ?(politie|wijkagent|recherche|rechercheur|"
+                            r"officier van justitie|om|openbaar ministerie|gemeente|burgemeester|wethouder|veilig thuis|"
+                            r"raad voor de kinderbescherming|gecertificeerde instelling|jeugdbeschermer|school|huisarts|"
+                            r"woningcorporatie|boa|reclassering|leerplichtambtenaar|inspectie|werkgever)\b")
+
+
+def _party_receives_held_data(text: str) -> bool:
+    m = _PARTY_SUBJECT.search(text)
+    return bool(m and RECEIVES.match(text, m.end()) and _HELD_BY_ASKER.search(text))
+
+
 def is_sharing_question(question: str) -> bool:
     text = fold(question, single_spaces=True)
+    if _party_receives_held_data(text):
+        return True
     if _NOT_DECISION.search(text.strip()) and not re.search(r"\bmag (ik|wij|we|het|de|een)\b", text):
         return False
     if _NOT_SHARING.search(text):
@@ -53,7 +92,7 @@ def is_sharing_question(question: str) -> bool:
     sentences = split_sentences_nl(text.strip(), breaks="every_stop")
     if sentences and _NOT_SHARING_VERB.search(sentences[-1]):
         return False
-    if _MODAL.search(text) and _SHARE.search(text):
+    if _MODAL.search(text) and (_SHARE.search(text) or _SHARE_SEPARABLE.search(text) or _SHARE_OTHER.search(text)):
         return True
     # someone asks the asker for data ("De politie wil het adres van ... hebben. Mag dat?")
     return bool(_MODAL.search(text) and _REQUEST.search(text))
@@ -61,11 +100,11 @@ def is_sharing_question(question: str) -> bool:
 
 # (pattern over folded text, rol). Order matters: the most specific first.
 _ROLE_TERMS: tuple[tuple[str, str], ...] = (
-    (r"boa\b.{0,40}\bgemeente|gemeente\w*.{0,40}\bboa\b|gemeentelijke boa|handhaver", "gemeente_boa"),
+    (r"boa\b.{0,40}\bgemeente|gemeente\w*.{0,40}\bboa\b|gemeentelijke boa|handhaver|handhaving", "gemeente_boa"),
     (r"\bboa('s)?\b|buitengewoon opsporingsambtenaar", "bevoegde_autoriteit"),
-    (r"politie\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
+    (r"politie(?!-?(informatie|gegevens|rapport|dossier|registratie))\w*|wijkagent|agent\b|hoofdagent|brigadier|rechercheur|marechaussee|fiod|opsporingsdienst|rijksrecherche",
      "bevoegde_autoriteit"),
-    (r"officier van justitie|openbaar ministerie|\bhet om\b|parket\w*|^om\b", "om"),
+    (r"officier van justitie|\bofficier\b(?! van dienst)|openbaar ministerie|\bom-\w+|\bom (medewerker|jurist)|medewerker (van het|bij het) om\b|\bhet om\b|parket\w*|^om\b", "om"),
     (r"(medewerker|ambtenaar|adviseur)\w* (openbare orde|veiligheid|ov)\b|openbare[- ]?orde|burgemeester|"
      r"team veiligheid|afdeling veiligheid|\boov\b|oov-\w+|veiligheidsregisseur", "gemeente_openbare_orde"),
     (r"(hulpverlener|wijkteam\w*|jeugdconsulent|consulent|sociaal domein)\w*.{0,40}\bgemeente|"
@@ -76,14 +115,15 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
      r"doktersassistent|praktijkondersteuner|veilig thuis[- ]?medewerker|^\s*(bij|voor) veilig thuis|jeugdarts|kinderarts|tandarts|apotheker|"
      r"gz-psycholoog|orthopedagoog|gezinsvoogd|casemanager|sociaal werker|\w*begeleider\b|crisisdienst|"
      r"verslavingszorg|\bggd\b|thuiszorg|wijkverpleegkundige", "zorg_hulpverlener"),
-    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|directeur van|teamleider|"
+    (r"leraar|leerkracht|docent|mentor|zorgco[oö]rdinator|intern begeleider|schoolleider|"
      r"conrector|\brector\b|schooldirecteur|afdelingsleider|"
      r"onderwijs\w*|\bschool\b|basisschool|middelbare school|\bmbo\b|leerling", "onderwijs"),
 )
 _SELF = re.compile(
-    r"\b(ik ben|ik werk|ik zit|wij zijn|we zijn|als|werkzaam|in dienst|namens|vanuit)\b(?P<rest>.{0,80})"
+    r"\b(ik ben|ik werk|ik zit|wij zijn|we zijn|als|werkzaam|in dienst|namens|vanuit|(ons|mij|wij|we) bij)\b(?P<rest>.{0,80})"
 )
-_SUBJECT = re.compile(r"\b(mag|mogen|moet|moeten|kan|kunnen)\s+(?P<rest>(het|de|een|onze|mijn)?\s*\w+(\s\w+)?)")
+# the subject of "Mag de officier van justitie ...": a noun, optionally with "van/voor X" or one more word
+_SUBJECT = re.compile(r"\b(mag|mogen|moet|moeten|kan|kunnen)\s+(?P<rest>(het|de|een|onze|mijn)?\s*\w+(\s(van|voor)\s\w+|\s[\w-]+)?)")
 
 
 @dataclass(frozen=True)
@@ -99,7 +139,15 @@ def _role_in(window: str) -> str | None:
         m = re.search(pattern, window)
         if m and (best is None or (m.start(), order) < best[:2]):
             best = (m.start(), order, rol)
+    if best and best[2] in _MORE_SPECIFIC:
+        specific = _MORE_SPECIFIC[best[2]]
+        if any(r == specific and re.search(p, window) for p, r in _ROLE_TERMS):
+            return specific  # "gezinscoach in het wijkteam, in dienst van de gemeente": the gemeente's hulpverlener
     return best[2] if best else None
+
+
+# A generic role and its more specific kind named elsewhere in the same self-description.
+_MORE_SPECIFIC = {"zorg_hulpverlener": "gemeente_hulpverlener", "bevoegde_autoriteit": "gemeente_boa"}
 
 
 def detect_rol(question: str) -> str | None:
@@ -107,7 +155,8 @@ def detect_rol(question: str) -> str | None:
     or, failing that, the subject of the question ("Mag het OM ..."). None when not stated."""
     text = fold(question, single_spaces=True)
     windows = [_clause(m.group("rest")) for m in _SELF.finditer(text)]
-    windows += [_clause(m.group("rest")) for m in _SUBJECT.finditer(text)]
+    # "Mag de politie het dossier inzien?": a subject that receives the data is the recipient, not the asker
+    windows += [_clause(m.group("rest")) for m in _SUBJECT.finditer(text) if not RECEIVES.match(text, m.end())]
     for window in windows:
         rol = _role_in(window)
         if rol:
@@ -135,15 +184,21 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
      r"basisschool|middelbare school|leerlingenzorg)|in (mijn|onze) klas|leerlingbespreking|bij ons op school|op onze school)\b",
      "onderwijs"),
     (r"\b(ons|mijn) (wijkteam|buurtteam|sociaal team|jeugdteam)\b", "zorg_hulpverlener"),
-    (r"\b(ons|mijn) (politieteam|basisteam|politiebureau)\b", "bevoegde_autoriteit"),
+    # one's own caseload, a family one guides, a home visit, what is told in the treatment
+    (r"\b(mijn|onze) (caseload|cliente|clienten|gezinnen|pupil)\b|\b(dat|die) (ik|wij|we) (begeleid|begeleiden|behandel|behandelen)\b|"
+     r"\b(tijdens|bij) (een|het) huisbezoek\b|\b(in|tijdens) de (behandeling|therapie|hulpverlening)\b", "zorg_hulpverlener"),
+    (r"\b(ons|mijn) (politieteam|basisteam|politiebureau|rechercheteam|recherche)\b", "bevoegde_autoriteit"),
+    (r"\b(onze|mijn) (openbare[- ]?orde\w*|taak openbare orde)\b", "gemeente_openbare_orde"),
     (r"\b(ons|het) parket\b", "om"),
     # public order: data collected for the mayor's public-order task
     (r"\bvoor de openbare orde (heb|hebben) (\w+ )?verzameld|\bgebiedsverbod\b", "gemeente_openbare_orde"),
     # a suspect's data passed on by the asker (not the OM): the police
     (r"\bverdachte\b.{0,120}\b(aan|bij|met) (het )?halt\b|\b(aangehouden|verhoord|verhoor|in verzekering)\b",
      "bevoegde_autoriteit"),
-    (r"\b(een|de) leerling\b", "onderwijs"),
-    (r"\b(een|de) (client|patient)\b.{0,140}\b(mij|ons|ik)\b", "zorg_hulpverlener"),
+    (r"\b(een|de|deze|die) ((\d{1,2}-jarige|jonge|oudere|minderjarige|nieuwe) )?leerling(e)?\b", "onderwijs"),
+    (r"\b(een|de) (client|patient)\b.{0,140}\b(mij|me|ons|ik)\b", "zorg_hulpverlener"),
+    # the asker treats the person: "over de behandeling van haar zoon", "hij is bij mij onder behandeling"
+    (r"\b(de|zijn|haar|deze) behandeling (van|bij)\b|\bonder behandeling\b", "zorg_hulpverlener"),
 )
 # A role is never the recipient's own kind ("Mag ik de school laten weten ..." is not asked by a school).
 _RECIPIENT_OF_ROLE = {

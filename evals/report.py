@@ -37,6 +37,7 @@ METRIC_LABELS: list[tuple[str, str, str]] = [
     ("questions_asked_max", "Dialoog: vragen gesteld (max)", "count"),
     ("stated_facts_reasked", "Dialoog: genoemde feiten toch gevraagd", "count"),
     ("extracted_fact_errors", "Uit de vraag afgeleide feiten in strijd met de case", "count"),
+    ("dialogue_past_case_by_assumption", "Dialoog: voorbij de feiten van de case door een getoonde aanname", "count"),
     ("case_pass_rate", "Alle cases geslaagd", "rate"),
     ("latency_p50_ms", "Latentie p50", "ms"),
     ("latency_p95_ms", "Latentie p95", "ms"),

@@ -371,6 +371,12 @@ class Runner:
         if wrong:
             reasons.append("uit de vraag afgeleid maar anders in de case: "
                            + ", ".join(f"{k}={v!r} (case: {facts[k]!r})" for k, v in wrong.items()))
+        # Diagnostic: the engine on the case's facts stops at a fact the case leaves implicit, which the
+        # dialogue had as a shown assumption the case does not contradict (e.g. is_persoonsgegeven), so
+        # the dialogue went further than the case's facts. Reported beside the gate, never counted as agreement.
+        assumed = dict(getattr(ans, "assumed", None) or {})
+        by_assumption = (not same and full.outcome == "meer_informatie_nodig" and ref_vraag in assumed
+                         and ref_vraag not in facts)
         one = one_shot.verdict.outcome if one_shot.verdict else NO_VERDICT
         scores: dict[str, float | None] = {
             "verdict_accuracy": float(got == case.expected_outcome),
@@ -381,6 +387,7 @@ class Runner:
             "questions_asked": float(len(asked)),
             "stated_facts_reasked": float(len(reasked)),
             "extracted_fact_errors": float(len(wrong)),
+            "dialogue_past_case_by_assumption": float(by_assumption),
         }
         if case.expected_step and full.outcome == case.expected_outcome:
             step = verdict.beslissende_stap if verdict else None
@@ -516,6 +523,9 @@ def aggregate(results: list[CaseResult]) -> tuple[dict[str, float | None], dict[
     for key in ("dialogue_verdict_accuracy", "dialogue_expected_agreement", "engine_expected_agreement",
                 "oneshot_verdict_accuracy"):
         m[key] = _mean_of(ver, key)
+    past = [r.scores["dialogue_past_case_by_assumption"] for r in ver
+            if r.scores.get("dialogue_past_case_by_assumption") is not None]
+    m["dialogue_past_case_by_assumption"] = sum(past) if past else None
     asked = [r.scores["questions_asked"] for r in ver if r.scores.get("questions_asked") is not None]
     m["questions_asked_median"] = M.percentile(asked, 50) if asked else None
     m["questions_asked_max"] = max(asked) if asked else None

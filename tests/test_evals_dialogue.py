@@ -23,14 +23,16 @@ def _verdict(facts):
 class ScriptedBackend:
     llm_configured = False
 
-    def __init__(self, extracted):
+    def __init__(self, extracted, assumed=None):
         self.extracted = extracted  # question -> facts the "extractor" finds
+        self.assumed = assumed or {}  # question -> facts it assumes (shown to the user)
         self.asks = []
 
     def ask(self, question, facts=None):
         self.asks.append(dict(facts or {}))
-        merged = {**self.extracted.get(question, {}), **(facts or {})}
-        return Answer("", False, (), _verdict(merged), "zorg", merged, LLMInfo("none"), None)
+        assumed = {k: v for k, v in self.assumed.get(question, {}).items() if k not in (facts or {})}
+        merged = {**assumed, **self.extracted.get(question, {}), **(facts or {})}
+        return Answer("", False, (), _verdict(merged), "zorg", merged, LLMInfo("none"), None, assumed=assumed)
 
     def evaluate(self, facts, plan=None):
         return _verdict(facts)
@@ -106,3 +108,14 @@ def test_the_shipped_suites_gate_the_dialogue():
         assert {"dialogue_verdict_accuracy", "questions_asked_median", "stated_facts_reasked"} <= set(s.thresholds)
         assert all(c.facts is not None and c.question for c in s.cases)
     assert load_suite("evals/suites/stappenplannen-vragen-frozen.yaml").split == "frozen"
+
+
+def test_going_past_the_case_by_a_shown_assumption_is_reported_but_never_counted_as_agreement():
+    # the case leaves the recipient implicit; the dialogue assumed it and reached a verdict
+    backend = ScriptedBackend({"q5": {"rol": "zorg_hulpverlener"}}, {"q5": {"ontvanger": "politie"}})
+    case = _case("c5", "q5", {"rol": "zorg_hulpverlener", "toestemming": True}, "mag_delen")
+    res = run_suite(_suite([case], {"dialogue_verdict_accuracy": 1.0}), backend, RunConfig(), progress=False)
+    c = res.cases[0]
+    assert c.details["predicted"] == "mag_delen" and c.scores["dialogue_verdict_accuracy"] == 0.0
+    assert c.scores["dialogue_past_case_by_assumption"] == 1.0 and res.metrics["dialogue_past_case_by_assumption"] == 1
+    assert not res.passed

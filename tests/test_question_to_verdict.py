@@ -72,6 +72,20 @@ def test_sharing_question_without_a_role_asks_the_role_never_null(settings):
     "Hoe zit het met het doorgeven van een adres aan de boa?",
     "Ik ben wijkverpleegkundige. Mag ik de huisarts terugkoppelen wat ik zag?",
     "Welk stappenplan volg ik als ik gegevens over een overlastgever wil delen?",
+    # separable verbs ("in te lichten") and other ways of passing data on
+    "Mag ik de politie te woord staan over een leerling?",
+    "Mag ik de camerabeelden afgeven aan de politie?",
+    "Mag ik deze jongere aanmelden bij de Verwijsindex?",
+    "Mag ik het rapport toesturen aan de officier van justitie?",
+    "Is het toegestaan om de huisarts op de hoogte te stellen?",
+    "Mag ik het leerlingdossier meesturen naar de nieuwe school?",
+    "Mag ik de casus inbrengen in het Zorg- en Veiligheidshuis?",
+    "Mag ik de school benaderen over deze leerling?",
+    "Ben ik verplicht de politie in te lichten?",
+    "Kan ik het dossier laten inzien door de politie?",
+    "Mag ik het verslag van het gesprek aan de rechercheur overhandigen?",
+    "Mag ik informatie verschaffen aan de burgemeester?",
+    "Mag ik een verklaring afleggen bij de politie over mijn patiënt?",
 ])
 def test_sharing_questions_in_professional_wording(question):
     assert is_sharing_question(question)

@@ -1,0 +1,197 @@
+"""Issue 15, failure classes of outside-written sharing questions (own invented examples, not from any
+eval set): sharing questions in every wording are routed to the engine, consent is read with its
+polarity (a wrong "yes" would be more permissive than the question allows), and what the situation
+implies becomes a shown assumption rather than a question."""
+
+from __future__ import annotations
+
+import pytest
+
+from deelwijzer.facts import describe_assumptions, extract
+from deelwijzer.route import detect_rol, implied_rol
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Heb ik toestemming van de ouders nodig om dit te delen met de jeugdarts?", None),
+    ("Moet ik eerst toestemming vragen aan de cliënt voordat ik de huisarts inlicht?", None),
+    ("Mag ik dit delen als de cliënt toestemming geeft?", None),
+    ("Is toestemming nodig om te melden bij Veilig Thuis?", None),
+    ("Mijn patiënt wil niet dat ik iets doorgeef. Mag ik de politie inlichten?", False),
+    ("De moeder weigert toestemming. Mag ik de school informeren?", False),
+    ("Hij heeft zijn toestemming ingetrokken. Mag ik het toch delen?", False),
+    ("De cliënt gaat niet akkoord. Mag ik de huisarts inlichten?", False),
+    ("De jongere vindt het niet goed. Mag ik het wijkteam inlichten?", False),
+    ("Mag ik buiten medeweten van de cliënt de huisarts bellen?", False),
+    ("Zonder dat zij het weet, mag ik de huisarts bellen?", False),
+    ("De cliënt heeft mondeling toestemming gegeven. Mag ik het wijkteam informeren?", True),
+    ("De cliënt gaat akkoord. Mag ik de huisarts inlichten?", True),
+    ("De jongere vindt het goed dat ik het wijkteam inlicht. Mag ik dat?", True),
+])
+def test_consent_polarity(question, expected):
+    stated = extract(question).stated
+    assert stated.get("toestemming", stated.get("toestemming_ouder")) is expected
+
+
+@pytest.mark.parametrize("question, fact, value", [
+    ("Ouders stemmen in met het delen. Mag ik het met de jeugdarts delen?", "toestemming_ouder", True),
+    ("De ouders weten hier niets van. Mag ik Veilig Thuis bellen?", "toestemming_ouder", False),
+])
+def test_parents_consent_is_its_own_fact(question, fact, value):
+    assert extract(question).stated[fact] is value
+
+
+def test_role_named_as_a_multiword_subject():
+    assert detect_rol("Mag de officier van justitie de burgemeester informeren?") == "om"
+    # police data shared by someone else: the police is not the asker
+    assert detect_rol("Mag de gemeente politie-informatie doorgeven aan de woningcorporatie?") is None
+
+
+def test_roles_implied_by_the_situation():
+    assert implied_rol("Een 14-jarige leerling vertelde me iets. Mag ik dat melden?") == "onderwijs"
+    assert implied_rol("Mag ik de school informeren over de behandeling van haar zoon?") == "zorg_hulpverlener"
+
+
+@pytest.mark.parametrize("question", [
+    "Tijdens mijn spreekuur vertelde een vrouw dat haar man haar slaat. Mag ik Veilig Thuis inlichten?",
+    "Een leerling vertelde dat hij thuis wordt geslagen. Mag ik Veilig Thuis bellen?",
+    "Ik zie blauwe plekken bij een peuter. Mag ik dat doorgeven aan Veilig Thuis?",
+])
+def test_suspicion_of_domestic_violence_in_plain_words(question):
+    assert extract(question).stated["vermoeden_kindermishandeling_huiselijk_geweld"] is True
+
+
+def test_meldpunt_recipient_implies_its_meldrecht_as_an_assumption():
+    got = extract("Ik ben huisarts. Mag ik Veilig Thuis inlichten over een gezin?")
+    assert got.stated["ontvanger"] == "veilig_thuis" and got.assumed["meldrecht"] == "veilig_thuis"
+    assert "meldrecht bij Veilig Thuis" in describe_assumptions(got.assumed)
+
+
+def test_recipient_with_an_adverb_and_a_request_from_an_official():
+    assert extract("Ik ben huisarts. Mag ik de school toch informeren?").stated["ontvanger"] == "school"
+    got = extract("De wethouder wil van ons de namen van gezinnen. Wij zijn het wijkteam. Mogen wij die geven?")
+    assert got.stated["ontvanger"] == "college_b_en_w" and got.assumed["wil_aangifte_doen"] is False
+
+
+def test_concrete_threat_is_serious_harm():
+    got = extract("Een patiënt dreigt zijn ex-vrouw vanavond dood te steken. Mag ik de politie bellen?")
+    assert got.stated["ernstige_schade_waarschijnlijk"] is True
+
+
+def test_violence_against_staff_is_an_observed_offence_for_a_school():
+    got = extract("Een leerling heeft een leraar geslagen. Mogen wij aangifte doen?")
+    assert got.assumed["rol"] == "onderwijs" and got.stated["strafbaar_feit"] == "geconstateerd"
+
+
+def test_school_year_gives_an_age_assumption_only_below_twelve():
+    assert extract("Mag ik over een leerling in groep 7 de jeugdarts informeren?").assumed["leeftijd_betrokkene"] == 10
+    assert "leeftijd_betrokkene" not in extract("Mag ik over een leerling in groep 8 de jeugdarts informeren?").assumed
+    # a stated age always wins over the implied one
+    got = extract("Mag ik over een leerling van 11 in groep 5 de jeugdarts informeren?")
+    assert got.stated["leeftijd_betrokkene"] == 11 and "leeftijd_betrokkene" not in got.assumed
+
+
+def test_police_data_shared_by_a_school_come_from_the_police():
+    got = extract("Ik ben leerkracht. Mag ik politie-informatie over een leerling delen met de mentor?")
+    assert got.assumed["herkomst_gegevens"] == "wpg"
+
+
+def test_generic_job_titles_do_not_make_a_school():
+    assert detect_rol("Ik ben teamleider handhaving bij de gemeente. Mag ik dit delen?") == "gemeente_boa"
+
+
+@pytest.mark.parametrize("question", [
+    "Een jongere uit mijn caseload heeft een wapen. Mag ik de politie bellen?",
+    "De Raad voor de Kinderbescherming vraagt informatie over een gezin dat ik begeleid. Moet ik die geven?",
+    "Een moeder vertelt tijdens een huisbezoek dat haar partner haar bedreigt. Mag ik dat aan Veilig Thuis melden?",
+    "Een 15-jarige vertelt in de behandeling dat hij een winkel heeft overvallen. Mag ik aangifte doen?",
+])
+def test_care_work_implies_the_care_role(question):
+    assert implied_rol(question) == "zorg_hulpverlener"
+
+
+def test_a_pupils_refusal_with_the_age_between():
+    got = extract("Mijn leerling van 17 wil niet dat ik zijn ouders vertel dat hij drugs gebruikt. Mag ik het toch?")
+    assert got.stated["toestemming"] is False and got.stated["leeftijd_betrokkene"] == 17
+
+
+@pytest.mark.parametrize("question, ontvanger", [
+    ("Mag de politie het dossier van mijn cliënt inzien?", "politie"),
+    ("Mag de officier van justitie het medisch dossier van mijn patiënt hebben?", "openbaar_ministerie"),
+    ("Mag Veilig Thuis informatie over een leerling van mij krijgen?", "veilig_thuis"),
+])
+def test_a_party_receiving_data_the_asker_holds_is_the_recipient(question, ontvanger):
+    from deelwijzer.route import is_sharing_question
+
+    assert is_sharing_question(question)
+    got = extract(question)
+    assert got.stated["ontvanger"] == ontvanger and got.stated.get("rol") is None
+
+
+def test_own_organisation_in_a_self_description_is_not_the_recipient():
+    got = extract("Ik ben handhaver bij de gemeente. De politie vraagt mijn aantekeningen op. Moet ik die geven?")
+    assert got.stated["ontvanger"] == "politie" and got.stated["rol"] == "gemeente_boa"
+    got = extract("Een wethouder vraagt ons bij het OM om een uittreksel. Mogen wij dat verstrekken?")
+    assert got.stated["rol"] == "om" and got.stated.get("ontvanger") != "openbaar_ministerie"
+
+
+def test_om_as_a_preposition_is_not_the_openbaar_ministerie():
+    got = extract("Moet ik de moeder om toestemming vragen voordat ik de wijkagent inschakel?")
+    assert got.stated["ontvanger"] == "politie"
+
+
+def test_police_data_from_police_work_are_assumed_processed_for_the_police_task():
+    got = extract("Ik ben agent. We hebben een jongen twee keer aangehouden. Mag ik zijn school inlichten?")
+    assert got.assumed["verwerkt_voor_politietaak"] is True and got.stated["wpg_artikel"] == 8
+
+
+@pytest.mark.parametrize("question, fact, value", [
+    ("Ik ben medewerker openbare orde. Mag ik informatie die ik van de politie kreeg doorgeven?", "herkomst_gegevens", "wpg"),
+    # the party acting is not the recipient
+    ("De burgemeester wil de corporatie over een huurder informeren. Ik werk bij openbare orde. Kan dat?", "ontvanger",
+     "woningcorporatie"),
+    ("Wij hebben met de GGD een convenant. Mag ik als agent de GGD inlichten?", "convenant_gesloten", True),
+    ("Hebben we een convenant nodig om de GGD in te lichten?", "convenant_gesloten", None),
+    ("Ik ben agent. Er is geen concrete dreiging. Mag ik de school inlichten?", "zwaarwegend_algemeen_belang", False),
+    # for the OM the weighty interest is the purpose of the provision, not the acuteness of a threat
+    ("Ik ben officier van justitie. Er is geen concrete dreiging. Mag ik de gemeente inlichten?",
+     "zwaarwegend_algemeen_belang", None),
+    ("Ik ben agent. Mag ik de namen delen in het casusoverleg?", "ontvanger", "overig"),
+    ("Als officier van justitie in het Veiligheidshuis wil ik de gemeente vragen te helpen. Mag ik vertellen wat ik weet?",
+     "ontvanger", "gemeente"),
+    ("De ouders van een leerling van 12 vinden het goed dat ik dit deel. Mag ik de jeugdarts inlichten?",
+     "toestemming_ouder", True),
+    ("Ik ben leerkracht. Hij weet er zelf nog niets van. Mag ik de jeugdarts inlichten?", "toestemming_leerling", False),
+    ("Ik ben medewerker openbare orde. Een collega van afdeling Zorg van de gemeente wil ons dossier voor de Wmo. Mag dat?",
+     "doel_verenigbaar", False),
+    ("Voor de zekerheid wil ik de hele lijst naar de politie sturen. Mag dat?", "is_noodzakelijk", False),
+    ("Ik ben leerkracht. Het conflict speelt buiten school. Mag ik de andere school inlichten?", "taak_algemeen_belang", False),
+    ("Ik ben officier van justitie. Het besluit valt over een paar weken. Mag ik de gemeente informeren?",
+     "acute_noodzaak", False),
+    ("Ik ben jeugdhulpverlener. De gecertificeerde instelling vraagt om informatie en legt uit waarom. Moet ik die geven?",
+     "verzoek_gi_onderbouwd", True),
+    ("Ik ben psycholoog. Als ik haar om toestemming vraag, loopt ze weg. Mag ik de politie bellen?",
+     "toestemming_gevraagd_of_onveilig", True),
+    ("Zij wil echt niet dat ik iets doorgeef. Mag ik het wijkteam toch inlichten?", "toestemming", False),
+    ("Mag ik als wijkagent een minderjarige naar Halt verwijzen en zijn naam doorgeven?", "verstrekkingsdoel",
+     "alternatieve_afdoening_minderjarige"),
+])
+def test_facts_professionals_state_in_passing(question, fact, value):
+    assert extract(question).stated.get(fact) == value
+
+
+def test_a_mentioned_beroepsgeheim_is_never_assumed_away():
+    got = extract("Ik ben mentor. De hulpverlener beroept zich op zijn beroepsgeheim. Mag die niets met mij delen?")
+    assert "beroepsgeheim" not in got.assumed
+
+
+def test_question_facts_contradicting_the_users_answers_give_way(tmp_path):
+    from answer_fakes import FakeRetriever, FakeServices
+
+    from deelwijzer.answer import EngineRules, ask
+    from deelwijzer.config import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    q = "Ik werk als analist bij de gemeente. Mag ik dit aan de politie doorgeven?"
+    answer = ask(q, settings, facts={"rol": "gemeente_boa"},
+                 services=FakeServices(retriever=FakeRetriever(relevant=False), rules=EngineRules(settings)))
+    assert answer.facts["rol"] == "gemeente_boa" and answer.facts.get("werkt_bij_bevoegde_autoriteit") is not False
