@@ -112,6 +112,12 @@ DECIDED = frozenset({"mag_delen", "mag_niet_delen", "verplicht_delen", "raadplee
 UNDECIDED_CLAIM_NOTE = (
     "(Een ja/nee-uitspraak van het taalmodel is weggelaten: alleen het stappenplan geeft een oordeel.)"
 )
+# A question about the rules in general gets no "next question" of the stappenplan in its text
+# (it answers nothing asked); one line says where the stappenplan is (issue 13).
+PANEL_POINTER = (
+    "Wilt u weten of u in uw eigen situatie gegevens mag delen? Doorloop dan het stappenplan{plan} "
+    "(paneel Stappenplan); daar verschijnt het oordeel."
+)
 QUOTE_DIFFERS_NOTE = (
     "Let op: de geciteerde passage geeft de algemene regel uit de handvatten. Voor de feiten die u opgaf "
     "komt het stappenplan tot een ander oordeel; dat oordeel geldt voor uw situatie (zie hieronder)."
@@ -202,10 +208,13 @@ def guard(
     notes: Sequence[str] = (),
     step_n: int | None = None,
     protect_quotes: bool = False,
+    about_rules: bool = False,
 ) -> Guarded:
     """The final answer text and its citations; see the module docstring for the rules.
     `protect_quotes`: the draft is the extractive composer's (verbatim quotes it selected); their
-    rule sentences are kept (see `strip_unsupported_claims`)."""
+    rule sentences are kept (see `strip_unsupported_claims`).
+    `about_rules`: the question asks about the rules in general, not the asker's own decision; with
+    no verdict yet the engine's block (its next question) is replaced by one pointer line."""
     if not relevant or not passages:
         return refusal()
     valid = set(range(1, len(passages) + 1))
@@ -223,7 +232,9 @@ def guard(
     if differing:
         parts.append(QUOTE_DIFFERS_NOTE)
     block = ""
-    if verdict is not None:
+    if verdict is not None and about_rules and verdict.outcome not in DECIDED:
+        parts.append(PANEL_POINTER.format(plan=f" {verdict.plan}" if verdict.plan else ""))
+    elif verdict is not None:
         cite_step = step_n is not None and step_n in valid
         block = verdict_block(verdict, f" [{step_n}]" if cite_step else "")
         parts.append(block)
