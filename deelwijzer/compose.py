@@ -189,8 +189,7 @@ def _sentences(body: str) -> list[str]:
 def _unglue(sentence: str) -> str:
     """The sentence without a heading joined to its start or a short label before it."""
     m = _GLUED_HEADING.match(sentence)
-    if m and len(m.group("head").split()) <= 10 and not re.search(r"\b(is|zijn|wordt|worden|kan|mag|moet)\b",
-                                                                      m.group("head")):
+    if m and len(m.group("head").split()) <= 15:
         sentence = sentence[m.end():]
     return _LABEL.sub("", sentence, count=1)
 
@@ -209,7 +208,7 @@ def passage_units(n: int, text: str) -> list[Unit]:
                 # item stands on its own.
                 while i < len(block) and block[i][0] == "item":
                     if not _is_fragment(block[i][1].rstrip(";,") + "."):
-                        units.append(Unit(n, b, index, block[i][1], "item", [], block[i][1]))
+                        units.append(Unit(n, b, index, _unglue(block[i][1]), "item", [], block[i][1]))
                     index += 1
                     i += 1
                 continue
@@ -237,7 +236,7 @@ def passage_units(n: int, text: str) -> list[Unit]:
             if following_items and not (sentences and sentences[-1].rstrip().endswith(":")):
                 for item in following_items:
                     if not _is_fragment(item.rstrip(";,") + "."):
-                        units.append(Unit(n, b, index, item, "item", [], item))
+                        units.append(Unit(n, b, index, _unglue(item), "item", [], item))
                     index += 1
             i = j
     return units
