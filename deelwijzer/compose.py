@@ -15,7 +15,8 @@ It composes from the *section* that answers, not from sentences ranked one by on
    must happen is preferred, and one that continues an argument ("Toch …", "Bepaal daarbij …") or
    leans on the sentence before it leads only when nothing else does. A heading the text extraction
    joined to the first sentence under it, a short label ("Toelichting: …") and footnote numbers are
-   not part of a quoted sentence. The answer opens with it as
+   not part of a quoted sentence. A permissive sentence ("… kunnen worden gedeeld") without its
+   condition never leads where the section states a restriction nearly as relevant. The answer opens with it as
    "Kort antwoord: … [n]" when it states a rule (a lead-in ending in ":" only when it states the
    rule itself, with its items), followed by the qualifying neighbour sentences, the list it introduces
    (lead-in plus the items that apply, e.g. the age band that fits "een leerling van 14"), and the
@@ -73,7 +74,8 @@ _STRONG_RULE = re.compile(
 )
 # A sentence that leans on the one before ("Dit betekent …") or qualifies it ("Tenzij …").
 _ANAPHOR = re.compile(r"^(dit|dat|deze|die|hierbij|daarbij|daarom|daarnaast|wel|echter|ook|dan|hiervoor|"
-                      r"daarvoor|zij|hij|het gaat|in dat geval|in die gevallen|dergelijke)\b")
+                      r"daarvoor|daarin|hierin|daarmee|hiermee|daarvan|hiervan|daarop|hierop|zij|hij|het gaat|"
+                      r"in dat geval|in die gevallen|in zo.n geval|in dergelijke gevallen|dergelijke)\b")
 _QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|dat betekent|hierbij|daarbij|"
                         r"let op|in dat geval|dan|uitzondering)\b|\b(tenzij|mits|alleen als|alleen wanneer|"
                         r"behalve|op voorwaarde)\b")
@@ -82,6 +84,15 @@ _QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|d
 _CONTINUATION = re.compile(r"^(toch|bovendien|daarnaast|verder|tevens|overigens|immers|wel|echter|daarom|"
                            r"hierbij|daarbij|en|maar|\w+ (daarbij|hierbij|daarnaast|dan ook))\b")
 CONTINUATION_LEAD = 0.8  # a continuation's weight when the lead is chosen
+# A permissive sentence ("… mogen vrij worden gedeeld", "kunnen … gedeeld worden") without its
+# condition must not lead where the section also states a restriction or a condition: a reader acts
+# on the first line (issue 13: blind grade, wrong-action risk).
+_PERMISSIVE = re.compile(r"\b(mag|mogen|kan|kunnen|kunt|toegestaan|vrij)\b")
+_CONDITIONAL = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|verboden|voorwaarde\w*|zonder|"
+                          r"voor zover|indien|wanneer|als|onder|moet|moeten|dient|dienen|maar)\b")
+_RESTRICTIVE = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|verboden|voorwaarde\w*|"
+                          r"voor zover|moet|moeten|dient|dienen)\b")
+RESTRICTION_SHARE = 0.7  # a restriction this relevant (share of the lead's weight) leads instead
 _ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|denk aan)\b|^voorbeeld\b")
 _EXAMPLE = re.compile(r"^voorbeeld( \d+)?\s*:\s*(?P<title>[^:]{3,90}):\s*", re.IGNORECASE)
 _SELF = re.compile(r"^\s*(ik ben|ik werk|wij zijn|we zijn|als)\b[^.?!]{0,120}[.?!,]\s*", re.IGNORECASE)
@@ -375,6 +386,12 @@ def select(question: str, passages: Sequence[Passage],
     plain = [u for u in by_passage[lead.n] if not u.illustration and lead_weight(u) >= LEAD_PLAIN_SHARE * lead_weight(lead)]
     near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
     lead = max(near, key=lambda u: lead_weight(u) * (LEAD_RULE_BONUS if _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
+    if _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead))):
+        limits = [u for u in by_passage[lead.n] if u is not lead and not u.illustration and lead_weight(u) == u.score
+                  and _RESTRICTIVE.search(fold(_unit_text(u))) and _rule_factor(_unit_text(u)) >= RULE_STRONG
+                  and lead_weight(u) >= RESTRICTION_SHARE * lead_weight(lead)]
+        if limits:
+            lead = max(limits, key=lead_weight)
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
     section = sorted(by_passage[lead.n], key=lambda u: u.index)

@@ -202,3 +202,13 @@ def test_a_sentence_that_continues_an_argument_does_not_lead_when_the_rule_is_th
     draft = compose_extractive("Moeten de partners het convenant van het Veiligheidshuis zelf tekenen?",
                                [make_passage(1, text)])
     assert "moeten zelf toetreden" in first_line(draft)
+
+
+def test_a_permissive_sentence_without_its_condition_does_not_lead_over_the_restriction():
+    """Wrong-action risk (issue 13): "mag" without its conditions must not be the first line when the
+    section states the restriction."""
+    text = ("Na een aanmelding kunnen gegevens worden gedeeld en verrijkt door de partners in het Veiligheidshuis. "
+            "Gestandaardiseerde verrijking is niet toegestaan.")
+    draft = compose_extractive("Mogen we na elke aanmelding standaard gegevens verrijken bij alle partners in het "
+                               "Veiligheidshuis?", [make_passage(1, text)])
+    assert "niet toegestaan" in first_line(draft)
