@@ -4,7 +4,9 @@ retrieved passages and the rules engine, so that
 - every [n] in the text resolves to a retrieved passage (others are dropped);
 - a yes/no claim in the draft that the engine's outcome does not support is removed, and the
   engine's verdict with its trace and basis is shown instead;
-- with facts missing, the engine's next question is asked and no yes/no is given;
+- with facts missing, the engine's next question is asked and no yes/no is given (under a question
+  about the rules in general, not the asker's own decision, one line points to the stappenplan
+  instead: its next question would answer nothing that was asked);
 - when nothing relevant was retrieved, the answer is an honest refusal;
 - passages from pre-AVG (Wbp) documents are marked as such.
 """
