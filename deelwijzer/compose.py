@@ -89,6 +89,7 @@ CONTINUATION_LEAD = 0.8  # a continuation's weight when the lead is chosen
 # on the first line (issue 13: blind grade, wrong-action risk).
 _PERMISSIVE = re.compile(r"\b(mag|mogen|kan|kunnen|kunt|toegestaan|vrij)\b")
 _CONDITIONAL = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|verboden|voorwaarde\w*|zonder|"
+                          r"in principe|"
                           r"voor zover|indien|wanneer|als|onder|moet|moeten|dient|dienen|maar)\b")
 _RESTRICTIVE = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|verboden|voorwaarde\w*|"
                           r"voor zover|moet|moeten|dient|dienen)\b")
@@ -409,9 +410,14 @@ def select(question: str, passages: Sequence[Passage],
             return max(same, key=lambda v: v.index)
         return None
 
+    # The sentences the lead leans on ("Dit kan alleen …" after "In principe kunnen …"), up to two.
+    chain: list[Unit] = []
     prev = predecessor(lead)
-    if prev is not None:
-        take(prev, is_lead=True)
+    while prev is not None and len(chain) < 2:
+        chain.insert(0, prev)
+        prev = predecessor(prev)
+    for p in chain:
+        take(p, is_lead=True)
     siblings = [u for u in section if u.kind == "item" and u.block == lead.block]
     if lead.kind == "item" and len(siblings) > 1:
         # A list item leads: the list it belongs to answers, under its heading (its lead-in), with

@@ -212,3 +212,12 @@ def test_a_permissive_sentence_without_its_condition_does_not_lead_over_the_rest
     draft = compose_extractive("Mogen we na elke aanmelding standaard gegevens verrijken bij alle partners in het "
                                "Veiligheidshuis?", [make_passage(1, text)])
     assert "niet toegestaan" in first_line(draft)
+
+
+def test_a_lead_that_leans_on_a_leaning_sentence_brings_both():
+    text = ("In principe kunnen gegevens over de openbare orde gedeeld worden tussen politie en burgemeester. "
+            "Dit kan alleen zolang dit noodzakelijk is voor de openbare orde. "
+            "Ook moet worden voldaan aan de beginselen van de AVG.")
+    draft = compose_extractive("Moet de gemeente voldoen aan de beginselen van de AVG bij het delen met de politie?",
+                               [make_passage(1, text)])
+    assert draft.index("In principe kunnen") < draft.index("Dit kan alleen")
