@@ -167,11 +167,14 @@ def _fuzzy_coverage(weights: dict[str, float], text: str) -> float:
 # ------------------------------------------------------------------ units of a passage
 
 
+_QUESTION_END = re.compile(r"\?[\s\d*)]{0,4}$")  # "… beperkt?12", "… openbare orde?*"
+
+
 def _is_fragment(sentence: str) -> bool:
     s = sentence.strip()
     if len(s) < MIN_SENTENCE_CHARS or len(s) > MAX_SENTENCE_CHARS:
         return True
-    if re.search(r"\?\s*\d{0,3}$", s) or s.count("?") >= 2:
+    if _QUESTION_END.search(s) or s.count("?") >= 2:
         return True  # the handvat asking itself ("Is er toestemming van kind of ouders?", "… beperkt?12")
     if not re.search(r"[a-z]{3}", s):
         return True
@@ -203,7 +206,7 @@ def _unglue(sentence: str) -> str:
     m = _GLUED_HEADING.match(sentence)
     if m and len(m.group("head").split()) <= 15:
         sentence = sentence[m.end():]
-    return _LABEL.sub("", sentence, count=1)
+    return _LABEL.sub("", sentence.lstrip("*† "), count=1)  # a footnote mark before the sentence
 
 
 def passage_units(n: int, text: str) -> list[Unit]:
@@ -384,7 +387,12 @@ def select(question: str, passages: Sequence[Passage],
     lead = ranked[0]
     # Within the answering section, the sentence that states the rule leads (not the one that
     # describes the situation), when it is nearly as relevant.
-    plain = [u for u in by_passage[lead.n] if not u.illustration and lead_weight(u) >= LEAD_PLAIN_SHARE * lead_weight(lead)]
+    # A list item that is a question (a checklist the handvat asks) is quoted, but never leads.
+    asks = [u for u in by_passage[lead.n] if _QUESTION_END.search(_unit_text(u).rstrip(";,."))]
+    if lead in asks and len(asks) < len(by_passage[lead.n]):
+        lead = max((u for u in by_passage[lead.n] if u not in asks), key=lead_weight)
+    plain = [u for u in by_passage[lead.n] if not u.illustration and u not in asks
+             and lead_weight(u) >= LEAD_PLAIN_SHARE * lead_weight(lead)]
     near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
     lead = max(near, key=lambda u: lead_weight(u) * (LEAD_RULE_BONUS if _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
     if _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead))):

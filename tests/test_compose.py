@@ -221,3 +221,13 @@ def test_a_lead_that_leans_on_a_leaning_sentence_brings_both():
     draft = compose_extractive("Moet de gemeente voldoen aan de beginselen van de AVG bij het delen met de politie?",
                                [make_passage(1, text)])
     assert draft.index("In principe kunnen") < draft.index("Dit kan alleen")
+
+
+def test_a_question_the_handvat_asks_never_leads():
+    text = ("Zijn de politiegegevens direct relevant en noodzakelijk voor de beoordeling van de burgemeester?*\n\n"
+            "*Hierbij geldt het need-to-know principe: de burgemeester krijgt alleen de politiegegevens die hij nodig "
+            "heeft voor zijn taak.")
+    draft = compose_extractive("Welke politiegegevens krijgt de burgemeester voor zijn beoordeling?",
+                               [make_passage(1, text)])
+    assert "?" not in first_line(draft)
+    assert "need-to-know" in draft and "*Hierbij" not in draft
