@@ -97,6 +97,9 @@ RESTRICTION_SHARE = 0.7  # a restriction this relevant (share of the lead's weig
 _ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|denk aan)\b|^voorbeeld\b")
 _EXAMPLE = re.compile(r"^voorbeeld( \d+)?\s*:\s*(?P<title>[^:]{3,90}):\s*", re.IGNORECASE)
 _SELF = re.compile(r"^\s*(ik ben|ik werk|wij zijn|we zijn|als)\b[^.?!]{0,120}[.?!,]\s*", re.IGNORECASE)
+# Whom an age is about ("een leerling van 14", "een jongen van 16").
+_PERSON = re.compile(r"\b(leerling|kind|jongere|jongen|meisje|puber|minderjarige|jeugdige|tiener|zoon|dochter|"
+                     r"patient|client|baby|peuter|kleuter)")
 _AGE_IN_Q = re.compile(r"\b(\d{1,2})(?:\s*|-)(?:jaar|jarige?)\b|\b(?:van|is|leerling|kind|jongere)\s+(\d{1,2})\b")
 
 
@@ -370,19 +373,27 @@ def select(question: str, passages: Sequence[Passage],
         leans = u.kind == "sent" and bool(_CONTINUATION.match(t) or (_ANAPHOR.match(t) and not t.startswith("ook ")))
         return u.score * (CONTINUATION_LEAD if leans else 1.0)
 
-    ranked = sorted(units, key=lambda u: (-u.score, u.n, u.index))
-    lead_n = ranked[0].n
-    # Within that section, a list whose items carry the answer (an age band that fits the question's
-    # age) leads. The age picks the item, never the section: "een jongen van 16" must not pull in an
-    # age rule about school pupils when the question is about another matter.
-    if age is not None:
-        for u in by_passage[lead_n]:
+    def weigh_age(candidates: Sequence[Unit]) -> None:
+        for u in candidates:
             texts = u.items if u.kind == "leadin" else [u.text]
             fits = [item_applies(t, age) for t in texts]
             if any(f is True for f in fits):
                 u.score *= AGE_FIT_FACTOR
             elif u.kind != "leadin" and fits and fits[0] is False:
                 u.score *= 0.6  # an age band that does not fit the question never leads
+
+    # A list whose items carry the answer (an age band that fits the question's age) leads. The age
+    # picks the section only when the list is about whom the question names ("een leerling van 14"
+    # and "Is de leerling tussen 12 en 16 jaar"); otherwise only the item within the answering
+    # section: "een jongen van 16" must not pull in an age rule about school pupils.
+    person = set(_PERSON.findall(fold(question))) if age is not None else set()
+    about = [u for u in units if person & set(_PERSON.findall(fold(" ".join([u.text, *u.items]))))]
+    if age is not None:
+        weigh_age(about)
+    ranked = sorted(units, key=lambda u: (-u.score, u.n, u.index))
+    lead_n = ranked[0].n
+    if age is not None:
+        weigh_age([u for u in by_passage[lead_n] if u not in about])
     ranked = sorted(units, key=lambda u: (u.n != lead_n, -lead_weight(u), u.n, u.index))
     lead = ranked[0]
     # Within the answering section, the sentence that states the rule leads (not the one that

@@ -238,3 +238,14 @@ def test_a_question_the_handvat_asks_never_leads():
     draft = draft_for("Welke politiegegevens krijgt de burgemeester voor zijn beoordeling?", text)
     assert "?" not in first_line(draft)
     assert "need-to-know" in draft and "*Hierbij" not in draft
+
+
+def test_the_age_picks_the_section_whose_list_is_about_whom_the_question_names():
+    """"een leerling van 14" and "Is de leerling tussen 12 en 16 jaar": the age list answers."""
+    other = make_passage(1, "Gegevens van een leerling mag u met de jeugdarts delen als dat nodig is.",
+                         heading=("Jeugdgezondheidszorg",))
+    school = make_passage(2, AGE_LIST, heading=("Toestemming van kind of ouders",))
+    draft = compose_extractive("Mag ik zonder toestemming gegevens van een leerling van 14 delen met de jeugdarts?",
+                               [other, school])
+    assert "tussen 12 en 16" in first_line(draft)
+
