@@ -18,7 +18,7 @@ from deelwijzer.facts import describe_assumptions, extract, extract_with_llm, fi
 from deelwijzer.guard import Guarded, guard, verdict_block
 from deelwijzer.llm import llm_info
 from deelwijzer.models import Answer, Chunk, Passage, Verdict
-from deelwijzer.route import route_question
+from deelwijzer.route import asks_about_rules, route_question
 from deelwijzer.services import AnswerServices, EngineRules, Retrieved, RulesPort, get_services
 
 __all__ = ["Answer", "EngineRules", "QuestionError", "Retrieved", "RulesPort", "ask", "prepare", "stream_ask"]
@@ -252,7 +252,9 @@ def usable_model_draft(draft: str) -> bool:
 def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_version: str | None) -> Answer:
     passages, _ = with_step_passage(prep.retrieved.passages, None if guarded.refused else prep.step_chunk)
     text = guarded.text
-    if prep.assumed and not guarded.refused and prep.verdict is not None:
+    if prep.assumed and not guarded.refused and prep.verdict is not None and guarded.verdict_text:
+        # the assumptions explain the engine's block; without the block (a question about the rules
+        # in general) they explain nothing
         text = text.rstrip() + "\n\n" + describe_assumptions(prep.assumed)
     return Answer(
         answer=text,
@@ -343,7 +345,8 @@ def stream_ask(
             draft = MODEL_FALLBACK_NOTE + "\n" + compose_extractive(prep.query, prep.retrieved.passages, idf)
             extractive = True
     citable, step_n = with_step_passage(prep.retrieved.passages, prep.step_chunk)
-    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n, protect_quotes=extractive)
+    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n, protect_quotes=extractive,
+                    about_rules=asks_about_rules(prep.query))
     if llm is None:
         yield guarded.text
     log.info("ask: %.0f ms, %d passages, refused=%s", (time.perf_counter() - t0) * 1000,

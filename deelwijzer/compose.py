@@ -10,8 +10,15 @@ It composes from the *section* that answers, not from sentences ranked one by on
    van de politie:" call-out names the situation its sentences are about) and of its heading
    path, and by whether it states a rule: what may, must or may not happen, and under which
    conditions. The retrieval rank counts a little.
-3. The best rule sentence picks the answering section. The answer opens with it as
-   "Kort antwoord: … [n]", followed by the qualifying neighbour sentences, the list it introduces
+3. The best sentence picks the answering section (the question's age never does: it only picks
+   the list item that applies within that section). Within it, a sentence that states what may or
+   must happen is preferred, and one that continues an argument ("Toch …", "Bepaal daarbij …") or
+   leans on the sentence before it leads only when nothing else does. A heading the text extraction
+   joined to the first sentence under it, a short label ("Toelichting: …") and footnote numbers are
+   not part of a quoted sentence. A permissive sentence ("… kunnen worden gedeeld") without its
+   condition never leads where the section states a restriction nearly as relevant. The answer opens with it as
+   "Kort antwoord: … [n]" when it states a rule (a lead-in ending in ":" only when it states the
+   rule itself, with its items), followed by the qualifying neighbour sentences, the list it introduces
    (lead-in plus the items that apply, e.g. the age band that fits "een leerling van 14"), and the
    section's next best sentences. A second section is added when it also answers; an older
    (pre-AVG, Wbp) handvat is then named as such, and a current one is preferred when both answer.
@@ -37,10 +44,11 @@ MAX_LINES = 6  # quoted lines in the answer (a list's items count as one line)
 MAX_ITEMS = 6  # list items shown under one lead-in
 MIN_SENTENCE_CHARS = 30
 MAX_SENTENCE_CHARS = 600
-SECOND_SECTION_RATIO = 0.75  # a second section must score at least this share of the first
+SECOND_SECTION_RATIO = 0.6  # a second section must score at least this share of the first (dev: 0.75 -> 0.6, key phrase +2/105)
 AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
 LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
+LEAD_RULE_BONUS = 1.15  # within the answering section, a sentence that says what may or must happen is preferred
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
 
 # Scoring weights (chosen on the dev split of the independent set, see evals/README.md).
@@ -67,13 +75,32 @@ _STRONG_RULE = re.compile(
 )
 # A sentence that leans on the one before ("Dit betekent …") or qualifies it ("Tenzij …").
 _ANAPHOR = re.compile(r"^(dit|dat|deze|die|hierbij|daarbij|daarom|daarnaast|wel|echter|ook|dan|hiervoor|"
-                      r"daarvoor|zij|hij|het gaat|in dat geval|in die gevallen|dergelijke)\b")
+                      r"daarvoor|daarin|hierin|daarmee|hiermee|daarvan|hiervan|daarop|hierop|zij|hij|het gaat|"
+                      r"in dat geval|in die gevallen|in zo.n geval|in dergelijke gevallen|dergelijke)\b")
 _QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|dat betekent|hierbij|daarbij|"
                         r"let op|in dat geval|dan|uitzondering)\b|\b(tenzij|mits|alleen als|alleen wanneer|"
                         r"behalve|op voorwaarde)\b")
+# A sentence that continues an argument ("Toch is het nuttig …", "Bepaal daarbij …") adds to a rule
+# stated before it; it does not state the rule itself, so it leads only when nothing else does.
+_CONTINUATION = re.compile(r"^(toch|bovendien|daarnaast|verder|tevens|overigens|immers|wel|echter|daarom|"
+                           r"hierbij|daarbij|en|maar|\w+ (daarbij|hierbij|daarnaast|dan ook))\b")
+CONTINUATION_LEAD = 0.8  # a continuation's weight when the lead is chosen
+# A permissive sentence ("… mogen vrij worden gedeeld", "kunnen … gedeeld worden") without its
+# condition must not lead where the section also states a restriction or a condition: a reader acts
+# on the first line (issue 13: blind grade, wrong-action risk).
+_PERMISSIVE = re.compile(r"\b(mag|mogen|kan|kunnen|kunt|toegestaan|vrij)\b")
+_CONDITIONAL = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|verboden|voorwaarde\w*|zonder|"
+                          r"in principe|"
+                          r"voor zover|indien|wanneer|als|onder|moet|moeten|dient|dienen|maar)\b")
+_RESTRICTIVE = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|verboden|voorwaarde\w*|"
+                          r"voor zover|moet|moeten|dient|dienen)\b")
+RESTRICTION_SHARE = 0.7  # a restriction this relevant (share of the lead's weight) leads instead
 _ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|denk aan)\b|^voorbeeld\b")
 _EXAMPLE = re.compile(r"^voorbeeld( \d+)?\s*:\s*(?P<title>[^:]{3,90}):\s*", re.IGNORECASE)
 _SELF = re.compile(r"^\s*(ik ben|ik werk|wij zijn|we zijn|als)\b[^.?!]{0,120}[.?!,]\s*", re.IGNORECASE)
+# Whom an age is about ("een leerling van 14", "een jongen van 16").
+_PERSON = re.compile(r"\b(leerling|kind|jongere|jongen|meisje|puber|minderjarige|jeugdige|tiener|zoon|dochter|"
+                     r"patient|client|baby|peuter|kleuter)")
 _AGE_IN_Q = re.compile(r"\b(\d{1,2})(?:\s*|-)(?:jaar|jarige?)\b|\b(?:van|is|leerling|kind|jongere)\s+(\d{1,2})\b")
 
 
@@ -141,15 +168,46 @@ def _fuzzy_coverage(weights: dict[str, float], text: str) -> float:
 # ------------------------------------------------------------------ units of a passage
 
 
+_QUESTION_END = re.compile(r"\?[\s\d*)]{0,4}$")  # "… beperkt?12", "… openbare orde?*"
+
+
 def _is_fragment(sentence: str) -> bool:
     s = sentence.strip()
     if len(s) < MIN_SENTENCE_CHARS or len(s) > MAX_SENTENCE_CHARS:
         return True
-    if s.endswith("?"):
-        return True  # the handvat asking itself ("Is er toestemming van kind of ouders?")
+    if _QUESTION_END.search(s) or s.count("?") >= 2:
+        return True  # the handvat asking itself ("Is er toestemming van kind of ouders?", "… beperkt?12")
     if not re.search(r"[a-z]{3}", s):
         return True
     return bool(re.match(r"^(zie|ga naar|ja|nee)\b", fold(s)))
+
+
+# A footnote number glued to a sentence end ("… tuchtrecht.9 De beroepsgeheimen …") still ends it.
+_FOOTNOTE_END = re.compile(r"([a-z\)][.!?]\d{1,2}) (?=[A-Z])")
+# A heading line without a full stop that the text extraction joined to the first sentence under it
+# ("Wettelijk beroepsgeheim, beroepscode en de wettelijke taak Veel professionals …"): a lower-case
+# word followed by a capitalised word that opens Dutch sentences. Only the sentence is quoted.
+_GLUED_HEADING = re.compile(
+    r"^(?P<head>[A-Z0-9‘'][^.!?:;]{2,90}?[a-z\)]) (?=(De|Het|Een|In|Als|Veel|Dit|Deze|Dat|Er|Bij|Voor|Op|"
+    r"Wanneer|U|Zij|Wij|We|Om|Ook|Daarnaast|Met|Na|Van|Door|Alle|Elke|Iedere|Indien|Omdat|Hoewel|Binnen|"
+    r"Tijdens|Uit|Volgens|Sinds|Voordat|Zodra|Nadat|Naast|Onder|Artikel|Het)\s)")
+# A short label before the sentence ("Toelichting: …", "Rechterlijke uitspraken: Het OM …").
+_LABEL = re.compile(r"^[A-Z][^.!?:;]{2,40}:\s+(?=[A-Z])")
+
+
+def _sentences(body: str) -> list[str]:
+    out: list[str] = []
+    for s in split_sentences_nl(body):
+        out += [x for x in _FOOTNOTE_END.sub("\\1\n", s).split("\n") if x]
+    return out
+
+
+def _unglue(sentence: str) -> str:
+    """The sentence without a heading joined to its start or a short label before it."""
+    m = _GLUED_HEADING.match(sentence)
+    if m and len(m.group("head").split()) <= 15:
+        sentence = sentence[m.end():]
+    return _LABEL.sub("", sentence.lstrip("*† "), count=1)  # a footnote mark before the sentence
 
 
 def passage_units(n: int, text: str) -> list[Unit]:
@@ -166,7 +224,7 @@ def passage_units(n: int, text: str) -> list[Unit]:
                 # item stands on its own.
                 while i < len(block) and block[i][0] == "item":
                     if not _is_fragment(block[i][1].rstrip(";,") + "."):
-                        units.append(Unit(n, b, index, block[i][1], "item", [], block[i][1]))
+                        units.append(Unit(n, b, index, _unglue(block[i][1]), "item", [], block[i][1]))
                     index += 1
                     i += 1
                 continue
@@ -175,7 +233,7 @@ def passage_units(n: int, text: str) -> list[Unit]:
                 title = m.group("title")
                 body = body[m.end():]
                 body = body[:1].upper() + body[1:]
-            sentences = split_sentences_nl(body)
+            sentences = [_unglue(x) for x in _sentences(body)]
             context = (title + ": " if title else "") + body
             following_items: list[str] = []
             j = i + 1
@@ -194,7 +252,7 @@ def passage_units(n: int, text: str) -> list[Unit]:
             if following_items and not (sentences and sentences[-1].rstrip().endswith(":")):
                 for item in following_items:
                     if not _is_fragment(item.rstrip(";,") + "."):
-                        units.append(Unit(n, b, index, item, "item", [], item))
+                        units.append(Unit(n, b, index, _unglue(item), "item", [], item))
                     index += 1
             i = j
     return units
@@ -306,22 +364,52 @@ def select(question: str, passages: Sequence[Passage],
     by_passage: dict[int, list[Unit]] = {}
     for u in units:
         by_passage.setdefault(u.n, []).append(u)
-    # A list whose items carry the answer (an age band that fits) leads when it applies.
-    if age is not None:
-        for u in units:
+    # The answering section is chosen on what the question is about; a sentence that continues an
+    # argument counts less as its lead.
+    def lead_weight(u: Unit) -> float:
+        t = fold(u.text)
+        leans = u.kind == "sent" and bool(_CONTINUATION.match(t) or (_ANAPHOR.match(t) and not t.startswith("ook ")))
+        return u.score * (CONTINUATION_LEAD if leans else 1.0)
+
+    def weigh_age(candidates: Sequence[Unit]) -> None:
+        for u in candidates:
             texts = u.items if u.kind == "leadin" else [u.text]
             fits = [item_applies(t, age) for t in texts]
             if any(f is True for f in fits):
                 u.score *= AGE_FIT_FACTOR
             elif u.kind != "leadin" and fits and fits[0] is False:
                 u.score *= 0.6  # an age band that does not fit the question never leads
+
+    # A list whose items carry the answer (an age band that fits the question's age) leads. The age
+    # picks the section only when the list is about whom the question names ("een leerling van 14"
+    # and "Is de leerling tussen 12 en 16 jaar"); otherwise only the item within the answering
+    # section: "een jongen van 16" must not pull in an age rule about school pupils.
+    person = set(_PERSON.findall(fold(question))) if age is not None else set()
+    about = [u for u in units if person & set(_PERSON.findall(fold(" ".join([u.text, *u.items]))))]
+    if age is not None:
+        weigh_age(about)
     ranked = sorted(units, key=lambda u: (-u.score, u.n, u.index))
+    lead_n = ranked[0].n
+    if age is not None:
+        weigh_age([u for u in by_passage[lead_n] if u not in about])
+    ranked = sorted(units, key=lambda u: (u.n != lead_n, -lead_weight(u), u.n, u.index))
     lead = ranked[0]
     # Within the answering section, the sentence that states the rule leads (not the one that
     # describes the situation), when it is nearly as relevant.
-    plain = [u for u in by_passage[lead.n] if not u.illustration and u.score >= LEAD_PLAIN_SHARE * lead.score]
+    # A list item that is a question (a checklist the handvat asks) is quoted, but never leads.
+    asks = [u for u in by_passage[lead.n] if _QUESTION_END.search(_unit_text(u).rstrip(";,."))]
+    if lead in asks and len(asks) < len(by_passage[lead.n]):
+        lead = max((u for u in by_passage[lead.n] if u not in asks), key=lead_weight)
+    plain = [u for u in by_passage[lead.n] if not u.illustration and u not in asks
+             and lead_weight(u) >= LEAD_PLAIN_SHARE * lead_weight(lead)]
     near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
-    lead = max(near, key=lambda u: (_rule_factor(_unit_text(u)), u.score))
+    lead = max(near, key=lambda u: lead_weight(u) * (LEAD_RULE_BONUS if _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
+    if _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead))):
+        limits = [u for u in by_passage[lead.n] if u is not lead and not u.illustration and lead_weight(u) == u.score
+                  and _RESTRICTIVE.search(fold(_unit_text(u))) and _rule_factor(_unit_text(u)) >= RULE_STRONG
+                  and lead_weight(u) >= RESTRICTION_SHARE * lead_weight(lead)]
+        if limits:
+            lead = max(limits, key=lead_weight)
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
     section = sorted(by_passage[lead.n], key=lambda u: u.index)
@@ -339,9 +427,14 @@ def select(question: str, passages: Sequence[Passage],
             return max(same, key=lambda v: v.index)
         return None
 
+    # The sentences the lead leans on ("Dit kan alleen …" after "In principe kunnen …"), up to two.
+    chain: list[Unit] = []
     prev = predecessor(lead)
-    if prev is not None:
-        take(prev, is_lead=True)
+    while prev is not None and len(chain) < 2:
+        chain.insert(0, prev)
+        prev = predecessor(prev)
+    for p in chain:
+        take(p, is_lead=True)
     siblings = [u for u in section if u.kind == "item" and u.block == lead.block]
     if lead.kind == "item" and len(siblings) > 1:
         # A list item leads: the list it belongs to answers, under its heading (its lead-in), with
@@ -391,12 +484,17 @@ def compose_extractive(question: str, passages: Sequence[Passage],
     rest = [(n, lines) for n, lines, is_lead in chosen if not is_lead]
     lead_text = " ".join(line.strip().removeprefix("- ") for line in first_lines if not line.startswith("  - "))
     lead_items = [line for line in first_lines if line.startswith("  - ")]
-    if lead_text.startswith(HEADING_OPEN) and lead_items:
-        # A list under a heading leads: name the heading it stands under.
+    weights = _question_weights(question, idf)
+    heading_answers = _coverage(weights, lead_text.strip(HEADING_OPEN + HEADING_CLOSE + ":")) > 0
+    leadin = lead_text.rstrip().endswith(":")
+    if lead_text.startswith(HEADING_OPEN) and lead_items and heading_answers:
+        # A list under a heading that names the question's matter leads: name the heading.
         out.append(f"{LEAD} volgens {lead_text.rstrip(':')} [{lead_n}]:")
         out += [f"{line} [{lead_n}]" for line in lead_items]
-    elif lead_text and (_rule_factor(lead_text) > 1.0 or (lead_items and not lead_text.rstrip().endswith(":"))):
-        # A lead-in ending in ":" is a short answer only when it states a rule itself.
+    elif lead_text and not lead_text.startswith(HEADING_OPEN) and (
+            _rule_factor(lead_text) >= (RULE_STRONG if leadin else RULE_WEAK) or (lead_items and not leadin)):
+        # A lead-in ending in ":" is a short answer only when it states a rule itself (what may or
+        # must happen, "alleen … wanneer"), with its items; "Er zijn verschillende momenten:" is not.
         out.append(f"{LEAD} {lead_text} [{lead_n}]")
         out += [f"{line} [{lead_n}]" for line in lead_items]
     else:

@@ -4,7 +4,9 @@ retrieved passages and the rules engine, so that
 - every [n] in the text resolves to a retrieved passage (others are dropped);
 - a yes/no claim in the draft that the engine's outcome does not support is removed, and the
   engine's verdict with its trace and basis is shown instead;
-- with facts missing, the engine's next question is asked and no yes/no is given;
+- with facts missing, the engine's next question is asked and no yes/no is given (under a question
+  about the rules in general, not the asker's own decision, one line points to the stappenplan
+  instead: its next question would answer nothing that was asked);
 - when nothing relevant was retrieved, the answer is an honest refusal;
 - passages from pre-AVG (Wbp) documents are marked as such.
 """
@@ -112,6 +114,12 @@ DECIDED = frozenset({"mag_delen", "mag_niet_delen", "verplicht_delen", "raadplee
 UNDECIDED_CLAIM_NOTE = (
     "(Een ja/nee-uitspraak van het taalmodel is weggelaten: alleen het stappenplan geeft een oordeel.)"
 )
+# A question about the rules in general gets no "next question" of the stappenplan in its text
+# (it answers nothing asked); one line says where the stappenplan is (issue 13).
+PANEL_POINTER = (
+    "Wilt u weten of u in uw eigen situatie gegevens mag delen? Doorloop dan het stappenplan{plan} "
+    "(paneel Stappenplan); daar verschijnt het oordeel."
+)
 QUOTE_DIFFERS_NOTE = (
     "Let op: de geciteerde passage geeft de algemene regel uit de handvatten. Voor de feiten die u opgaf "
     "komt het stappenplan tot een ander oordeel; dat oordeel geldt voor uw situatie (zie hieronder)."
@@ -202,10 +210,13 @@ def guard(
     notes: Sequence[str] = (),
     step_n: int | None = None,
     protect_quotes: bool = False,
+    about_rules: bool = False,
 ) -> Guarded:
     """The final answer text and its citations; see the module docstring for the rules.
     `protect_quotes`: the draft is the extractive composer's (verbatim quotes it selected); their
-    rule sentences are kept (see `strip_unsupported_claims`)."""
+    rule sentences are kept (see `strip_unsupported_claims`).
+    `about_rules`: the question asks about the rules in general, not the asker's own decision; with
+    no verdict yet the engine's block (its next question) is replaced by one pointer line."""
     if not relevant or not passages:
         return refusal()
     valid = set(range(1, len(passages) + 1))
@@ -223,7 +234,9 @@ def guard(
     if differing:
         parts.append(QUOTE_DIFFERS_NOTE)
     block = ""
-    if verdict is not None:
+    if verdict is not None and about_rules and verdict.outcome not in DECIDED:
+        parts.append(PANEL_POINTER.format(plan=f" {verdict.plan}" if verdict.plan else ""))
+    elif verdict is not None:
         cite_step = step_n is not None and step_n in valid
         block = verdict_block(verdict, f" [{step_n}]" if cite_step else "")
         parts.append(block)

@@ -241,3 +241,33 @@ def split_self_description(question: str) -> tuple[str, str]:
 
 def route_question(question: str) -> Route:
     return Route(is_decision=is_sharing_question(question), rol=detect_rol(question))
+
+
+# A question about the rules in general ("Welke procedure moeten we volgen?", "Hoe lang mag Veilig
+# Thuis …?", "Klopt dat?") rather than the asker's own decision ("Mag ik dit delen?"). With no verdict
+# yet, the stappenplan's next question adds nothing to its answer (issue 13, blind grade).
+_KNOWLEDGE_OPEN = re.compile(
+    r"^(en )?(welke|op welke|onder welke|binnen welke|aan welke|hoe lang|hoelang|wat is|wat zijn|wat houdt|"
+    r"wat betekent|wat hadden|waarom|wie beslist|wie bepaalt|klopt|betekent|geldt|gelden|telt|speelt|"
+    r"is het zo|zijn er|bestaat|hoe gaan|hoe komen|hoe zit|hoe werkt|wordt|worden)\b")
+_GENERAL_OPEN = re.compile(r"^(en )?(wanneer|hoe|wat|wie)\b")
+_OWN_DECISION = re.compile(r"\b(mag|moet|kan|kun|mogen|moeten|kunnen) (ik|wij|we)\b|\b(ben ik|zijn wij|zijn we) verplicht\b")
+# "Welke informatie …, en mag ik daarna vrij praten?" also asks about the asker's own act.
+_OWN_PERMISSION = re.compile(r"\b(mag|moet|mogen|moeten) (ik|wij|we)\b|\b(ik|wij|we)\b[^?]{0,60}\b(mag|moet|mogen|moeten)\b|"
+                             r"\b(ben ik|zijn wij|zijn we) verplicht\b")
+
+
+def asks_about_rules(question: str) -> bool:
+    """True when every question the text asks is about the rules in general, none about the
+    asker's own decision to share."""
+    text = fold(question).strip()
+    asked = [s.strip() for s in re.split(r"(?<=[?])\s+|(?<=[.!])\s+", text) if s.strip().endswith("?")]
+    if not asked:
+        return False
+
+    def general(sentence: str) -> bool:
+        if _KNOWLEDGE_OPEN.match(sentence):
+            return not (_OWN_PERMISSION.search(sentence) and (_SHARE.search(sentence) or "praten" in sentence))
+        return bool(_GENERAL_OPEN.match(sentence)) and not _OWN_DECISION.search(sentence)
+
+    return all(general(s) for s in asked)

@@ -109,3 +109,13 @@ def test_draft_without_citations_gets_its_top_passages():
 )
 def test_classify_claim(sentence, kind):
     assert classify_claim(sentence) == kind
+
+
+def test_a_question_about_the_rules_gets_a_pointer_not_the_next_question():
+    """Issue 13: with no verdict yet, the engine's next question is noise under a question about the
+    rules in general; one line points to the stappenplan. A verdict is always shown."""
+    g = guard("Het OM beslist zelf [1].", THREE_PASSAGES, ASK_STRAFBAAR_FEIT, about_rules=True)
+    assert "Volgende vraag" not in g.text and not g.verdict_text
+    assert "Doorloop dan het stappenplan" in g.text
+    decided = guard("Het OM beslist zelf [1].", THREE_PASSAGES, make_verdict("mag_niet_delen"), about_rules=True)
+    assert decided.verdict_text and decided.verdict_text in decided.text

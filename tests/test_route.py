@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deelwijzer.route import detect_rol, is_sharing_question, split_self_description
+from deelwijzer.route import asks_about_rules, detect_rol, is_sharing_question, split_self_description
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,21 @@ def test_split_self_description(question, intro):
     got_intro, rest = split_self_description(question)
     assert got_intro == intro
     assert (rest == question) if not intro else (question.startswith(intro) and rest == question[len(intro):].lstrip())
+
+
+@pytest.mark.parametrize(
+    "question, about_rules",
+    [
+        ("Welke procedure moeten we volgen?", True),
+        ("hoe lang mag Veilig Thuis na een melding info verzamelen zonder toestemming?", True),
+        ("Een collega zegt dat we alles mogen delen. Klopt dat?", True),
+        ("Op welke AVG-grondslag kan ik persoonsgegevens delen om escalatie te voorkomen?", True),
+        ("Mag ik gegevens delen met de politie?", False),
+        ("Wat mag ik de corporatie wel vertellen?", False),
+        ("Welke informatie komt daarin te staan, en mag ik daarna vrij praten met de andere melders?", False),
+        ("Hoeveel mag ik daarbij vertellen? Mag ik ook iets zeggen over zijn diagnose?", False),
+        ("De politie vraagt om het adres van een cliënt.", False),
+    ],
+)
+def test_asks_about_rules(question, about_rules):
+    assert asks_about_rules(question) is about_rules
