@@ -172,6 +172,36 @@ def test_heldout_case_disagreements_are_documented():
     assert _documented_agreements(_heldout()) >= HELDOUT_AGREEMENT
 
 
+# ---- dev sharing questions (evals/suites/stappenplannen-vragen-dev.yaml) ----------------------
+# The same gate and the same documented-disagreement mechanism as the outside cases: the notes live
+# beside the translation (evals/data/dev-translation.yaml, `ambiguous`), the verdicts are the writer's.
+DEV_AGREEMENT = 29  # of 50; docs/rules.md, "Dev sharing questions"
+
+
+def _dev() -> list[dict]:
+    root = default_rules_dir().parent
+    suite = yaml.safe_load((root / "evals" / "suites" / "stappenplannen-vragen-dev.yaml").read_text(encoding="utf-8"))
+    notes = yaml.safe_load((root / "evals" / "data" / "dev-translation.yaml").read_text(encoding="utf-8"))["ambiguous"]
+    out = []
+    for c in suite["cases"]:
+        facts = dict(c["facts"])
+        case = {"id": c["id"], "plan": facts.pop("plan", None), "facts": facts, "expected": c["expected_outcome"]}
+        if c["id"] in notes:
+            case["ambiguous"] = notes[c["id"]]
+        out.append(case)
+    return out
+
+
+def test_dev_questions_are_never_more_permissive_than_the_handreiking():
+    cases = _dev()
+    assert len(cases) == 50
+    assert _too_permissive(cases) == []
+
+
+def test_dev_question_disagreements_are_documented():
+    assert _documented_agreements(_dev()) >= DEV_AGREEMENT
+
+
 def test_docs_rules_quotes_are_verbatim_and_the_repo_cites_no_outside_spec():
     """docs/rules.md is the rules' specification: its block quotes are the handreiking's words, and
     nothing under rules/ or deelwijzer/rules cites a file outside the repository."""
