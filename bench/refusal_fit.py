@@ -8,12 +8,20 @@ Tuning questions: the answerable (retrieval) and refusal cases of evals/suites/i
 evals/suites/seed.yaml and evals/suites/corpus.yaml. The frozen split is never read here.
 
 Model: logistic regression (class-balanced, C=1) on the standardised evidence features FEATURES
-(`deelwijzer.refusal.evidence_features`). A sharing decision (route.is_sharing_question) is never
-refused (answer.py, issue 15), so the threshold is set where refusal applies: the `--target`
-quantile of the cross-validated scores (5 folds, 10 shuffles, averaged) of the answerable questions
-that are not sharing decisions. Printed: coefficients and threshold, the cross-validated estimate,
-the margin (full fit), then the tuning figures per suite as `deelwijzer eval` counts them (a
-sharing decision is never refused).
+(`deelwijzer.refusal.evidence_features`), with two thresholds on its score:
+- `refuse_below` (questions that are not sharing decisions): the `--target` quantile of the
+  cross-validated scores (5 folds, 10 shuffles, averaged) of the answerable questions that are not
+  sharing decisions (route.is_sharing_question);
+- `refuse_sharing_below` (sharing decisions, issue 14 item 3): a sharing decision is refused only
+  when its score is below this threshold AND the question names no role, plan or recipient of the
+  stappenplannen (`refusal.names_a_stappenplan_party` over the facts the extractor reads, stated or
+  implied). Set so that at most `--target-sharing` of the answerable sharing questions would be
+  refused: those of the tuning suites (cross-validated scores) plus the verdict questions of
+  SHARING_TUNING (not fitted on, so their full-fit scores are out of sample), halfway between the
+  last such question refused and the next one; never above `refuse_below`.
+Printed: coefficients and thresholds, the cross-validated estimates, the margins (full fit), then
+the tuning figures per suite as `deelwijzer eval` counts them (negatives and answerable questions,
+overall / sharing / non-sharing).
 """
 
 from __future__ import annotations
@@ -29,12 +37,17 @@ from deelwijzer.config import PROJECT_ROOT, Settings
 from bench.retrieval import load_items
 
 TUNING = ("evals/suites/independent-dev.yaml", "evals/suites/seed.yaml", "evals/suites/corpus.yaml")
+# Sharing questions the stappenplannen answer (verdict cases asked as questions; tuning splits only):
+# they set the sharing threshold, never the model.
+SHARING_TUNING = ("evals/suites/stappenplannen-vragen-dev.yaml", "evals/suites/stappenplannen-vragen-eigen.yaml",
+                  "evals/suites/stappenplannen-vragen.yaml")
 # Chosen on the tuning questions by cross-validation (bench/README.md "Refusal"): adding
 # dense_margin, max_missing_idf or leg_agreement (the previous model), heading-path or sentence
 # similarity, or sentence-window coverage did not raise the cross-validated AUC.
 FEATURES = ("coverage", "dense_top", "unknown_share", "bm25_norm")
 FOLDS, SHUFFLES, C = 5, 10, 1.0
 TARGET = 0.05
+TARGET_SHARING = 0.02
 
 
 @dataclass(frozen=True)
@@ -42,17 +55,41 @@ class Row:
     suite: str
     id: str
     answerable: bool
-    decision: bool  # a sharing decision: never refused, whatever the model says
+    decision: bool  # a sharing decision: refused only on the stricter sharing rule
+    scope: bool  # names a role, plan or recipient of the stappenplannen (refusal.names_a_stappenplan_party)
     x: tuple[float, ...]
+    train: bool = True  # fitted on (TUNING); False: a SHARING_TUNING question, only for the sharing threshold
+
+
+def _verdict_questions(path: Path) -> list[tuple[str, str]]:
+    import yaml
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(c["id"], " ".join(c["question"].split())) for c in raw.get("cases") or ()
+            if c.get("kind") == "verdict" and c.get("question")]
 
 
 def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Row]:
-    from deelwijzer.refusal import evidence_features
+    from deelwijzer.facts import extract, filter_facts
+    from deelwijzer.refusal import evidence_features, names_a_stappenplan_party
     from deelwijzer.retrieve import redact_for_retrieval
-    from deelwijzer.services import get_services
     from deelwijzer.route import route_question
+    from deelwijzer.services import get_services
 
-    retriever = get_services(settings).retriever
+    services = get_services(settings)
+    retriever, rules = services.retriever, services.rules
+    dictionary = rules.facts_dictionary()
+
+    def row(suite: str, id_: str, question: str, answerable: bool, train: bool) -> Row:
+        res = retriever.retrieve(question, assess=False)  # both legs; the stored model is not needed
+        q = redact_for_retrieval(question, retriever.bm25.vocab)
+        f = evidence_features(q, retriever.bm25, res.passages, res.dense, res.bm25)
+        # the facts answer.prepare reads from the question (no language model): stated win over implied
+        ex = extract(question)
+        facts = filter_facts({**ex.assumed, **ex.stated}, dictionary, rules.validate)
+        return Row(suite, id_, answerable, route_question(question).is_decision, names_a_stappenplan_party(facts),
+                   tuple(f[n] for n in features), train)
+
     rows, seen = [], set()
     for suite in TUNING:
         assert "frozen" not in suite
@@ -60,58 +97,96 @@ def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Ro
             if it.question in seen:
                 continue
             seen.add(it.question)
-            res = retriever.retrieve(it.question)
-            q = redact_for_retrieval(it.question, retriever.bm25.vocab)
-            f = evidence_features(q, retriever.bm25, res.passages, res.dense, res.bm25)
-            rows.append(Row(suite, it.id, it.answerable, route_question(it.question).is_decision,
-                            tuple(f[n] for n in features)))
+            rows.append(row(suite, it.id, it.question, it.answerable, True))
+    for suite in SHARING_TUNING:
+        assert "frozen" not in suite
+        for id_, question in _verdict_questions(PROJECT_ROOT / suite):
+            if question in seen:
+                continue
+            seen.add(question)
+            rows.append(row(suite, id_, question, True, False))
     return rows
 
 
 @dataclass(frozen=True)
 class Fit:
     model: "object"  # deelwijzer.refusal.RefusalModel
-    oof: np.ndarray  # cross-validated scores
+    oof: np.ndarray  # cross-validated scores (rows not fitted on: their full-fit score, out of sample)
     score: np.ndarray  # full-fit scores
     y: np.ndarray
     decision: np.ndarray
+    scope: np.ndarray
+    train: np.ndarray
 
 
-def fit(rows: list[Row], target: float = TARGET, features: tuple[str, ...] = FEATURES) -> Fit:
+def sharing_threshold(scores: np.ndarray, scope: np.ndarray, target: float) -> float:
+    """Refuse a sharing decision below this when it names no stappenplan party: at most
+    floor(target * n) of the n answerable sharing questions `scores` fall under it, halfway between
+    the last one refused and the next."""
+    k = int(np.floor(target * len(scores)))
+    free = np.sort(scores[~scope])
+    if len(free) == 0:
+        return float("-inf")
+    if k == 0:
+        return float(free[0] - 1e-3)
+    if k >= len(free):
+        return float(free[-1] + 1e-3)
+    return float((free[k - 1] + free[k]) / 2)
+
+
+def fit(rows: list[Row], target: float = TARGET, features: tuple[str, ...] = FEATURES,
+        target_sharing: float = TARGET_SHARING) -> Fit:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
     from deelwijzer.refusal import RefusalModel
 
-    X = np.array([r.x for r in rows], dtype=float)
-    y = np.array([1 if r.answerable else 0 for r in rows])
+    X_all = np.array([r.x for r in rows], dtype=float)
+    y_all = np.array([1 if r.answerable else 0 for r in rows])
     decision = np.array([r.decision for r in rows])
+    scope = np.array([r.scope for r in rows])
+    train = np.array([r.train for r in rows])
+    X, y = X_all[train], y_all[train]
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
-    Z = (X - mean) / scale
+    Z, Z_all = (X - mean) / scale, (X_all - mean) / scale
 
     def model():
         return LogisticRegression(C=C, max_iter=5000, class_weight="balanced")
 
-    oof = np.zeros(len(y))
+    oof_train = np.zeros(len(y))
     for seed in range(SHUFFLES):
-        for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(Z, y):
-            oof[test] += model().fit(Z[train], y[train]).decision_function(Z[test]) / SHUFFLES
-    threshold = float(np.quantile(oof[(y == 1) & ~decision], target))
+        for tr, te in StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(Z, y):
+            oof_train[te] += model().fit(Z[tr], y[tr]).decision_function(Z[te]) / SHUFFLES
     full = model().fit(Z, y)
+    score = full.decision_function(Z_all)
+    oof = score.copy()
+    oof[train] = oof_train
+    threshold = float(np.quantile(oof[train & (y_all == 1) & ~decision], target))
+    sharing = (y_all == 1) & decision
+    sharing_thr = min(sharing_threshold(oof[sharing], scope[sharing], target_sharing), threshold)
     r4 = lambda v: tuple(round(float(x), 4) for x in v)  # noqa: E731 - what the file stores
     refusal = RefusalModel(tuple(features), r4(mean), r4(scale), r4(full.coef_[0]),
-                           round(float(full.intercept_[0]), 4), round(threshold, 4))
-    return Fit(refusal, oof, full.decision_function(Z), y, decision)
+                           round(float(full.intercept_[0]), 4), round(threshold, 4), round(sharing_thr, 4))
+    return Fit(refusal, oof, score, y_all, decision, scope, train)
 
 
-def rates(scores: np.ndarray, y: np.ndarray, decision: np.ndarray, thr: float) -> str:
-    """Refusal as the answer layer applies it (a sharing decision is never refused)."""
-    refused = (scores < thr) & ~decision
-    neg, nd_neg, ans = y == 0, (y == 0) & ~decision, y == 1
-    return (f"negatives refused {refused[neg].sum()}/{neg.sum()} ({refused[neg].mean():.1%}), "
-            f"non-sharing negatives {refused[nd_neg].sum()}/{nd_neg.sum()} ({refused[nd_neg].mean():.1%}), "
-            f"answerable refused {refused[ans].sum()}/{ans.sum()} ({refused[ans].mean():.1%})")
+def refused(scores: np.ndarray, decision: np.ndarray, scope: np.ndarray, thr: float, sharing_thr: float) -> np.ndarray:
+    """Refusal as the answer layer applies it (answer.prepare, refusal.refuse_sharing_decision)."""
+    return np.where(decision, (scores < sharing_thr) & ~scope, scores < thr)
+
+
+def rates(scores: np.ndarray, y: np.ndarray, decision: np.ndarray, scope: np.ndarray, thr: float,
+          sharing_thr: float) -> str:
+    out = refused(scores, decision, scope, thr, sharing_thr)
+
+    def share(mask: np.ndarray) -> str:
+        n = int(mask.sum())
+        return f"{int(out[mask].sum())}/{n} ({out[mask].mean():.1%})" if n else "0/0"
+
+    neg, ans = y == 0, y == 1
+    return (f"negatives refused {share(neg)} [sharing {share(neg & decision)}, non-sharing {share(neg & ~decision)}]; "
+            f"answerable refused {share(ans)} [sharing {share(ans & decision)}, non-sharing {share(ans & ~decision)}]")
 
 
 def main(argv=None) -> int:
@@ -121,38 +196,59 @@ def main(argv=None) -> int:
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--target", type=float, default=TARGET,
                     help="share of the non-sharing answerable tuning questions refused (cross-validated)")
+    ap.add_argument("--target-sharing", type=float, default=TARGET_SHARING,
+                    help="share of the answerable sharing questions refused at most (cross-validated)")
     ap.add_argument("--write", action="store_true", help=f"write the model to {MODEL_PATH.name}")
     args = ap.parse_args(argv)
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     rows = collect(settings)
-    f = fit(rows, args.target)
-    m, y, dec = f.model, f.y, f.decision
-    thr = m.refuse_below
-    print(f"tuning questions: {int(y.sum())} answerable ({int((y & ~dec).sum())} not a sharing decision), "
-          f"{int((1 - y).sum())} out of corpus ({int(((1 - y) & ~dec).sum())} not a sharing decision) "
-          f"({', '.join(TUNING)})")
+    f = fit(rows, args.target, target_sharing=args.target_sharing)
+    m, y, dec, scope, train = f.model, f.y, f.decision, f.scope, f.train
+    thr, sthr = m.refuse_below, m.refuse_sharing_below
+    ty, td = y[train], dec[train]
+    print(f"tuning questions: {int(ty.sum())} answerable ({int((ty & ~td).sum())} not a sharing decision), "
+          f"{int((1 - ty).sum())} out of corpus ({int(((1 - ty) & ~td).sum())} not a sharing decision) "
+          f"({', '.join(TUNING)}); plus {int((~train).sum())} answerable sharing questions for the sharing "
+          f"threshold only ({', '.join(SHARING_TUNING)})")
     print(f"{'feature':<16} {'mean':>8} {'scale':>8} {'coef':>8}")
-    for n, mu, s, c in zip(m.features, m.mean, m.scale, m.coef):
-        print(f"{n:<16} {mu:>8.4f} {s:>8.4f} {c:>8.4f}")
+    for n, mu, sc, c in zip(m.features, m.mean, m.scale, m.coef):
+        print(f"{n:<16} {mu:>8.4f} {sc:>8.4f} {c:>8.4f}")
     print(f"intercept {m.intercept:.4f}; threshold refuse_below = {thr:.4f} "
           f"({args.target:.0%} quantile of the non-sharing answerable questions' CV scores)")
-    print(f"cross-validated ({FOLDS}-fold x {SHUFFLES}): {rates(f.oof, y, dec, thr)}")
-    print(f"full fit:                     {rates(f.score, y, dec, thr)}")
-    nd = ~dec
+    sharing = (y == 1) & dec
+    print(f"sharing threshold refuse_sharing_below = {sthr:.4f} (a sharing decision naming no role, plan or "
+          f"recipient of the stappenplannen; at most {args.target_sharing:.0%} of the {int(sharing.sum())} answerable "
+          f"sharing questions; {int((sharing & ~scope).sum())} of them name no such party)")
+    tr = train
+    print(f"cross-validated ({FOLDS}-fold x {SHUFFLES}), tuning suites: {rates(f.oof[tr], y[tr], dec[tr], scope[tr], thr, sthr)}")
+    print(f"full fit, tuning suites:                     {rates(f.score[tr], y[tr], dec[tr], scope[tr], thr, sthr)}")
+    print(f"answerable sharing questions of {', '.join(Path(p).stem for p in SHARING_TUNING)}: "
+          f"{rates(f.oof[~tr], y[~tr], dec[~tr], scope[~tr], thr, sthr)}")
+    nd = tr & ~dec
     above_ans = f.score[(y == 1) & nd & (f.score >= thr)]
     below_neg = f.score[(y == 0) & nd & (f.score < thr)]
     print(f"margin (full fit, non-sharing questions): nearest answerable above the threshold "
           f"{above_ans.min() - thr:+.3f}, nearest refused negative below it {below_neg.max() - thr:+.3f} "
           f"(score units; the classes overlap, so some lie on the wrong side)")
+    free = dec & ~scope
+    above_ans = f.oof[(y == 1) & free & (f.oof >= sthr)]
+    below_neg = f.oof[(y == 0) & free & (f.oof < sthr)]
+    if len(above_ans) and len(below_neg):
+        print(f"margin (CV scores, sharing questions naming no stappenplan party): nearest answerable above the "
+              f"sharing threshold {above_ans.min() - sthr:+.3f}, nearest refused negative below it "
+              f"{below_neg.max() - sthr:+.3f}")
     for suite in TUNING:
         mask = np.array([r.suite == suite for r in rows])
-        print(f"tuning figures {Path(suite).stem:<16} CV: {rates(f.oof[mask], y[mask], dec[mask], thr)}")
-    print("non-sharing tuning questions nearest the threshold (full fit, score - threshold):")
-    for i in [i for i in np.argsort(np.abs(f.score - thr)) if not dec[i]][:8]:
-        print(f"  {rows[i].id:<28} {'answerable' if y[i] else 'negative':<10} {f.score[i] - thr:+.3f}")
+        print(f"tuning figures {Path(suite).stem:<16} CV: {rates(f.oof[mask], y[mask], dec[mask], scope[mask], thr, sthr)}")
+    print("tuning questions nearest a threshold (full fit, score - threshold; S = sharing decision naming no party):")
+    applies = tr & (~dec | ~scope)
+    gap = np.where(dec, f.score - sthr, f.score - thr)
+    for i in [i for i in np.argsort(np.abs(gap)) if applies[i]][:10]:
+        print(f"  {rows[i].id:<28} {'answerable' if y[i] else 'negative':<10} {'S' if dec[i] else ' '} {gap[i]:+.3f}")
     if args.write:
-        fit_info = {"command": "python -m bench.refusal_fit --write", "tuning": list(TUNING), "target": args.target,
-                    "folds": FOLDS, "shuffles": SHUFFLES, "C": C}
+        fit_info = {"command": "python -m bench.refusal_fit --write", "tuning": list(TUNING),
+                    "sharing_tuning": list(SHARING_TUNING), "target": args.target,
+                    "target_sharing": args.target_sharing, "folds": FOLDS, "shuffles": SHUFFLES, "C": C}
         MODEL_PATH.write_text(m.to_json(fit_info), encoding="utf-8")
         print(f"-> {MODEL_PATH.relative_to(PROJECT_ROOT)}")
     return 0

@@ -15,9 +15,10 @@ from deelwijzer.compose import compose_extractive, select
 from deelwijzer.config import Settings
 from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
 from deelwijzer.facts import describe_assumptions, extract, extract_with_llm, filter_facts, merge_facts
-from deelwijzer.guard import Guarded, guard, verdict_block
+from deelwijzer.guard import SCOPE_REFUSAL_TEXT, Guarded, guard, refusal, verdict_block
 from deelwijzer.llm import llm_info
 from deelwijzer.models import Answer, Chunk, Passage, Verdict
+from deelwijzer.refusal import refuse_sharing_decision
 from deelwijzer.route import asks_about_rules, route_question
 from deelwijzer.services import AnswerServices, EngineRules, Retrieved, RulesPort, get_services
 
@@ -72,6 +73,7 @@ class Prepared:
     plan: str | None
     step_chunk: Chunk | None = None  # the passage the deciding step rests on
     assumed: dict[str, Any] = field(default_factory=dict)  # implied facts (inside `facts` too)
+    outside_scope: bool = False  # a sharing decision about a party or act the stappenplannen do not cover
 
 
 def _clean_question(question: str) -> tuple[str, str, list[str]]:
@@ -158,9 +160,15 @@ def prepare(
         merged = _consistent(merged, explicit, rules.validate)
 
     decision = route.is_decision or bool(explicit)
-    if not retrieved.relevant and decision:
+    # A sharing decision is refused only on strong evidence (issue 14 item 3, issue 15): a score below
+    # the stricter sharing threshold and no role, plan or recipient of the stappenplannen in the
+    # question. Facts the user gave (the panel) always keep it inside the stappenplan.
+    outside = (decision and not explicit and not retrieved.relevant
+               and refuse_sharing_decision(retrieved.score, merged))
+    if not retrieved.relevant and decision and not outside:
         # A question whether one may or must share data is what the stappenplannen decide, even
-        # when its wording shares few terms with the handvatten: never refuse it (issue 15).
+        # when its wording shares few terms with the handvatten: never refuse it for weak lexical
+        # evidence alone (issue 15).
         retrieved = replace(retrieved, relevant=True, reason="deelvraag: het stappenplan is van toepassing")
 
     verdict = None
@@ -171,7 +179,7 @@ def prepare(
     if verdict is None:  # no stappenplan: assumptions about it mean nothing
         merged = {k: v for k, v in merged.items() if k not in assumed}
     return Prepared(text, query, notes, retrieved, decision, merged, verdict, plan, step_chunk,
-                    assumed if verdict is not None else {})
+                    assumed if verdict is not None else {}, outside)
 
 
 def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> tuple[list[Passage], int | None]:
@@ -311,7 +319,8 @@ def stream_ask(
         llm = services.llm
     prep = prepare(question, settings, facts, llm, services=services, history=history)
     if not prep.retrieved.relevant or not prep.retrieved.passages:
-        guarded = guard("", prep.retrieved.passages, None, relevant=False)
+        guarded = refusal(SCOPE_REFUSAL_TEXT) if prep.outside_scope else guard("", prep.retrieved.passages, None,
+                                                                                 relevant=False)
         yield guarded.text
         yield _finish(prep, guarded, settings, llm, None)
         return

@@ -25,6 +25,16 @@ REFUSAL_TEXT = (
     "Dit staat niet in de handvatten. Ik kan deze vraag daarom niet beantwoorden; ik geef geen antwoord "
     "uit algemene kennis. Raadpleeg de privacyfunctionaris of de FG van uw organisatie."
 )
+# A sharing question about an asker, recipient or act none of the stappenplannen deals with (issue 14
+# item 3): say so plainly, and what the handvatten do cover (the roles of the five stappenplannen).
+SCOPE_REFUSAL_TEXT = (
+    "De handvatten gaan niet over deze situatie. Ze beschrijven wanneer zorg- en hulpverleners (ook "
+    "wijkteams), scholen, de politie en boa's, het Openbaar Ministerie en de gemeente (openbare orde, "
+    "sociaal domein) persoonsgegevens mogen delen met partijen als Veilig Thuis, de politie, de gemeente, "
+    "de school of een zorgpartner. Ik geef geen antwoord uit algemene kennis; raadpleeg de "
+    "privacyfunctionaris of de FG van uw organisatie. Deelt u de gegevens toch in een van deze rollen, "
+    "noem dan uw rol en de ontvanger in uw vraag."
+)
 CLAIM_REMOVED_NOTE = (
     "(Een uitspraak in het concept die afweek van het oordeel van het stappenplan is weggelaten.)"
 )
@@ -197,8 +207,8 @@ class Guarded:
     verdict_text: str = ""  # the engine's block inside `text` (a UI that shows the verdict itself folds it)
 
 
-def refusal() -> Guarded:
-    return Guarded(text=REFUSAL_TEXT, citations=(), refused=True)
+def refusal(text: str = REFUSAL_TEXT) -> Guarded:
+    return Guarded(text=text, citations=(), refused=True)
 
 
 def guard(

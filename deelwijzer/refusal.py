@@ -131,11 +131,17 @@ def evidence_features(
 
 # Refusal model: a logistic regression over some of `evidence_features` (standardised), fitted by
 # `python -m bench.refusal_fit --write` on the tuning questions only (independent-dev retrieval +
-# refusal cases, seed, corpus; never the frozen split), which writes MODEL_PATH. Refuse when the
-# score is below `refuse_below`, chosen on cross-validated scores among the questions the refusal
-# applies to: a sharing decision is never refused (answer.py, issue 15), so the threshold is set on
-# the answerable questions that are *not* sharing decisions. Figures (fit, CV, margin):
-# README.md "Refusal". Re-fit when the corpus, chunker, embedder or fusion changes.
+# refusal cases, seed, corpus; never the frozen split), which writes MODEL_PATH. Two thresholds on
+# its score, both chosen on cross-validated scores:
+# - `refuse_below`: a question that is not a sharing decision is refused below it (set on the
+#   answerable questions that are not sharing decisions);
+# - `refuse_sharing_below`: a sharing decision is refused only on strong evidence (issue 15: never on
+#   weak lexical evidence alone): its score is below this stricter threshold AND the question names
+#   no party of the stappenplannen (`names_a_stappenplan_party`). Set so that at most a small share
+#   of the answerable sharing questions (those of the tuning suites plus the stappenplannen's own
+#   dev questions) would be refused.
+# Figures (fit, CV, margin): bench/README.md "Refusal". Re-fit when the corpus, chunker, embedder or
+# fusion changes.
 MODEL_PATH = Path(__file__).with_name("refusal_model.json")
 # Tiny index (no dense tail to compare with, e.g. unit tests): coverage decides alone.
 REFUSE_BELOW_COVERAGE_ONLY = 0.41
@@ -149,12 +155,17 @@ class RefusalModel:
     coef: tuple[float, ...]
     intercept: float
     refuse_below: float
+    refuse_sharing_below: float
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "RefusalModel":
         raw = json.loads(path.read_text(encoding="utf-8"))
+        missing = [k for k in ("features", "mean", "scale", "coef", "intercept", "refuse_below", "refuse_sharing_below")
+                   if k not in raw]
+        if missing:
+            raise ValueError(f"{path}: missing {', '.join(missing)} (re-run python -m bench.refusal_fit --write)")
         model = cls(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["coef"]),
-                    float(raw["intercept"]), float(raw["refuse_below"]))
+                    float(raw["intercept"]), float(raw["refuse_below"]), float(raw["refuse_sharing_below"]))
         if not (len(model.features) == len(model.mean) == len(model.scale) == len(model.coef)):
             raise ValueError(f"{path}: features, mean, scale and coef differ in length")
         return model
@@ -163,7 +174,8 @@ class RefusalModel:
         """The file `bench.refusal_fit --write` writes: the model plus how it was fitted."""
         return json.dumps({"features": list(self.features), "mean": list(self.mean), "scale": list(self.scale),
                            "coef": list(self.coef), "intercept": self.intercept,
-                           "refuse_below": self.refuse_below, "fit": dict(fit)}, indent=1, ensure_ascii=False) + "\n"
+                           "refuse_below": self.refuse_below, "refuse_sharing_below": self.refuse_sharing_below,
+                           "fit": dict(fit)}, indent=1, ensure_ascii=False) + "\n"
 
     def score(self, features: Mapping[str, float]) -> float:
         """Decision value (log-odds that the handvatten answer the question)."""
@@ -181,6 +193,28 @@ def refusal_model() -> RefusalModel:
 def refusal_score(features: Mapping[str, float]) -> float:
     """The fitted model's decision value (log-odds that the handvatten answer the question)."""
     return refusal_model().score(features)
+
+
+# The facts that place a question inside the stappenplannen: the asker's role (stated or implied by
+# the situation), a recipient the fact dictionary knows, or a plan named outright.
+SCOPE_FACTS = ("rol", "plan", "ontvanger")
+
+
+def names_a_stappenplan_party(facts: Mapping[str, object]) -> bool:
+    """True when the facts read from the question (or given) hold a role, plan or recipient that
+    the stappenplannen deal with. Without any of them a "sharing" question is about an asker, a
+    recipient or an act (storage, a camera, the cloud, a bank, the dierenpolitie) the handvatten
+    do not decide."""
+    return any(facts.get(name) for name in SCOPE_FACTS)
+
+
+def refuse_sharing_decision(score: float | None, facts: Mapping[str, object]) -> bool:
+    """Whether a sharing decision is refused: only when both strong signals say so, the refusal
+    score below the stricter `refuse_sharing_below` and no party of the stappenplannen named.
+    No score (tiny index, nothing assessed): never."""
+    if score is None or names_a_stappenplan_party(facts):
+        return False
+    return score < refusal_model().refuse_sharing_below
 
 
 def assess_evidence(

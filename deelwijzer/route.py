@@ -48,17 +48,18 @@ _SHARE_OTHER = re.compile(
     # verb forms of "bespreken", "informeren", "vertellen" the list above leaves out
     r"bespreek|bespreekt|besproken|informeer|informeert|vertelt|verteld|deelt)\b"
 )
-_REQUEST = re.compile(
-    r"\b(vraagt|vragen|vroeg|wil|willen|verzoekt|vordert|eist)\b[^.?!]{0,60}\b(gegevens|informatie|dossier\w*|adres\w*|"
+_REQUEST = re.compile(  # "wil niet dat zijn gegevens ..." objects to sharing, it asks for nothing
+    r"\b(vraagt|vragen|vroeg|wil|willen|verzoekt|vordert|eist)\b(?! niet\b)[^.?!]{0,60}\b(gegevens|informatie|dossier\w*|adres\w*|"
     r"naam|namen|inzage|inzien|weten|hebben|krijgen|ontvangen|beelden|camerabeelden|verslag|rapport\w*)\b"
 )
 _NOT_DECISION = re.compile(r"^(wat is|wat zijn|wat betekent|wat houdt|welke rol|hoe werkt|wie is)\b")
 # Questions about access, storage or requesting data are not a decision to pass data on to a third
 # party (inzagerecht, bewaren, opvragen bij een ander): the stappenplannen do not decide those.
-_NOT_SHARING = re.compile(r"\b(clouddienst|cookies?)\b")
+_NOT_SHARING = re.compile(r"\b(cloud\w*|cookies?)\b")
 # the data subject's (or heirs') own right of access is not passing data on to a third party
 _ACCESS = re.compile(r"\b(inzage\w*|inzien)\b")
-_ACCESS_BY_SUBJECT = re.compile(r"\b(kinderen|nabestaanden|erfgenamen|zelf|eigen dossier|weduwe|weduwnaar|familie)\b")
+_ACCESS_BY_SUBJECT = re.compile(r"\b(kinderen|nabestaanden|erfgenamen|zelf|eigen dossier|weduwe|weduwnaar|familie|"
+                                r"(client|patient|betrokkene)\w* (\w+ ){0,3}(kan|kunnen|mag|mogen) (\w+ ){0,2}inzien)\b")
 _NOT_SHARING_VERB = re.compile(r"\b(opslaan|bewaren|verwijderen|opvragen)\b")  # as the question's own verb
 
 

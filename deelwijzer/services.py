@@ -68,6 +68,7 @@ class Retrieved:
     passages: list[Passage]
     relevant: bool
     reason: str = ""
+    score: float | None = None  # the refusal model's score (None when not assessed, e.g. a tiny index)
 
 
 class AnswerServices(Protocol):
@@ -110,7 +111,8 @@ class Services:
 
     def retrieve(self, query: str) -> Retrieved:
         result = self.retriever.retrieve(query, k=self.settings.top_k)
-        return Retrieved(result.passages, bool(result.relevance.in_corpus), result.relevance.reason)
+        relevance = result.relevance
+        return Retrieved(result.passages, bool(relevance.in_corpus), relevance.reason, relevance.details.get("score"))
 
     def step_passage(self, heading: str | None, anchor: str = "", plan: str | None = None) -> Chunk | None:
         """The passage a rule step rests on: exact lookup by heading and anchor, cached per step."""

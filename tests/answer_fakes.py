@@ -126,14 +126,15 @@ THREE_PASSAGES = [
 class FakeRetriever:
     """Returns fixed passages; records the queries it got."""
 
-    def __init__(self, passages=None, relevant: bool = True):
+    def __init__(self, passages=None, relevant: bool = True, score: float | None = None):
         self.passages = list(THREE_PASSAGES if passages is None else passages)
         self.relevant = relevant
+        self.score = score  # the refusal model's score, as the real retriever reports it
         self.queries: list[str] = []
 
     def __call__(self, query: str) -> Retrieved:
         self.queries.append(query)
-        return Retrieved(self.passages, self.relevant, "fake")
+        return Retrieved(self.passages, self.relevant, "fake", self.score)
 
 
 @dataclass

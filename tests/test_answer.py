@@ -174,6 +174,43 @@ def test_decision_question_without_recipient_is_still_refused_when_not_relevant(
     assert answer.refused and answer.verdict is None
 
 
+# A sharing question about an asker and recipient none of the stappenplannen deals with.
+OUT_OF_SCOPE_SHARING = "Mag een bank de rekeninggegevens van een klant doorgeven aan een familielid?"
+
+
+def test_sharing_decision_naming_no_party_is_refused_on_strong_evidence(settings):
+    """Issue 14 item 3: a sharing decision is refused when its score is below the stricter sharing
+    threshold and it names no role, plan or recipient of the stappenplannen; the answer says what
+    the handvatten do cover and the stappenplan stays closed (verdict null)."""
+    from deelwijzer.answer import EngineRules
+    from deelwijzer.guard import SCOPE_REFUSAL_TEXT
+    from deelwijzer.refusal import refusal_model
+
+    low = refusal_model().refuse_sharing_below - 1.0
+    answer = ask(OUT_OF_SCOPE_SHARING, settings,
+                 services=FakeServices(FakeRetriever(relevant=False, score=low), EngineRules(settings)))
+    assert answer.refused and answer.verdict is None and answer.plan is None and answer.assumed == {}
+    assert answer.answer == SCOPE_REFUSAL_TEXT and "niet over deze situatie" in answer.answer
+    data = answer.to_dict()
+    assert data["refused"] is True and data["verdict"] is None
+
+
+def test_sharing_decision_is_not_refused_on_one_signal_alone(settings):
+    """Only both signals refuse: a score above the sharing threshold (weak lexical evidence), a role
+    named in the question, or facts the user gave keep the question in the stappenplan."""
+    from deelwijzer.answer import EngineRules
+    from deelwijzer.refusal import refusal_model
+
+    thr = refusal_model().refuse_sharing_below
+    cases = [(OUT_OF_SCOPE_SHARING, thr + 0.01, None),
+             ("Ik ben huisarts. " + OUT_OF_SCOPE_SHARING, thr - 1.0, None),
+             (OUT_OF_SCOPE_SHARING, thr - 1.0, {"rol": "zorg_hulpverlener"})]
+    for question, score, facts in cases:
+        answer = ask(question, settings, facts,
+                     services=FakeServices(FakeRetriever(relevant=False, score=score), EngineRules(settings)))
+        assert not answer.refused and answer.verdict is not None, (question, score, facts)
+
+
 def test_extractive_answer_does_not_double_a_list_items_bullet():
     from answer_fakes import make_passage
 

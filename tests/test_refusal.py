@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from deelwijzer.refusal import MODEL_PATH, RefusalModel, refusal_model
+from deelwijzer.refusal import MODEL_PATH, RefusalModel, names_a_stappenplan_party, refusal_model, refuse_sharing_decision
 
 
 def test_model_file_is_well_formed_and_names_known_features():
@@ -17,6 +17,18 @@ def test_model_file_is_well_formed_and_names_known_features():
     known = {"coverage", "dense_margin", "dense_top", "unknown_share", "max_missing_idf", "bm25_norm",
              "leg_agreement"}
     assert set(model.features) <= known, set(model.features) - known
+    # a sharing decision is refused on stronger evidence than any other question
+    assert model.refuse_sharing_below <= model.refuse_below
+
+
+def test_a_sharing_decision_is_refused_only_when_both_signals_say_so():
+    thr = refusal_model().refuse_sharing_below
+    assert not names_a_stappenplan_party({"toestemming": False, "is_persoonsgegeven": True})
+    assert names_a_stappenplan_party({"rol": "onderwijs"}) and names_a_stappenplan_party({"ontvanger": "politie"})
+    assert refuse_sharing_decision(thr - 0.1, {"toestemming": False})
+    assert not refuse_sharing_decision(thr + 0.1, {"toestemming": False})  # weak lexical evidence only
+    assert not refuse_sharing_decision(thr - 0.1, {"ontvanger": "veilig_thuis"})  # a party the plans know
+    assert not refuse_sharing_decision(None, {})  # nothing assessed
 
 
 def test_score_moves_with_the_evidence():
@@ -51,3 +63,4 @@ def test_model_file_is_what_the_fit_writes_on_this_index(real_settings):
         assert getattr(fitted, name) == pytest.approx(getattr(stored, name), abs=2e-3), name
     assert fitted.intercept == pytest.approx(stored.intercept, abs=2e-3)
     assert fitted.refuse_below == pytest.approx(stored.refuse_below, abs=2e-3)
+    assert fitted.refuse_sharing_below == pytest.approx(stored.refuse_sharing_below, abs=2e-3)
