@@ -26,9 +26,10 @@ from .rules.render import plan_headings
 from .step_passage import passage_for_step
 from .textnorm import STOPWORDS, fold, stem, words
 
-# Chosen on the seed set with `python -m bench.retrieval --sweep` (grid printed there). BM25 is
-# the stronger leg on this corpus (the dense leg embeds only the opening of each passage, see
-# embed.passage_text), so it weighs 3x; a small k lets the top of each list decide.
+# Chosen on the seed set with `python -m bench.retrieval --sweep` (grid printed there) and checked
+# on independent-dev. BM25 is the stronger leg on this corpus (the dense leg embeds the opening of
+# each passage and one window after it, see embed.passage_text / window_texts), so it weighs 3x; a
+# small k lets the top of each list decide.
 RRF_K = 20
 LEG_DEPTH = 50
 DENSE_WEIGHT = 1.0
