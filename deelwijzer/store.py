@@ -141,6 +141,7 @@ class ChunkStore:
         self._key_active = f"{settings.collection}.active"
         self._key_last = f"{settings.collection}.last_ingest"
         self._chunks_cache: tuple[str, list[Chunk]] | None = None
+        self._last_query: tuple[str, list[float]] | None = None
 
     # pointer --------------------------------------------------------------------------------
     def _meta(self) -> "Collection":
@@ -217,16 +218,17 @@ class ChunkStore:
             return []
         return list(self._chunks_cache[1])
 
-    def dense_search(self, query: str, k: int, where: dict | None = None) -> list[Passage]:
+    def dense_search(self, query: str, k: int, where: dict | None = None, windows: bool = True) -> list[Passage]:
         """Top-k passages by cosine similarity of their best vector (the passage's own or one of
-        its windows). Scores are for ranking only (anisotropic)."""
+        its windows). Scores are for ranking only (anisotropic). `windows=False` ranks by the
+        passages' own vectors only: the refusal model's dense evidence was fitted on those."""
 
         def search(col: "Collection") -> list[Passage]:
             self._check_embedder(col)
             total = col.count()
             if int(k) <= 0 or total <= 0:
                 return []
-            vector = get_embedder(self.settings).embed_query_vector(query).tolist()
+            vector = self._query_vector(query)
             # Windows share the ranking with passages: ask for more records than passages and
             # collapse; ask again, deeper, in the rare case that leaves fewer than k passages.
             n = min(int(k) * 3, total)
@@ -239,6 +241,8 @@ class ChunkStore:
                                                 res["distances"][0]):
                     meta = dict(meta or {})
                     parent = str(meta.pop(WINDOW_OF, "")) or cid
+                    if parent != cid and not windows:
+                        continue
                     if parent not in best:
                         best[parent] = float(1.0 - dist)
                     if parent == cid:
@@ -256,6 +260,16 @@ class ChunkStore:
                     for rank, (cid, score) in enumerate(ranked, start=1) if cid in texts]
 
         return self._with_active(search)
+
+    def _query_vector(self, query: str) -> list[float]:
+        """The query's vector, remembered for the last query: retrieval searches twice per query
+        (ranking with windows, refusal evidence without) and embedding is the costly part."""
+        last = self._last_query
+        if last is not None and last[0] == query:
+            return last[1]
+        vector = get_embedder(self.settings).embed_query_vector(query).tolist()
+        self._last_query = (query, vector)
+        return vector
 
     def info(self) -> StoreInfo:
         meta = self.active_meta()
