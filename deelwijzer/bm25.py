@@ -26,8 +26,9 @@ B = 0.75
 
 
 # The heading path counts HEADING_WEIGHT times (a field weight): a question naming a section's
-# subject should find that section before a passage that mentions the same words in passing. 2 vs 1 on the tuning sets (independent-dev, seed, corpus):
-# recall@5 +1 item on dev, MRR +0.006 / +0.015 / +0.033 (bench/README.md "Passage windows": the tuning table).
+# subject should find that section before a passage that mentions the same words in passing. 2 vs 1
+# on the tuning sets (independent-dev, seed, corpus): recall@5 +1 item on dev, MRR +0.006 / +0.015 /
+# +0.033 (bench/README.md "Passage windows": the tuning table).
 HEADING_WEIGHT = 2
 
 
