@@ -34,6 +34,7 @@ sec = time.perf_counter() - t
 d = r.to_dict()
 print(json.dumps({"seconds": sec, "chunks_added": d["chunks_added"], "chunks_removed": d["chunks_removed"],
                   "chunks_total": d["chunks_total"], "chunks_embedded": r.chunks_embedded,
+                  "windows_embedded": r.windows_embedded,
                   "errors": len(d["errors"]),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

@@ -38,8 +38,18 @@ class EmbedderError(RuntimeError):
 
 # What the vector of a chunk is computed from. Recorded in the index: an index built from another
 # composition is re-embedded by the next ingest (the embedding cache keys on the composed text).
-PASSAGE_FORMAT = "heading-path+first-100-words"
 EMBED_BODY_WORDS = 100
+# Passage window: a passage longer than EMBED_BODY_WORDS also gets one vector for the next
+# WINDOW_WORDS words (no overlap), with only its own (last) heading on the first line; dense search
+# scores a passage by its best vector (store.dense_search). One short window per passage keeps a
+# cold ingest within its budget: embedding is the whole cost (~1.4 ms per token), the openings are
+# ~119k tokens and the windows add ~47k (the full heading path would add ~10k more; a second
+# window per passage ~60k). Figures: bench/README.md "Passage windows".
+WINDOW_WORDS = 80
+WINDOW_OVERLAP = 0
+MAX_WINDOWS = 1
+PASSAGE_FORMAT = (f"heading-path+first-{EMBED_BODY_WORDS}-words"
+                  f"+windows-{WINDOW_WORDS}/{WINDOW_OVERLAP}/max{MAX_WINDOWS}/last-heading")
 
 
 def passage_text(chunk: "Chunk") -> str:
@@ -60,6 +70,43 @@ def passage_text(chunk: "Chunk") -> str:
     body = " ".join(words[:EMBED_BODY_WORDS]) if len(words) > EMBED_BODY_WORDS else chunk.text
     path = chunk.heading_path_str
     return f"{path}\n{body}" if path else body
+
+
+def window_spans(n_words: int) -> list[tuple[int, int]]:
+    """(start, end) word offsets of the extra windows of a passage of `n_words` words: the words
+    after the first EMBED_BODY_WORDS, in windows of WINDOW_WORDS that overlap by WINDOW_OVERLAP."""
+    spans: list[tuple[int, int]] = []
+    if n_words <= EMBED_BODY_WORDS or MAX_WINDOWS <= 0:
+        return spans
+    start = EMBED_BODY_WORDS - WINDOW_OVERLAP
+    while len(spans) < MAX_WINDOWS:
+        end = min(start + WINDOW_WORDS, n_words)
+        spans.append((start, end))
+        if end >= n_words:
+            break
+        start = end - WINDOW_OVERLAP
+    return spans
+
+
+def window_texts(chunk: "Chunk") -> list[str]:
+    """The texts embedded for a passage's extra windows (empty for a short passage). Each starts
+    with the passage's own heading (the last of its path: the subject, at a fraction of the tokens
+    of the whole path, which the opening vector already carries)."""
+    words = chunk.text.split()
+    head = chunk.heading_path[-1] if chunk.heading_path else ""
+    out = []
+    for start, end in window_spans(len(words)):
+        body = " ".join(words[start:end])
+        out.append(f"{head}\n{body}" if head else body)
+    return out
+
+
+def window_id(chunk_id: str, n: int) -> str:
+    """Record id of a passage's n-th extra window (1-based) in the index."""
+    return f"{chunk_id}{WINDOW_SEP}{n}"
+
+
+WINDOW_SEP = "::w"
 
 
 class Embedder(Embeddings):

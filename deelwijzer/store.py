@@ -8,6 +8,11 @@ index until the flip and the new one after it, never a mix; a process killed hal
 unreferenced half-built collection that the next ingest deletes. `generation()` is the active
 collection's name: caches key on it.
 
+Passage windows: a long passage has, besides its own record, one record per extra window
+(embed.window_texts), id `<chunk id>::w<n>`, the window text as document and the passage's metadata
+plus `window_of` = the chunk id. `dense_search` collapses them onto their passage (a passage scores
+its best vector); `all_chunks`, `active_records` and the chunk count see passages only.
+
 Vectors are always passed explicitly: no Chroma embedding function is ever attached, because the
 default one downloads a model. Each collection records the embedder name and dimension; querying
 with another embedder is refused with a message to re-ingest.
@@ -44,6 +49,7 @@ BATCH = 256
 # Paged reads of the whole collection (all chunks for BM25): fewer, larger pages halve the time at
 # 79k chunks; much larger pages hit SQLite's limit on query variables.
 READ_BATCH = 2000
+WINDOW_OF = "window_of"  # metadata key of a window record: the id of its passage
 T = TypeVar("T")
 
 
@@ -135,6 +141,7 @@ class ChunkStore:
         self._key_active = f"{settings.collection}.active"
         self._key_last = f"{settings.collection}.last_ingest"
         self._chunks_cache: tuple[str, list[Chunk]] | None = None
+        self._last_query: tuple[str, list[float]] | None = None
 
     # pointer --------------------------------------------------------------------------------
     def _meta(self) -> "Collection":
@@ -199,6 +206,8 @@ class ChunkStore:
             for offset in range(0, total, READ_BATCH):
                 got = col.get(limit=READ_BATCH, offset=offset, include=["documents", "metadatas"])
                 for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
+                    if meta and WINDOW_OF in meta:
+                        continue
                     chunks.append(Chunk.from_metadata(cid, doc or "", dict(meta or {})))
             chunks.sort(key=lambda c: (c.doc_id, c.ordinal, c.id))
             return col.name, chunks
@@ -209,29 +218,58 @@ class ChunkStore:
             return []
         return list(self._chunks_cache[1])
 
-    def dense_search(self, query: str, k: int, where: dict | None = None) -> list[Passage]:
-        """Top-k chunks by cosine similarity. Scores are for ranking only (anisotropic)."""
+    def dense_search(self, query: str, k: int, where: dict | None = None, windows: bool = True) -> list[Passage]:
+        """Top-k passages by cosine similarity of their best vector (the passage's own or one of
+        its windows). Scores are for ranking only (anisotropic). `windows=False` ranks by the
+        passages' own vectors only: the refusal model's dense evidence was fitted on those."""
 
         def search(col: "Collection") -> list[Passage]:
             self._check_embedder(col)
-            n = min(int(k), col.count())
-            if n <= 0:
+            total = col.count()
+            if int(k) <= 0 or total <= 0:
                 return []
-            vector = get_embedder(self.settings).embed_query_vector(query)
-            res = col.query(
-                query_embeddings=[vector.tolist()],
-                n_results=n,
-                where=where,
-                include=["documents", "metadatas", "distances"],
-            )
-            out: list[Passage] = []
-            rows = zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
-            for rank, (cid, doc, meta, dist) in enumerate(rows, start=1):
-                chunk = Chunk.from_metadata(cid, doc or "", dict(meta or {}))
-                out.append(Passage(chunk=chunk, score=float(1.0 - dist), rank=rank))
-            return out
+            vector = self._query_vector(query)
+            # Windows share the ranking with passages: ask for more records than passages and
+            # collapse; ask again, deeper, in the rare case that leaves fewer than k passages.
+            n = min(int(k) * 3, total)
+            while True:
+                res = col.query(query_embeddings=[vector], n_results=n, where=where,
+                                include=["documents", "metadatas", "distances"])
+                best: dict[str, float] = {}
+                texts: dict[str, tuple[str, dict]] = {}
+                for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
+                                                res["distances"][0]):
+                    meta = dict(meta or {})
+                    parent = str(meta.pop(WINDOW_OF, "")) or cid
+                    if parent != cid and not windows:
+                        continue
+                    if parent not in best:
+                        best[parent] = float(1.0 - dist)
+                    if parent == cid:
+                        texts[cid] = (doc or "", meta)
+                if len(best) >= int(k) or n >= total or len(res["ids"][0]) < n:
+                    break
+                n = min(n * 2, total)
+            ranked = list(best.items())[: int(k)]
+            missing = [cid for cid, _ in ranked if cid not in texts]
+            if missing:  # passages found through a window only: read their own record
+                got = col.get(ids=missing, include=["documents", "metadatas"])
+                for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
+                    texts[cid] = (doc or "", dict(meta or {}))
+            return [Passage(chunk=Chunk.from_metadata(cid, *texts[cid]), score=score, rank=rank)
+                    for rank, (cid, score) in enumerate(ranked, start=1) if cid in texts]
 
         return self._with_active(search)
+
+    def _query_vector(self, query: str) -> list[float]:
+        """The query's vector, remembered for the last query: retrieval searches twice per query
+        (ranking with windows, refusal evidence without) and embedding is the costly part."""
+        last = self._last_query
+        if last is not None and last[0] == query:
+            return last[1]
+        vector = get_embedder(self.settings).embed_query_vector(query).tolist()
+        self._last_query = (query, vector)
+        return vector
 
     def info(self) -> StoreInfo:
         meta = self.active_meta()
@@ -274,6 +312,8 @@ class ChunkStore:
             for offset in range(0, total, READ_BATCH):
                 got = col.get(limit=READ_BATCH, offset=offset, include=["documents", "metadatas"])
                 for cid, doc, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or []):
+                    if meta and WINDOW_OF in meta:
+                        continue
                     out[cid] = (doc or "", dict(meta or {}))
             return out
 
@@ -346,6 +386,17 @@ class Build:
                 metadatas=[c.metadata() for c in part],
             )
             self.count += len(part)
+
+    def add_windows(self, windows: list[tuple[str, Chunk, str]], vectors: np.ndarray) -> None:
+        """Window records (id, passage, window text); not counted as chunks."""
+        for i in range(0, len(windows), BATCH):
+            part = windows[i : i + BATCH]
+            self.collection.add(
+                ids=[wid for wid, _, _ in part],
+                embeddings=np.asarray(vectors[i : i + BATCH], dtype=np.float32),
+                documents=[text for _, _, text in part],
+                metadatas=[{**c.metadata(), WINDOW_OF: c.id} for _, c, _ in part],
+            )
 
     def commit(self, documents: list[DocumentSummary]) -> None:
         """Record the summary, flip the pointer to this collection, delete the old one."""

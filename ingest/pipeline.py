@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from deelwijzer.embed import PASSAGE_FORMAT, embedder_name, get_embedder, passage_text
+from deelwijzer.embed import (PASSAGE_FORMAT, WINDOW_SEP, embedder_name, get_embedder, passage_text, window_id,
+                             window_texts)
 from deelwijzer.embed_cache import EmbeddingCache, text_key
 from deelwijzer.models import Chunk
 from deelwijzer.store import HNSW_EF_SEARCH, DocumentSummary, open_store
@@ -77,6 +78,7 @@ class IngestReport:
     seconds: float = 0.0
     errors: list[FileError] = field(default_factory=list)
     chunks_embedded: int = 0  # cache misses actually sent to the model
+    windows_embedded: int = 0  # the same for passage windows (embed.window_texts)
     generation: str = ""
     # Rule citations to review: {plan, step, kind (heading|anchor|changed), cited, suggestion}.
     rules_review: list[dict[str, Any]] = field(default_factory=list)
@@ -134,18 +136,19 @@ def _error_fields(err: Any) -> tuple[str, str]:
     return str(path), str(reason)
 
 
-def _embed_missing(settings: "Settings", chunks: list[Chunk], progress: Progress | None,
+def _embed_missing(settings: "Settings", items: list[tuple[str, str]], progress: Progress | None,
                    report: IngestReport) -> dict[str, np.ndarray]:
-    """Vectors for `chunks` by chunk id: from the cache, the rest from the model (then cached)."""
-    if not chunks:
+    """Vectors for (record id, embedded text) items by id: from the cache, the rest from the model
+    (then cached). Records are passages (`passage_text`) and their windows (`window_texts`)."""
+    if not items:
         return {}
     name = embedder_name(settings.embedder)
     cache = EmbeddingCache(settings.embedding_cache_path)
     try:
-        texts = {c.id: passage_text(c) for c in chunks}
+        texts = dict(items)
         cached = cache.get_many(name, list(texts.values()))
-        todo = [c for c in chunks if text_key(texts[c.id]) not in cached]
-        out = {c.id: cached[text_key(texts[c.id])] for c in chunks if text_key(texts[c.id]) in cached}
+        todo = [rid for rid in texts if text_key(texts[rid]) not in cached]
+        out = {rid: cached[text_key(t)] for rid, t in texts.items() if text_key(t) in cached}
         if todo:
             embedder = get_embedder(settings)
             total = len(todo)
@@ -153,12 +156,14 @@ def _embed_missing(settings: "Settings", chunks: list[Chunk], progress: Progress
                 progress(0, total, "Passages embedden")
             for i in range(0, total, EMBED_BATCH):
                 part = todo[i : i + EMBED_BATCH]
-                part_texts = [texts[c.id] for c in part]
+                part_texts = [texts[rid] for rid in part]
                 vectors = embedder.embed_passages(part_texts)
                 cache.put_many(name, part_texts, vectors)  # committed per batch: a kill loses little
-                for c, v in zip(part, vectors):
-                    out[c.id] = v
-                report.chunks_embedded += len(part)
+                for rid, v in zip(part, vectors):
+                    out[rid] = v
+                windows = sum(1 for rid in part if WINDOW_SEP in rid)
+                report.windows_embedded += windows
+                report.chunks_embedded += len(part) - windows
                 if progress:
                     progress(min(i + len(part), total), total, "Passages embedden")
         return out
@@ -300,9 +305,15 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
 
     store.cleanup_leftovers()  # half-built collections of a killed run
     ordered = sorted(desired.values(), key=lambda c: (c.doc_id, c.ordinal, c.id))
-    copy_ids = [] if (embedder_changed or rebuild) else [c.id for c in ordered if c.id in old]
+    windows = [(window_id(c.id, n), c, text) for c in ordered for n, text in enumerate(window_texts(c), start=1)]
+    copy_ids = [] if (embedder_changed or rebuild) else (
+        [c.id for c in ordered if c.id in old] + [wid for wid, c, _ in windows if c.id in old])
     vectors = store.read_records(copy_ids)
-    vectors.update(_embed_missing(settings, [c for c in ordered if c.id not in vectors], progress, report))
+    vectors.update(_embed_missing(
+        settings,
+        [(c.id, passage_text(c)) for c in ordered if c.id not in vectors]
+        + [(wid, text) for wid, _, text in windows if wid not in vectors],
+        progress, report))
 
     embedder_dim = (int(next(iter(vectors.values())).shape[0]) if vectors
                     else int(old_meta.get("dim") or 0))
@@ -312,6 +323,8 @@ def _run_ingest(settings: "Settings", paths: list[Path] | None, progress: Progre
     try:
         if ordered:
             build.add(ordered, np.stack([vectors[c.id] for c in ordered]))
+        if windows:
+            build.add_windows(windows, np.stack([vectors[wid] for wid, _, _ in windows]))
         summaries: dict[str, DocumentSummary] = {}
         for c in ordered:
             s = summaries.get(c.doc_id)

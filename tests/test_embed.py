@@ -56,6 +56,27 @@ def test_passage_text_embeds_only_the_opening_words():
     assert head == "Kop" and embedded.split() == body.split()[:EMBED_BODY_WORDS]
 
 
+def test_long_passages_get_window_texts_with_the_heading_path(monkeypatch):
+    import deelwijzer.embed as embed
+
+    monkeypatch.setattr(embed, "MAX_WINDOWS", 99)
+    body = " ".join(f"w{i}" for i in range(400))
+    chunk = Chunk(id="c", doc_id="d", title="T", version="1", legal_era="avg", source_file="f.txt",
+                  heading_path=("Kop",), ordinal=0, text=body, char_start=0, char_end=len(body), content_hash="h")
+    windows = embed.window_texts(chunk)
+    start = embed.EMBED_BODY_WORDS - embed.WINDOW_OVERLAP
+    assert windows[0].split("\n")[0] == "Kop"
+    assert windows[0].split("\n")[1].split()[0] == f"w{start}"
+    assert windows[-1].split()[-1] == "w399"  # the whole passage is covered
+    assert all(len(w.split("\n")[1].split()) <= embed.WINDOW_WORDS for w in windows)
+    monkeypatch.setattr(embed, "MAX_WINDOWS", 1)
+    assert embed.window_texts(chunk) == windows[:1]
+    short = Chunk(id="s", doc_id="d", title="T", version="1", legal_era="avg", source_file="f.txt",
+                  heading_path=("Kop",), ordinal=0, text="kort", char_start=0, char_end=4, content_hash="h")
+    assert embed.window_texts(short) == []
+    assert embed.window_id("c", 1) == "c::w1"
+
+
 def test_unknown_or_missing_embedder_gives_clear_error(tmp_path):
     with pytest.raises(EmbedderError, match="Onbekende embedder"):
         build_embedder("openai:text-embedding-3")

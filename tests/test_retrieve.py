@@ -34,7 +34,7 @@ class FakeDenseStore:
     def generation(self):
         return "fake-" + ",".join(c.id for c in self.chunks)
 
-    def dense_search(self, query, k, where=None):
+    def dense_search(self, query, k, where=None, windows=True):
         self.wheres.append(where)
         by_id = {c.id: c for c in self.chunks}
         out = [by_id[i] for i in self.dense_order if _chroma_match(by_id[i], where)]

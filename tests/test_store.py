@@ -72,3 +72,22 @@ def test_rebuild_makes_a_new_generation_with_the_same_chunks(small_index):
     report = run_ingest(small_index, rebuild=True)
     assert report.chunks_embedded == 0  # vectors come from the embedding cache
     assert store.generation() != gen and [c.id for c in store.all_chunks()] == ids
+
+
+def test_windows_are_collapsed_onto_their_passage(small_index):
+    """Long passages have window records; search and reads see each passage once."""
+    from deelwijzer.embed import window_texts
+    from deelwijzer.store import WINDOW_OF
+
+    store = open_store(small_index)
+    chunks = store.all_chunks()
+    n_windows = sum(len(window_texts(c)) for c in chunks)
+    assert n_windows > 0  # the document has long passages
+    col = store._collection(store.active_name())
+    assert col.count() == len(chunks) + n_windows
+    assert store.info().chunk_count == len(chunks) == len({c.id for c in chunks})
+    assert all(WINDOW_OF not in meta for _, meta in store.active_records().values())
+    hits = store.dense_search("geheimhoudingsplicht van de hulpverlener", len(chunks))
+    assert sorted(p.chunk.id for p in hits) == sorted(c.id for c in chunks)
+    by_id = {c.id: c for c in chunks}
+    assert all(p.chunk == by_id[p.chunk.id] for p in hits)  # the passage's own text, not a window's
