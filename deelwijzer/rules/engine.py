@@ -15,8 +15,8 @@ from typing import Any
 
 from deelwijzer.models import TraceStep, Verdict
 
-from .facts import normalise_value, validate_facts
-from .logic import UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts
+from .facts import declined_facts, normalise_value, validate_facts
+from .logic import DECLINED, UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts, first_missing
 from .model import NO_THEN, Compose, FactError, Plan, Reference, Rule, RuleError, RuleSet, Step, Then, dedup_refs
 
 POSITIVE = ("mag_delen", "verplicht_delen")
@@ -112,23 +112,27 @@ class _Run:
             if r.known and r.value is True:
                 # The first true member in document order sets the route; an earlier member
                 # that is still open and would take another route must be asked first.
-                for j in range(i):
-                    if not results[j].known and members[j].route != members[i].route:
-                        return Tri(UNKNOWN, results[j].missing), None
+                earlier = [results[j].missing for j in range(i)
+                           if not results[j].known and members[j].route != members[i].route]
+                if earlier:
+                    return Tri(UNKNOWN, first_missing(earlier)), None
                 self.notes.extend(r.notes)
                 return Tri(True), i
         open_ = [r for r in results if not r.known]
         if open_:
-            return Tri(UNKNOWN, open_[0].missing), None
+            # A ground the user does not know ("weet ik niet") stays open; the next ground is asked
+            # first, since a later ground with the same route may decide it.
+            return Tri(UNKNOWN, first_missing(r.missing for r in open_)), None
         for r in results:
             self.notes.extend(r.notes)
         return Tri(False), None
 
     def eval_step(self, step: Step) -> _StepResult:
         heading, anchor = step.heading, step.anchor
-        for name in step.requires:  # facts the step needs before any rule applies
-            if not self.lookup(name).known:
-                return _StepResult("unknown", missing=name, heading=heading, anchor=anchor)
+        # facts the step needs before any rule applies
+        needed = [name for name in step.requires if not self.lookup(name).known]
+        if needed:
+            return _StepResult("unknown", missing=first_missing(needed), heading=heading, anchor=anchor)
         for i, rule in enumerate(step.rules):
             if rule.is_any_of:
                 t, member = self.any_of(rule.any_of)
@@ -241,7 +245,21 @@ def evaluate(ruleset: RuleSet, facts: dict[str, Any], plan: str | None = None) -
 def evaluate_with_branches(
     ruleset: RuleSet, facts: dict[str, Any], plan: str | None = None
 ) -> tuple[Verdict, list[str]]:
-    """As `evaluate`, plus the ids of the rule branches taken (for coverage reports)."""
+    """As `evaluate`, plus the ids of the rule branches taken (for coverage reports).
+
+    A fact given as "onbekend" (the user answered "weet ik niet") stays unknown; the engine then
+    names another open fact as the next question when there is one (logic.DECLINED)."""
+    declined = declined_facts(facts)
+    if not declined:
+        return _evaluate(ruleset, facts, plan)
+    token = DECLINED.set(DECLINED.get() | declined)
+    try:
+        return _evaluate(ruleset, facts, plan)
+    finally:
+        DECLINED.reset(token)
+
+
+def _evaluate(ruleset: RuleSet, facts: dict[str, Any], plan: str | None) -> tuple[Verdict, list[str]]:
     facts = validate_facts(ruleset, facts, plan)
     plan_id = plan or facts.get("plan")
     pre_trace: list[TraceStep] = []
