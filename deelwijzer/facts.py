@@ -158,8 +158,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"(\w+ ){0,2}(mij|ons|mijn \w+|onze \w+)\b",
          r"\b(bedreigd|aangevallen|mishandeld|geslagen) door (een |mijn |onze )?(client|patient)")
     + _p("strafbaar_feit", "geconstateerd",
-         r"\b(zag|zie|constateerde|ontdekte|vond|vonden|zagen)\b.{0,40}\b(vuurwapen|wapen|mes)\b",
-         r"\b(had|heeft) (een |zijn )?(vuurwapen|wapen|mes) (bij zich|in zijn tas|in haar tas)")
+         r"\b(zag|zie|constateerde|ontdekte|vond|vonden|zagen)\b[^.?!]{0,80}\b(vuurwapen|wapen|mes)\b",
+         r"\b(had|heeft) (\w+ ){0,2}?(een |zijn |haar )?(vuurwapen|wapen|mes) (\w+ ){0,2}?(bij zich|in zijn tas|in haar tas|op zak)")
     # an offence the asker heard of in the treatment (the role decides how it is named: see _offence)
     + _p("_strafbaar_verteld", True,
          r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak|overval\w*|"
@@ -631,6 +631,10 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
         assume("herkomst_gegevens", "eigen")
     if plan == "justitie" and facts.get("ontvanger") and facts["ontvanger"] not in _JUSTICE_PARTNERS:
         assume("doel_binnen_strafrechtspleging", False)
+    if facts.get("rol") == "zorg_hulpverlener" and plan in ("onderwijs", "gemeenten", "politie"):
+        # a hulpverlener who follows another plan still has a beroepsgeheim ("Voor iedere zorg- en
+        # hulpverlener geldt een beroepsgeheim"): the stricter reading, shown and changeable
+        assume("beroepsgeheim", True)
     if plan in ("onderwijs", "politie") and not re.search(
             r"\b(arts|verpleegkundige|schoolmaatschappelijk|maatschappelijk werk\w*|psycholoog|jeugdverpleegkundige|"
             r"beroepsgeheim|\w*hulpverlener)\b", text):
@@ -652,7 +656,7 @@ _ASSUMPTION_VALUE_LABELS = {
     ("herkomst_gegevens", "wpg"): "de gegevens komen van de politie",
     ("herkomst_gegevens", "wjsg"): "de gegevens komen van het OM",
     ("doel_binnen_strafrechtspleging", False): "het doel ligt buiten de strafrechtspleging",
-    ("beroepsgeheim", False): "geen beroepsgeheim",
+    ("beroepsgeheim", False): "geen beroepsgeheim", ("beroepsgeheim", True): "u heeft als hulpverlener een beroepsgeheim",
     ("verwerkt_voor_politietaak", True): "de gegevens zijn verwerkt voor de politietaak",
 }
 _ASSUMPTION_LABELS = {"rol": "uw rol", "strafbaar_feit": "soort strafbaar feit",

@@ -240,7 +240,12 @@ def implied_rol(question: str) -> str | None:
 def _clause(window: str) -> str:
     """Cut a self-description at the end of its clause, so 'als medewerker openbare orde wil ik de
     politie informeren' names the asker, not the recipient."""
-    return re.split(r"[.,;:?!]| (wil|wilt|willen|mag|mogen|moet|moeten|heb|hebben|zie|zag|hoor) ", window)[0]
+    # ", in dienst van de gemeente" continues the self-description (an apposition), it does not end it
+    window = re.sub(r", (?=(in dienst (van|bij)|werkzaam (bij|voor)|bij de|bij het|van de|van het) )", " ", window)
+    window = re.split(r"[.,;:?!]| (wil|wilt|willen|mag|mogen|moet|moeten|heb|hebben|zie|zag|hoor) ", window)[0]
+    # "als teamleider de politie bellen": the object of an informing verb is the recipient, not the asker
+    return re.split(r" (de|het|een|mijn|onze|zijn|haar) [\w-]+ (\w+ )?(bellen|informeren|inlichten|melden|vertellen|tippen|"
+                    r"waarschuwen|mailen|laten weten|doorgeven|sturen)\b", window)[0]
 
 
 # A leading sentence in which the asker introduces themselves ("Ik ben procesregisseur in het

@@ -251,3 +251,17 @@ def test_gemeente_origin_of_data_is_assumed_only_when_the_asker_says_it_is_own()
     assert own.assumed.get("herkomst_gegevens") == "eigen"
     unclear = extract("Als medewerker openbare orde wil ik de politie de namen van twaalf jongeren sturen. Mag dat?")
     assert "herkomst_gegevens" not in unclear.assumed and "herkomst_gegevens" not in unclear.stated
+
+
+def test_apposition_and_object_do_not_change_the_role():
+    from deelwijzer.route import detect_rol
+    assert detect_rol("Ik werk als jeugdconsulent in het sociaal wijkteam, in dienst van de gemeente. Mag ik dit delen?") \
+        == "gemeente_hulpverlener"
+    # "de politie bellen" names the recipient, not the asker
+    assert detect_rol("Mag ik als teamleider de politie bellen zonder toestemming van zijn ouders?") != "bevoegde_autoriteit"
+
+
+def test_a_hulpverlener_in_another_plan_is_assumed_to_have_a_beroepsgeheim():
+    e = extract("Ik ben schoolmaatschappelijk werker op een vmbo. Mag ik zorgen over een leerling met de politie delen?",
+                {"plan": "onderwijs"})
+    assert e.assumed.get("beroepsgeheim") is True
