@@ -46,6 +46,12 @@ def test_weet_ik_niet_on_the_first_ground_asks_a_later_ground():
     assert "toestemming" not in state.known  # still unknown: never decided on
 
 
+def test_after_weet_ik_niet_on_consent_the_next_ground_comes_before_the_facets_of_consent():
+    facts = answer(RULES, ZORG_POLITIE, "toestemming", "weet ik niet")
+    nxt = questions_for(RULES, facts).vraag.fact
+    assert nxt not in {"toestemming_uitdrukkelijk", "toestemming_vrij", "toestemming_geinformeerd"}
+
+
 def test_a_later_ground_decides_as_the_engine_does_with_the_first_ground_false():
     """With toestemming unknown and a statutory duty, the verdict is the one the engine gives when
     consent is absent (the duty is a ground of its own), not a guess about consent."""

@@ -112,20 +112,45 @@ class _Run:
             if r.known and r.value is True:
                 # The first true member in document order sets the route; an earlier member
                 # that is still open and would take another route must be asked first.
-                earlier = [results[j].missing for j in range(i)
-                           if not results[j].known and members[j].route != members[i].route]
+                earlier = [j for j in range(i) if not results[j].known and members[j].route != members[i].route]
                 if earlier:
-                    return Tri(UNKNOWN, first_missing(earlier)), None
+                    return Tri(UNKNOWN, self._next_ground(members, results, earlier)), None
                 self.notes.extend(r.notes)
                 return Tri(True), i
-        open_ = [r for r in results if not r.known]
+        open_ = [j for j, r in enumerate(results) if not r.known]
         if open_:
             # A ground the user does not know ("weet ik niet") stays open; the next ground is asked
             # first, since a later ground with the same route may decide it.
-            return Tri(UNKNOWN, first_missing(r.missing for r in open_)), None
+            return Tri(UNKNOWN, self._next_ground(members, results, open_)), None
         for r in results:
             self.notes.extend(r.notes)
         return Tri(False), None
+
+    def _next_ground(self, members: tuple[Any, ...], results: list[Tri], open_: list[int]) -> str | None:
+        """The next question among open grounds: first the grounds the user declined no part of
+        (after "weet ik niet" on consent, the next ground rather than the facets of consent), then
+        the others. Only the order of the questions changes, never a truth value."""
+        fresh = [j for j in open_ if not self._touches_declined(members[j].test)]
+        return first_missing(results[j].missing for j in (fresh or open_))
+
+    def _touches_declined(self, test: Any) -> bool:
+        """Whether an expression reads a declined fact, directly or through the plan's derived facts."""
+        declined = DECLINED.get()
+        if not declined:
+            return False
+        seen: set[str] = set()
+        stack = list(expr_facts(test))
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in declined:
+                return True
+            spec = self.plan.derived.get(name)
+            if spec is not None:
+                stack.extend(expr_facts(spec.expr))
+        return False
 
     def eval_step(self, step: Step) -> _StepResult:
         heading, anchor = step.heading, step.anchor
