@@ -173,7 +173,10 @@ def prepare(
 
     verdict = None
     if decision and retrieved.relevant:
-        verdict = rules.evaluate(merged, plan=merged.get("plan"))
+        # An explicit "onbekend" ("weet ik niet") is dropped by validation but still goes to the engine,
+        # which then asks another open fact first (rules/facts.py, declined_facts).
+        declined = {k: v for k, v in explicit.items() if k not in merged}
+        verdict = rules.evaluate({**merged, **declined}, plan=merged.get("plan"))
     plan = verdict.plan if verdict else None
     step_chunk = deciding_step_passage(services, verdict) if verdict else None
     if verdict is None:  # no stappenplan: assumptions about it mean nothing

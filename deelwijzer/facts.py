@@ -27,6 +27,11 @@ from deelwijzer.textnorm import fold
 log = logging.getLogger(__name__)
 
 _NEG = r"(geen|zonder|niet|nog geen)"
+# A determiner or possessive before a noun ("uit ons strafdossier", "in het lopende onderzoek").
+_DET = r"(een|het|de|ons|onze|mijn|dit|dat|deze|die|zijn|haar|hun)"
+# A phrase right after a negation ("geen rechercheonderzoek", "niet in het strafdossier") is denied,
+# not stated: a positive pattern that matches there does not count (negation scope).
+_NEGATED_BEFORE = re.compile(r"\b(geen|niet|zonder|nooit|noch)\s+$")
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ def _p(fact: str, value: Any, *regexes: str) -> list[Pattern]:
 # Order matters only within one fact: the first matching pattern wins (negations first).
 _PERSON = (r"(client|clienten|patient|patienten|leerling|leerlingen|jongere|jongeren|jongen|meisje|kind|kinderen|"
            r"verdachte|getuige|huurder|gezin|betrokkene|overlastgever|jeugdlid|persoon|personen|ouders?|hem|haar|bewoner|bewoners|"
-           r"buurtbewoner|jongeman|jongens|meisjes)")
+           r"buurtbewoner|jongeman|jongens|meisjes|\d{1,2}-jarigen?|minderjarigen?|student|studenten|scholier\w*)")
 # Who gives or refuses consent ("mijn patiënt wil niet dat ...", "de moeder weigert ...").
 _WHO = (r"(hij|zij|ze|(de|mijn|onze|deze|die|zijn|haar|het) (\w+ )?(client|cliente|patient|patiente|betrokkene|jongere|leerling|"
         r"moeder|vader|ouders?|jongen|meisje|man|vrouw|gezin|familie|bewoner|huurder|kind|verdachte|slachtoffer)"
@@ -153,8 +158,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"(\w+ ){0,2}(mij|ons|mijn \w+|onze \w+)\b",
          r"\b(bedreigd|aangevallen|mishandeld|geslagen) door (een |mijn |onze )?(client|patient)")
     + _p("strafbaar_feit", "geconstateerd",
-         r"\b(zag|zie|constateerde|ontdekte|vond|vonden|zagen)\b.{0,40}\b(vuurwapen|wapen|mes)\b",
-         r"\b(had|heeft) (een |zijn )?(vuurwapen|wapen|mes) (bij zich|in zijn tas|in haar tas)")
+         r"\b(zag|zie|constateerde|ontdekte|vond|vonden|zagen)\b[^.?!]{0,80}\b(vuurwapen|wapen|mes)\b",
+         r"\b(had|heeft) (\w+ ){0,2}?(een |zijn |haar )?(vuurwapen|wapen|mes) (\w+ ){0,2}?(bij zich|in zijn tas|in haar tas|op zak)")
     # an offence the asker heard of in the treatment (the role decides how it is named: see _offence)
     + _p("_strafbaar_verteld", True,
          r"\b(neergestoken|neergeschoten|neerschieten|neer te schieten|doodgestoken|beroofd|ingebroken|inbraak|overval\w*|"
@@ -179,7 +184,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # anonymous advice from a colleague (zorg.2.advies)
     + _p("anoniem_overleg", True, r"\banoniem (\w+ ){0,4}(overleggen|bespreken|voorleggen)", r"\banonieme casusbespreking")
     # zorg: serious harm, supervision order (zorg 2B)
-    + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)")
+    + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)",
+         r"\b(er is|is er|ik zie|zie ik) (ook )?geen (\w+ )?(dreiging|gevaar)\b")
     + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen|steken|doodsteken)\b",
          r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)",
          # a concrete threat to life or limb, however the target is named ("zijn ex-vrouw vanavond dood te steken")
@@ -193,13 +199,17 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("verwerkt_voor_politietaak", False, r"\bapv\b", r"\bburgemeesterstaak\b", r"\binterne bedrijfsvoering\b")
     + _p("wpg_artikel", 9, r"\bgegevens uit (een|het|ons) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek",
          # the asker's own investigation (another service's investigation says nothing about the asker's data)
-         r"\bons rechercheteam\b", r"\bin ons (recherche)?onderzoek\b")
+         r"\bons rechercheteam\b", r"\bin ons (recherche)?onderzoek\b",
+         r"\b(in|uit) (ons|onze|mijn) (\w+ )?rechercheonderzoek\b")
     + _p("wpg_artikel", 10, r"\b(cie|criminele inlichtingen\w*|informant\w*)\b")
     + _p("wpg_artikel", 13, r"\blandelijk (doorzoekbaar|beschikbaar)\b")
     + _p("wpg_artikel", 8, r"\b(onze|mijn) mutaties\b", r"\bovelastmelding|\boverlastmelding\b",
          r"\b(hebben|heb|is|werd|zijn|waren) (\w+ ){0,6}aangehouden\b", r"\baanhouding(en)? (van|voor|na)\b",
          r"\bbij ons bekend\b", r"\bpersonalia\b",
-         r"\b(mutatie|mutaties|registratie in bvh|bvh)\b", r"\b(bij|tijdens) een (controle|melding|surveillance|incident)\b")
+         r"\b(mutatie|mutaties|registratie in bvh|bvh)\b", r"\b(bij|tijdens) een (controle|melding|surveillance|incident)\b",
+         # the daily police task (art. 8): ordinary reports and registrations
+         r"\b(gewone|dagelijkse|reguliere) (melding\w*|registratie\w*|politietaak)\b",
+         r"\b(onze|in de|uit de) (registratie|registraties|meldingen)\b", r"\bbij ons (\w+ ){0,3}(meldde|gemeld)\b")
     + _p("weigeringsgrond", "embargo_onderzoek", r"\bembargo-?onderzoek", r"\bembargo\b")
     + _p("weigeringsgrond", "gevaar_leven_gezondheid", r"\b(leven|gezondheid) van (die |de |een )?\w+ in gevaar",
          r"\bin gevaar brengt? (het leven|de gezondheid)",
@@ -219,13 +229,13 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # Justitie
     + _p("in_strafdossier_of_om_systeem", False, r"\bniet in (een|het) strafdossier",
          r"\bnergens (van|voor) (wordt )?verdacht", r"\bgeen (strafzaak|strafdossier)\b")
-    + _p("in_strafdossier_of_om_systeem", True, r"\b(uit|in) (een|het) strafdossier\b", r"\b(lopend|actief) strafonderzoek\b",
+    + _p("in_strafdossier_of_om_systeem", True, r"\b(uit|in) " + _DET + r" (\w+ )?strafdossier\b", r"\b(lopend|actief) strafonderzoek\b",
          r"\bstrafblad\b", r"\bpersoonsdossier\b", r"\bvonnis\b", r"\bpro justitia\b")
     + _p("categorie_wjsg", "persoonsdossier", r"\bpersoonsdossier\b", r"\b(reclasserings|voorlichtings)rapport\b",
          r"\breclasseringsadvies\b")
     + _p("categorie_wjsg", "justitieel", r"\bstrafblad\b", r"\bjustitiele documentatie\b")
     + _p("categorie_wjsg", "tenuitvoerlegging", r"\b(taakstraf|strafbeschikking|tenuitvoerlegging)\w*")
-    + _p("categorie_wjsg", "strafvorderlijk", r"\b(lopend|actief) strafonderzoek\b", r"\bstrafvorderlijke gegevens\b",
+    + _p("categorie_wjsg", "strafvorderlijk", r"\b(lopend|actief) strafonderzoek\b", r"\bstrafvorderlijke? \w+",
          r"\bgegevens uit (een|het|ons) strafdossier\b", r"\b(uit|in) (het|ons) strafdossier\b")
     # politie/gemeenten: no concrete threat, no weighty interest for an incidental provision (not for the OM,
     # whose weighty interest is the purpose itself: see _by_role)
@@ -313,6 +323,10 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de |het |een )?(huisarts|wijkteam|buurtteam|ggz\w*|hulpverlener|hulpverlening|jeugdhulp\w*|jeugdzorg|jeugdarts|ggd|"
      r"zorgpartner|zorgpartij|behandelaar|psycholoog|psychiater|maatschappelijk werk\w*|zorgverlener|ziekenhuis|"
      r"verslavingszorg|jongerenwerk\w*|gezinscoach|thuiszorg|zorginstelling)", "zorg_hulpverlener"),
+    (r"(de |het |een )?(buurtpreventie\w*|buurtwacht\w*)", "buurtpreventieteam"),
+    # partners without a category of their own: a Zorg- en Veiligheidshuis, private parties
+    (r"(het )?(zorg- en veiligheidshuis|veiligheidshuis|casusregisseur|procesregisseur)", "overig"),
+    (r"(de |een )?(\w+vereniging|ondernemer\w*|winkelier\w*|sportschool\w*|werkgever|beveiliging\w*|particuliere? \w+)", "overig"),
     (r"(de )?leerplicht(ambtenaar)?", "gemeente"),
     (r"(het )?sociaal domein|(een )?andere afdeling", "andere_afdeling_gemeente"),
     (r"(de )?gemeente", "gemeente"),
@@ -323,8 +337,18 @@ _MODAL_SUBJECT = r"\b(mag|mogen|kan|kunnen|moet|moeten) "
 _INFORM = (r" ((?!wil\b|wilt\b|willen\b|mag\b|mogen\b|moet\b|kan\b|kunnen\b|gaat\b|heeft\b)\w+ ){0,5}?(op de hoogte (brengen|stellen)|informeren|inlichten|melden|bellen|tippen|waarschuwen|laten weten|"
            r"vertellen|berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen|geven|sturen|toesturen|"
            r"inschakel|informeer|waarschuw|bel)\b")
-_ASKS = (r" (\w+ ){0,2}(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wilde weten|wil graag|wil hebben|willen weten|verzoekt|"
-         r"wil van (ons|mij)|willen van (ons|mij)|verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|stuurt|stuurde|mailt|mailde)\b")
+# The party as the subject of a request in the same clause ("Een agent aan de telefoon vraagt ...", "De
+# burgemeester wil een maatregel nemen en vraagt ons ..."): no clause boundary, subordinate clause or other
+# (first-person) subject between.
+_SAME_CLAUSE = r"(?:(?!\b(?:dat|die|omdat|want|maar|of|wie|wat|ik|wij|we|u|je|jij)\b)[^.?!,;]){0,50}?"
+_REQUEST_VERB = (r"(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wilde weten|wil graag|wil hebben|willen weten|verzoekt|"
+                 r"wil van (ons|mij)|willen van (ons|mij)|verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|"
+                 r"stuurt|stuurde|mailt|mailde|(heeft|hebben) (ons|mij) (\w+ ){0,3}(bevel|verzoek|vordering)\w*)")
+_ASKS = r"(-\w+)?" + _SAME_CLAUSE + r"\b" + _REQUEST_VERB + r"\b"
+# ... or after it, with the verb first ("Voor een gebiedsverbod wil de burgemeester weten ...")
+_ASKS_INVERTED = r"\b(wil|wilde|willen|vraagt|vroeg|vragen|belt|belde|eist|verzoekt|vordert) (de |het |een )?"
+# "met zijn begeleider van de jeugdhulp", "aan de directeur van een mbo-school": the organisation
+_HEAD_OF = r"((?!hand |behulp |kader |grond |naam |basis |wege )(\w+ ){1,2}van (de |het |een )?([\w]+-)?)?"
 
 
 # "Ik werk bij Veilig Thuis": the asker's own organisation, not a recipient.
@@ -349,7 +373,8 @@ def _recipient(text: str, rol: str | None) -> str | None:
     for party, value in _PARTIES:
         if value == own:
             continue
-        for pattern in (_TO + "(" + party + r")\b", r"\b(" + party + ")" + _INFORM, r"\b(" + party + ")" + _ASKS):
+        for pattern in (_TO + _HEAD_OF + "(" + party + r")\b", r"\b(" + party + ")(-\\w+)?" + _INFORM,
+                        r"\b(" + party + ")" + _ASKS, _ASKS_INVERTED + "(" + party + r")\b"):
             m = re.search(pattern, text)
             if m and (best is None or m.start() < best[0]):
                 best = (m.start(), value)
@@ -393,7 +418,7 @@ _VIOLENCE_AT_WORK = re.compile(
 _OUTSIDE_SCHOOL = re.compile(r"\b(speelt|gebeurt|gebeurde|vindt plaats|is) (\w+ ){0,2}buiten (de |onze |de eigen )?school\b|"
                              r"\bbuiten (de )?school(tijd)?\b")
 # An OM asker speaking of the file of a running investigation: strafvorderlijke gegevens
-_CASE_FILE = re.compile(r"\b(uit|in) het (straf)?dossier\b|\b(in|uit) (het|een) (lopend )?onderzoek naar\b|\blopende (straf)?zaak\b")
+_CASE_FILE = re.compile(r"\b(uit|in) " + _DET + r" (\w+ )?(straf)?dossier\b|\b(in|uit) (het|een) (lopend )?onderzoek naar\b|\blopende (straf)?zaak\b")
 _EXPLAINED = re.compile(r"\b(leggen|legt|legde|legden) (\w+ ){0,3}uit waarom\b|\buitgelegd waarom\b|\bonderbouwd\b|"
                         r"\bmet (een )?onderbouwing\b")
 
@@ -493,6 +518,16 @@ _MELDPUNTEN = {"veilig_thuis", "raad_kinderbescherming", "verwijsindex"}
 _JUSTICE_PARTNERS = {"politie", "openbaar_ministerie", "koninklijke_marechaussee", "rijksrecherche", "boa"}
 
 
+# The asker's own knowledge: a first person who saw, heard or kept it, or "our" file/register/list.
+_OWN_KNOWLEDGE = re.compile(
+    r"\b(ik|wij|we)\b (\w+ ){0,5}?(zag|zagen|zie|zien|gezien|hoorde|hoorden|gehoord|merkte|merkten|gemerkt|"
+    r"constateerde\w*|geconstateerd|bijgehouden|verzameld|vastgelegd|geregistreerd|aangetroffen|ontdekt\w*)\b|"
+    r"\b(zag|zagen|zie|zien|hoorde|hoorden|merkte|merkten|constateerde|constateerden) (ik|wij|we)\b|"
+    r"\b(heb|hebben) (ik|wij|we) (\w+ ){0,3}?(dossier|signalen|gegevens|informatie|overzicht|lijst|namen)\b|"
+    r"\b(ik|wij|we) (heb|hebben) (\w+ ){0,3}?(dossier|signalen|gegevens|informatie|overzicht|lijst|namen)\b|"
+    r"\b(mijn|onze|ons) (\w+ ){0,2}?(dossier|register|registratie|administratie|meldingen|notities|groepsaanpak|"
+    r"overzicht|lijst|systeem|bestand)\b|"
+    r"\blie(t|ten) (\w+ ){0,6}?zien\b")
 _POLICE_DATA = re.compile(r"\bpolitie-?(informatie|gegevens|registratie)\b|\b(informatie|gegevens) (van|uit|afkomstig van) de politie\b")
 # A pupil's school year implies an age band; only years whose every pupil is under 12 (the onderwijs
 # plan's first consent band) are used, at the youngest age of that year, and shown as an assumption.
@@ -508,6 +543,16 @@ def _school_age(text: str) -> int | None:
         if re.search(rf"\b{word}s?\b", text):
             return age
     return None
+
+
+def _states(pat: Pattern, text: str) -> bool:
+    """Whether the text states the pattern's value: a match of a positive value right after a negation
+    ("geen rechercheonderzoek", "zonder strafdossier") is not a statement of it."""
+    negative = pat.value is False or pat.value == "geen"
+    for m in pat.regex.finditer(text):
+        if negative or not _NEGATED_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+            return True
+    return False
 
 
 def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
@@ -526,7 +571,7 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
     for pat in PATTERNS:
         if pat.fact in stated:
             continue
-        if pat.regex.search(own_org if pat.fact == "ontvanger" else text):
+        if _states(pat, own_org if pat.fact == "ontvanger" else text):
             stated[pat.fact] = pat.value
     m = _AGE.search(text)
     if m:
@@ -556,7 +601,7 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
     asked = bool(_ASKED.search(text))
     if asked and not re.search(r"\baangifte\b", text):
         assume("wil_aangifte_doen", False)  # the police ask you: you are not filing an aangifte
-    if _PERSON_WORD.search(text) and not re.search(r"\banoniem|zonder (enige )?herleidbare|cijfers", text):
+    if _PERSON_WORD.search(text) and not re.search(r"\banoniem|zonder (enige )?herleidbare|\bcijfers\b", text):
         assume("is_persoonsgegeven", True)  # a pupil, a client, a suspect: a personal data subject
     if plan == "zorg":
         if not re.search(r"\banoniem", text):
@@ -577,10 +622,19 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
     age = _school_age(text)
     if age is not None:
         assume("leeftijd_betrokkene", age)
-    if plan in ("gemeenten", "onderwijs", "politie", "justitie") and "herkomst_gegevens" not in facts:
-        assume("herkomst_gegevens", "eigen")  # nothing says the data came from the police or the OM
+    if "herkomst_gegevens" not in facts and (plan in ("onderwijs", "politie", "justitie") or (
+            plan == "gemeenten" and _OWN_KNOWLEDGE.search(text))):
+        # Only the gemeenten plan reads the origin (onderwijs defaults it in its rules). A gemeente
+        # routinely holds police data for public order (gebiedsverbod), and "eigen" is the permissive
+        # answer there, so it is assumed only when the asker says the knowledge is the gemeente's own
+        # (seen, heard, kept in its own file); otherwise the origin is asked.
+        assume("herkomst_gegevens", "eigen")
     if plan == "justitie" and facts.get("ontvanger") and facts["ontvanger"] not in _JUSTICE_PARTNERS:
         assume("doel_binnen_strafrechtspleging", False)
+    if facts.get("rol") == "zorg_hulpverlener" and plan in ("onderwijs", "gemeenten", "politie"):
+        # a hulpverlener who follows another plan still has a beroepsgeheim ("Voor iedere zorg- en
+        # hulpverlener geldt een beroepsgeheim"): the stricter reading, shown and changeable
+        assume("beroepsgeheim", True)
     if plan in ("onderwijs", "politie") and not re.search(
             r"\b(arts|verpleegkundige|schoolmaatschappelijk|maatschappelijk werk\w*|psycholoog|jeugdverpleegkundige|"
             r"beroepsgeheim|\w*hulpverlener)\b", text):
@@ -602,7 +656,7 @@ _ASSUMPTION_VALUE_LABELS = {
     ("herkomst_gegevens", "wpg"): "de gegevens komen van de politie",
     ("herkomst_gegevens", "wjsg"): "de gegevens komen van het OM",
     ("doel_binnen_strafrechtspleging", False): "het doel ligt buiten de strafrechtspleging",
-    ("beroepsgeheim", False): "geen beroepsgeheim",
+    ("beroepsgeheim", False): "geen beroepsgeheim", ("beroepsgeheim", True): "u heeft als hulpverlener een beroepsgeheim",
     ("verwerkt_voor_politietaak", True): "de gegevens zijn verwerkt voor de politietaak",
 }
 _ASSUMPTION_LABELS = {"rol": "uw rol", "strafbaar_feit": "soort strafbaar feit",

@@ -120,6 +120,7 @@ _ROLE_TERMS: tuple[tuple[str, str], ...] = (
      r"conrector|\brector\b|schooldirecteur|afdelingsleider|"
      r"onderwijs\w*|\bschool\b|basisschool|middelbare school|\bmbo\b|leerling", "onderwijs"),
 )
+_HERE = re.compile(r"^\s*(?P<rest>[\w -]{2,40}?) hier\b")
 _SELF = re.compile(
     r"\b(ik ben|ik werk|ik zit|wij zijn|we zijn|als|werkzaam|in dienst|namens|vanuit|(ons|mij|wij|we) bij)\b(?P<rest>.{0,80})"
 )
@@ -156,6 +157,9 @@ def detect_rol(question: str) -> str | None:
     or, failing that, the subject of the question ("Mag het OM ..."). None when not stated."""
     text = fold(question, single_spaces=True)
     windows = [_clause(m.group("rest")) for m in _SELF.finditer(text)]
+    m = _HERE.match(text)  # "Wijkagent hier.": a spoken self-introduction
+    if m:
+        windows.insert(0, m.group("rest"))
     # "Mag de politie het dossier inzien?": a subject that receives the data is the recipient, not the asker
     windows += [_clause(m.group("rest")) for m in _SUBJECT.finditer(text) if not RECEIVES.match(text, m.end())]
     for window in windows:
@@ -191,6 +195,8 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
     (r"\b(ons|mijn) (politieteam|basisteam|politiebureau|rechercheteam|recherche)\b", "bevoegde_autoriteit"),
     (r"\b(onze|mijn) (openbare[- ]?orde\w*|taak openbare orde)\b", "gemeente_openbare_orde"),
     (r"\b(ons|het) parket\b", "om"),
+    # what only the OM does, in the first person ("of we vervolgen", "wij seponeren")
+    (r"\b(we|wij) (\w+ )?(vervolgen|seponeren|dagvaarden|gaan vervolgen)\b|\b(vervolgen|seponeren|dagvaarden) (we|wij)\b", "om"),
     # public order: data collected for the mayor's public-order task
     (r"\bvoor de openbare orde (heb|hebben) (\w+ )?verzameld|\bgebiedsverbod\b", "gemeente_openbare_orde"),
     # a suspect's data passed on by the asker (not the OM): the police
@@ -204,7 +210,13 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
 # A role is never the recipient's own kind ("Mag ik de school laten weten ..." is not asked by a school).
 _RECIPIENT_OF_ROLE = {
     "onderwijs": r"\b(de|een|aan|naar) school\b(?! (is|heeft))",
+    # the mayor who asks for data is not the asker's own side
+    "gemeente_openbare_orde": r"\bburgemeester\b[^.?!,]{0,60}\b(wil|wilde) (\w+ ){0,6}?(weten|hebben|ontvangen|krijgen|inzien)\b|"
+                              r"\bburgemeester\b[^.?!,]{0,40}\b(vraagt|vroeg|verzoekt) (ons|mij|om|of|naar)\b|"
+                              r"\b(wil|wilde) de burgemeester (\w+ ){0,6}?(weten|hebben|ontvangen|krijgen)\b|\b(vraagt|vroeg) de burgemeester\b",
 }
+# "onze jongerenwerk-groep", "ons ggz-team": the asker's own organisation names the role
+_OWN_UNIT = re.compile(r"\b(mijn|onze|ons) ([\w-]*(groep|team|praktijk|afdeling|organisatie|instelling|dienst|bureau|kliniek))\b")
 
 
 def implied_rol(question: str) -> str | None:
@@ -213,6 +225,10 @@ def implied_rol(question: str) -> str | None:
     if re.search(r"\b(het om|het openbaar ministerie|officier van justitie)\b", text) and re.search(
             r"\bmag (het om|het openbaar ministerie)\b", text):
         return "om"
+    for m in _OWN_UNIT.finditer(text):
+        rol = _role_in(m.group(2))
+        if rol:
+            return rol
     for pattern, rol in _IMPLIED_ROLE:
         if re.search(pattern, text):
             blocked = _RECIPIENT_OF_ROLE.get(rol)
@@ -225,7 +241,12 @@ def implied_rol(question: str) -> str | None:
 def _clause(window: str) -> str:
     """Cut a self-description at the end of its clause, so 'als medewerker openbare orde wil ik de
     politie informeren' names the asker, not the recipient."""
-    return re.split(r"[.,;:?!]| (wil|wilt|willen|mag|mogen|moet|moeten|heb|hebben|zie|zag|hoor) ", window)[0]
+    # ", in dienst van de gemeente" continues the self-description (an apposition), it does not end it
+    window = re.sub(r", (?=(in dienst (van|bij)|werkzaam (bij|voor)|bij de|bij het|van de|van het) )", " ", window)
+    window = re.split(r"[.,;:?!]| (wil|wilt|willen|mag|mogen|moet|moeten|heb|hebben|zie|zag|hoor) ", window)[0]
+    # "als teamleider de politie bellen": the object of an informing verb is the recipient, not the asker
+    return re.split(r" (de|het|een|mijn|onze|zijn|haar) [\w-]+ (\w+ )?(bellen|informeren|inlichten|melden|vertellen|tippen|"
+                    r"waarschuwen|mailen|laten weten|doorgeven|sturen)\b", window)[0]
 
 
 # A leading sentence in which the asker introduces themselves ("Ik ben procesregisseur in het

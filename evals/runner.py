@@ -27,6 +27,7 @@ NDCG_K = 10
 # A dialogue that has not ended after this many questions counts as failed (a loop).
 DIALOGUE_LIMIT = 30
 UNKNOWN_ANSWER = "weet ik niet"
+DECLINED = "onbekend"  # how the simulated user's "weet ik niet" goes to the engine (--facts)
 
 
 @dataclass
@@ -295,10 +296,11 @@ class Runner:
 
     def _dialogue(self, case: VerdictCase) -> CaseResult:
         """The case as a conversation: ask the question, then let a simulated user answer every
-        fact the assistant asks from the case's facts, until a verdict, a fact the case does not
-        give ("weet ik niet": the dialogue ends there, as the engine on the full facts does), a
-        fact asked twice, or DIALOGUE_LIMIT questions. The reference is the engine's verdict on
-        the case's full facts; agreement with the expected outcome is reported beside it."""
+        fact the assistant asks from the case's facts (or "weet ik niet" when the case does not give
+        it: that fact stays unknown and the engine asks the next open fact), until a verdict, a
+        question only a declined fact could answer, a fact asked twice, or DIALOGUE_LIMIT questions.
+        The reference is the engine's verdict on the case's full facts; agreement with the expected
+        outcome is reported beside it."""
         full = self.backend.evaluate(dict(case.facts or {}), case.plan)
         t0 = time.perf_counter()
         one_shot, _ = self._ask(case.question or "", None)
@@ -322,6 +324,11 @@ class Runner:
             if verdict.outcome != "meer_informatie_nodig" or verdict.vraag is None:
                 break
             fact = verdict.vraag.fact
+            if given.get(fact) == DECLINED:
+                # Every open question was answered "weet ik niet": the engine cannot go on (the
+                # engine on the case's facts stops at the same open fact).
+                end = f"{fact}: {UNKNOWN_ANSWER}"
+                break
             asked.append(fact)
             if fact in given:
                 end = f"lus: {fact} opnieuw gevraagd"
@@ -338,12 +345,14 @@ class Runner:
                 # ... or, when the asked fact is itself computed from others, the parts the case gives
                 summary += [i for i in sorted(derived.get(fact, ())) if i in facts and i not in given]
                 if not summary:
+                    # "weet ik niet": the fact stays unknown, the engine asks the next open fact (a
+                    # later ground) when there is one and never decides on this one.
                     turns.append({"vraag": fact, "antwoord": UNKNOWN_ANSWER})
-                    end = f"{fact}: {UNKNOWN_ANSWER}"
-                    break
-                for d in summary:
-                    given[d] = facts[d]
-                turns.append({"vraag": fact, "antwoord": {d: facts[d] for d in summary}})
+                    given[fact] = DECLINED
+                else:
+                    for d in summary:
+                        given[d] = facts[d]
+                    turns.append({"vraag": fact, "antwoord": {d: facts[d] for d in summary}})
             if len(asked) >= DIALOGUE_LIMIT:
                 end = "limiet"
                 break

@@ -1,6 +1,7 @@
 """The dialogue mode of `deelwijzer eval` (issue 15), against a small scripted engine: a verdict
 case with a question AND facts runs as a conversation; the simulated user answers asked facts
-from the case, "weet ik niet" ends it; metrics and gates that can fail."""
+from the case, "weet ik niet" keeps a fact unknown and the next open fact is asked; metrics and gates
+that can fail."""
 
 from __future__ import annotations
 
@@ -11,13 +12,26 @@ from evals.schema import RunConfig, parse_suite
 NEEDED = ("rol", "ontvanger", "toestemming")  # the scripted engine asks these in order
 
 
+def _ask(name, facts):
+    return Verdict("meer_informatie_nodig", None, (), (), Question(name, name, "bool"), (), (), None, "t",
+                   plan="zorg" if "rol" in facts else None)
+
+
 def _verdict(facts):
-    for name in NEEDED:
+    """As the real engine: "onbekend" stays unknown; a later ground (wettelijke_plicht) is asked once the
+    first (toestemming) was answered "weet ik niet", and decides only when it is true."""
+    for name in NEEDED[:2]:
         if name not in facts:
-            return Verdict("meer_informatie_nodig", None, (), (), Question(name, name, "bool"), (), (), None, "t",
-                           plan="zorg" if "rol" in facts else None)
-    outcome = "mag_delen" if facts["toestemming"] else "mag_niet_delen"
-    return Verdict(outcome, "zorg.2", (), (), None, (), (), None, "t", plan="zorg")
+            return _ask(name, facts)
+    consent = facts.get("toestemming", "onbekend")
+    if consent != "onbekend":
+        return Verdict("mag_delen" if consent else "mag_niet_delen", "zorg.2", (), (), None, (), (), None, "t",
+                       plan="zorg")
+    if "toestemming" in facts and "wettelijke_plicht" not in facts:
+        return _ask("wettelijke_plicht", facts)
+    if facts.get("wettelijke_plicht") is True:
+        return Verdict("mag_delen", "zorg.2", (), (), None, (), (), None, "t", plan="zorg")
+    return _ask("toestemming", facts)
 
 
 class ScriptedBackend:
@@ -70,7 +84,21 @@ def test_weet_ik_niet_ends_the_dialogue_like_the_engine_on_the_full_facts():
     res = run_suite(_suite([case]), backend, RunConfig(), progress=False)
     c = res.cases[0]
     assert c.passed and c.details["end"] == "toestemming: weet ik niet"
-    assert c.details["vraag"] == "toestemming" and c.scores["questions_asked"] == 3
+    # rol, ontvanger, toestemming ("weet ik niet"), wettelijke_plicht ("weet ik niet"); then only the
+    # declined toestemming is open: the dialogue ends there, as the engine on the case's facts does.
+    assert c.details["vraag"] == "toestemming" and c.details["asked"] == ["rol", "ontvanger", "toestemming",
+                                                                          "wettelijke_plicht"]
+    assert backend.asks[-1]["toestemming"] == "onbekend"  # "weet ik niet" goes to the engine as "onbekend"
+
+
+def test_weet_ik_niet_on_the_first_ground_lets_a_later_ground_decide():
+    backend = ScriptedBackend({})
+    case = _case("c2b", "q2", {"rol": "zorg_hulpverlener", "ontvanger": "politie", "wettelijke_plicht": True},
+                 "mag_delen")
+    res = run_suite(_suite([case]), backend, RunConfig(), progress=False)
+    c = res.cases[0]
+    assert c.passed and c.details["predicted"] == "mag_delen" and c.details["end"] == "oordeel"
+    assert c.details["turns"][2] == {"vraag": "toestemming", "antwoord": "weet ik niet"}
 
 
 def test_a_stated_fact_asked_again_fails_the_case_and_the_gate():

@@ -195,3 +195,73 @@ def test_question_facts_contradicting_the_users_answers_give_way(tmp_path):
     answer = ask(q, settings, facts={"rol": "gemeente_boa"},
                  services=FakeServices(retriever=FakeRetriever(relevant=False), rules=EngineRules(settings)))
     assert answer.facts["rol"] == "gemeente_boa" and answer.facts.get("werkt_bij_bevoegde_autoriteit") is not False
+
+
+# ---- issue 15, round 2: general rules (negation scope, who asks whom, determiners, own knowledge) ----
+
+@pytest.mark.parametrize("question, fact, value", [
+    # a party that is the subject of a request in the same clause is the recipient, also with words between
+    ("Ik ben doktersassistente. Een agent aan de telefoon vraagt of meneer X bij ons patiënt is. Mag ik dat zeggen?",
+     "ontvanger", "politie"),
+    ("De burgemeester wil een maatregel nemen en vraagt ons om informatie uit het strafdossier. Mag dat?",
+     "ontvanger", "burgemeester"),
+    # ... with the verb first
+    ("Ik werk bij de politie. Voor een gebiedsverbod wil de burgemeester weten of hij eerder betrokken was. Mag dat?",
+     "ontvanger", "burgemeester"),
+    # the organisation behind a person ("de directeur van een mbo-school") and a compound ("buurtpreventie-app")
+    ("Mag ik de directeur van een mbo-school vertellen dat een student verdacht wordt?", "ontvanger", "school"),
+    ("Mag ik de buurtpreventie-app laten weten welke jongeren wij verdenken?", "ontvanger", "buurtpreventieteam"),
+    # a determiner of any kind before the file
+    ("Ik ben officier van justitie. Het gaat om gegevens uit ons strafdossier. Mag ik de behandelaar informeren?",
+     "in_strafdossier_of_om_systeem", True),
+    ("Mag ik als parketmedewerker strafvorderlijke info over een verdachte naar het wijkteam mailen?",
+     "categorie_wjsg", "strafvorderlijk"),
+    ("Wijkagent hier. Dat staat in onze registratie (gewone meldingen). Mag ik de school inlichten?", "wpg_artikel", 8),
+])
+def test_round2_general_rules(question, fact, value):
+    assert extract(question).stated.get(fact) == value
+
+
+def test_a_negated_phrase_is_not_stated():
+    """Negation scope: "geen rechercheonderzoek" does not state art. 9 data."""
+    facts = extract("Wijkagent hier. Het staat in onze systemen, geen rechercheonderzoek. Mag ik de school inlichten?").stated
+    assert facts.get("wpg_artikel") != 9
+
+
+def test_a_request_by_the_asker_is_not_a_request_by_the_party():
+    q = "Als officier van justitie in het Veiligheidshuis wil ik de gemeente vragen te helpen. Mag ik vertellen wat ik weet?"
+    assert extract(q).stated.get("ontvanger") == "gemeente"
+
+
+def test_spoken_self_introduction_names_the_role():
+    from deelwijzer.route import detect_rol
+    assert detect_rol("Rechercheur hier. Mag ik dit delen met het Zorg- en Veiligheidshuis?") == "bevoegde_autoriteit"
+
+
+def test_own_unit_and_om_verbs_imply_the_role():
+    from deelwijzer.route import implied_rol
+    assert implied_rol("Een jongen uit mijn jongerenwerk-groep dreigt iemand te pakken. Moet ik dit melden?") == "zorg_hulpverlener"
+    assert implied_rol("De directeur vraagt ernaar; er is nog niet besloten of we vervolgen. Mag ik dat vertellen?") == "om"
+    # the mayor who asks for data is not the asker's own side: no gemeente role from "gebiedsverbod"
+    assert implied_rol("Voor een gebiedsverbod wil de burgemeester weten of hij eerder betrokken was. Mag dat?") is None
+
+
+def test_gemeente_origin_of_data_is_assumed_only_when_the_asker_says_it_is_own():
+    own = extract("Als medewerker openbare orde heb ik een dossier bijgehouden over een jongere. Mag dat naar het sociaal domein?")
+    assert own.assumed.get("herkomst_gegevens") == "eigen"
+    unclear = extract("Als medewerker openbare orde wil ik de politie de namen van twaalf jongeren sturen. Mag dat?")
+    assert "herkomst_gegevens" not in unclear.assumed and "herkomst_gegevens" not in unclear.stated
+
+
+def test_apposition_and_object_do_not_change_the_role():
+    from deelwijzer.route import detect_rol
+    assert detect_rol("Ik werk als jeugdconsulent in het sociaal wijkteam, in dienst van de gemeente. Mag ik dit delen?") \
+        == "gemeente_hulpverlener"
+    # "de politie bellen" names the recipient, not the asker
+    assert detect_rol("Mag ik als teamleider de politie bellen zonder toestemming van zijn ouders?") != "bevoegde_autoriteit"
+
+
+def test_a_hulpverlener_in_another_plan_is_assumed_to_have_a_beroepsgeheim():
+    e = extract("Ik ben schoolmaatschappelijk werker op een vmbo. Mag ik zorgen over een leerling met de politie delen?",
+                {"plan": "onderwijs"})
+    assert e.assumed.get("beroepsgeheim") is True

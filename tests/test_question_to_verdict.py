@@ -50,6 +50,14 @@ def test_example_huisarts_is_answered_with_one_sensible_question(settings):
     assert nxt.verdict.vraag is None or nxt.verdict.vraag.fact not in {"rol", "strafbaar_feit", "ontvanger"}
 
 
+def test_weet_ik_niet_through_ask_moves_to_the_next_ground(settings):
+    """`--facts {"toestemming": "onbekend"}`: consent stays unknown (never an assumption), and the
+    engine asks a later question instead of consent again."""
+    answer = _ask(EXAMPLE_HUISARTS, settings, facts={"toestemming": "onbekend"})
+    assert "toestemming" not in answer.facts
+    assert answer.verdict.outcome == "meer_informatie_nodig" and answer.verdict.vraag.fact != "toestemming"
+
+
 def test_example_leerkracht_does_not_ask_about_identifiability(settings):
     answer = _ask(EXAMPLE_LEERKRACHT, settings)
     assert not answer.refused and answer.plan == "onderwijs"

@@ -77,12 +77,16 @@ def _print_verdict(ruleset, verdict, as_json: bool, out: TextIO) -> None:
 def interactive(ruleset, facts: dict[str, Any], plan: str | None, stdin: TextIO, prompt: TextIO):
     """The question loop the chat panel uses: evaluate, ask `vraag`, add the answer, repeat."""
     from . import evaluate
+    from .facts import declined_facts
     from .session import answer
 
     while True:
         verdict = evaluate(ruleset, facts, plan)
         q = verdict.vraag
         if verdict.outcome != "meer_informatie_nodig" or q is None:
+            return verdict, facts
+        if q.fact in declined_facts(facts):  # every open question was answered "weet ik niet"
+            prompt.write(f"\nZonder antwoord op '{q.text}' kan het stappenplan niet verder.\n")
             return verdict, facts
         prompt.write(f"\n{q.text}\n")
         if q.options:
@@ -103,9 +107,6 @@ def interactive(ruleset, facts: dict[str, Any], plan: str | None, stdin: TextIO,
                 continue
             try:
                 new = answer(ruleset, facts, q.fact, reply, plan)
-                if new == facts:  # "onbekend" for a fact the path needs: nothing to go on
-                    prompt.write("Zonder antwoord op deze vraag kan het stappenplan niet verder. (stop = stoppen)\n")
-                    continue
                 evaluate(ruleset, new, plan)  # reject contradictions now, not on the next turn
             except FactError as exc:
                 prompt.write(f"{exc}\n")

@@ -15,8 +15,8 @@ from typing import Any
 
 from deelwijzer.models import TraceStep, Verdict
 
-from .facts import normalise_value, validate_facts
-from .logic import UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts
+from .facts import declined_facts, normalise_value, validate_facts
+from .logic import DECLINED, UNKNOWN, Tri, conj, eval_any_false, eval_expr, eval_when, expr_facts, first_missing
 from .model import NO_THEN, Compose, FactError, Plan, Reference, Rule, RuleError, RuleSet, Step, Then, dedup_refs
 
 POSITIVE = ("mag_delen", "verplicht_delen")
@@ -112,23 +112,52 @@ class _Run:
             if r.known and r.value is True:
                 # The first true member in document order sets the route; an earlier member
                 # that is still open and would take another route must be asked first.
-                for j in range(i):
-                    if not results[j].known and members[j].route != members[i].route:
-                        return Tri(UNKNOWN, results[j].missing), None
+                earlier = [j for j in range(i) if not results[j].known and members[j].route != members[i].route]
+                if earlier:
+                    return Tri(UNKNOWN, self._next_ground(members, results, earlier)), None
                 self.notes.extend(r.notes)
                 return Tri(True), i
-        open_ = [r for r in results if not r.known]
+        open_ = [j for j, r in enumerate(results) if not r.known]
         if open_:
-            return Tri(UNKNOWN, open_[0].missing), None
+            # A ground the user does not know ("weet ik niet") stays open; the next ground is asked
+            # first, since a later ground with the same route may decide it.
+            return Tri(UNKNOWN, self._next_ground(members, results, open_)), None
         for r in results:
             self.notes.extend(r.notes)
         return Tri(False), None
 
+    def _next_ground(self, members: tuple[Any, ...], results: list[Tri], open_: list[int]) -> str | None:
+        """The next question among open grounds: first the grounds the user declined no part of
+        (after "weet ik niet" on consent, the next ground rather than the facets of consent), then
+        the others. Only the order of the questions changes, never a truth value."""
+        fresh = [j for j in open_ if not self._touches_declined(members[j].test)]
+        return first_missing(results[j].missing for j in (fresh or open_))
+
+    def _touches_declined(self, test: Any) -> bool:
+        """Whether an expression reads a declined fact, directly or through the plan's derived facts."""
+        declined = DECLINED.get()
+        if not declined:
+            return False
+        seen: set[str] = set()
+        stack = list(expr_facts(test))
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in declined:
+                return True
+            spec = self.plan.derived.get(name)
+            if spec is not None:
+                stack.extend(expr_facts(spec.expr))
+        return False
+
     def eval_step(self, step: Step) -> _StepResult:
         heading, anchor = step.heading, step.anchor
-        for name in step.requires:  # facts the step needs before any rule applies
-            if not self.lookup(name).known:
-                return _StepResult("unknown", missing=name, heading=heading, anchor=anchor)
+        # facts the step needs before any rule applies
+        needed = [name for name in step.requires if not self.lookup(name).known]
+        if needed:
+            return _StepResult("unknown", missing=first_missing(needed), heading=heading, anchor=anchor)
         for i, rule in enumerate(step.rules):
             if rule.is_any_of:
                 t, member = self.any_of(rule.any_of)
@@ -241,7 +270,21 @@ def evaluate(ruleset: RuleSet, facts: dict[str, Any], plan: str | None = None) -
 def evaluate_with_branches(
     ruleset: RuleSet, facts: dict[str, Any], plan: str | None = None
 ) -> tuple[Verdict, list[str]]:
-    """As `evaluate`, plus the ids of the rule branches taken (for coverage reports)."""
+    """As `evaluate`, plus the ids of the rule branches taken (for coverage reports).
+
+    A fact given as "onbekend" (the user answered "weet ik niet") stays unknown; the engine then
+    names another open fact as the next question when there is one (logic.DECLINED)."""
+    declined = declined_facts(facts)
+    if not declined:
+        return _evaluate(ruleset, facts, plan)
+    token = DECLINED.set(DECLINED.get() | declined)
+    try:
+        return _evaluate(ruleset, facts, plan)
+    finally:
+        DECLINED.reset(token)
+
+
+def _evaluate(ruleset: RuleSet, facts: dict[str, Any], plan: str | None) -> tuple[Verdict, list[str]]:
     facts = validate_facts(ruleset, facts, plan)
     plan_id = plan or facts.get("plan")
     pre_trace: list[TraceStep] = []

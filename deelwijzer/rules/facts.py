@@ -22,7 +22,15 @@ from .model import FactError, RuleSet
 
 TRUE_WORDS = {"ja", "j", "true", "waar", "yes", "y", "1"}
 FALSE_WORDS = {"nee", "n", "false", "onwaar", "no", "0"}
-UNKNOWN_WORDS = {"", "onbekend", "weet niet", "?", "unknown", "null", "none"}
+UNKNOWN_WORDS = {"", "onbekend", "weet niet", "weet ik niet", "?", "unknown", "null", "none"}
+DECLINED_VALUE = "onbekend"  # a fact answered "weet ik niet": kept in the facts so the interview moves on
+
+
+def declined_facts(facts: dict[str, Any]) -> frozenset[str]:
+    """The facts given as an explicit "onbekend" answer (a string, not a cleared None): they stay
+    unknown, and the engine asks another open fact first when there is one."""
+    return frozenset(str(k) for k, v in facts.items()
+                     if isinstance(v, str) and v.strip().lower() in UNKNOWN_WORDS and k != "plan")
 
 
 def _norm_enum(value: Any, allowed: tuple[Any, ...]) -> Any:

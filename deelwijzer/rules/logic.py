@@ -14,8 +14,9 @@ Semantics (docs/rules.md, "How a verdict is computed"):
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 
 class _Unknown:
@@ -34,6 +35,22 @@ class _Unknown:
 
 
 UNKNOWN: Any = _Unknown()
+
+# Facts the user answered with "weet ik niet" in this evaluation (set by the engine). They stay
+# unknown: they only change WHICH open fact is named as the next question, never a truth value, so
+# a verdict can never become more permissive. When every open fact was declined, the first one is
+# named, as without declined facts (the interview ends there).
+DECLINED: ContextVar[frozenset[str]] = ContextVar("DECLINED", default=frozenset())
+
+
+def first_missing(names: Iterable[str | None]) -> str | None:
+    """The next question among open facts in document order: the first one the user did not
+    decline, else the first one."""
+    names = [n for n in names if n]
+    if not names:
+        return None
+    declined = DECLINED.get()
+    return next((n for n in names if n not in declined), names[0])
 
 
 @dataclass
@@ -88,7 +105,7 @@ Lookup = Callable[[str], Tri]
 
 
 def eval_when(cond: dict[str, Any], lookup: Lookup, groups: dict[str, frozenset]) -> Tri:
-    missing: str | None = None
+    missing: list[str | None] = []
     notes: list[str] = []
     unknown = False
     for name, test in cond.items():
@@ -96,15 +113,15 @@ def eval_when(cond: dict[str, Any], lookup: Lookup, groups: dict[str, frozenset]
         notes.extend(t.notes)
         if not t.known:
             unknown = True
-            missing = missing or t.missing
+            missing.append(t.missing)
             continue
         if not test_value(t.value, test, groups):
             return Tri(False, None, notes)
-    return Tri(UNKNOWN, missing, notes) if unknown else Tri(True, None, notes)
+    return Tri(UNKNOWN, first_missing(missing), notes) if unknown else Tri(True, None, notes)
 
 
 def eval_any_false(names: list[str], lookup: Lookup) -> Tri:
-    missing: str | None = None
+    missing: list[str | None] = []
     notes: list[str] = []
     for name in names:
         t = lookup(name)
@@ -113,8 +130,9 @@ def eval_any_false(names: list[str], lookup: Lookup) -> Tri:
             if t.value is False:
                 return Tri(True, None, notes)
         else:
-            missing = missing or t.missing
-    return Tri(UNKNOWN, missing, notes) if missing else Tri(False, None, notes)
+            missing.append(t.missing)
+    first = first_missing(missing)
+    return Tri(UNKNOWN, first, notes) if first else Tri(False, None, notes)
 
 
 def _kleene(parts: list[Tri], decisive: bool) -> Tri:
@@ -125,7 +143,8 @@ def _kleene(parts: list[Tri], decisive: bool) -> Tri:
         return Tri(decisive, None, notes)
     unknown = [p for p in parts if not p.known]
     if unknown:
-        return Tri(UNKNOWN, unknown[0].missing, notes)
+        missing = first_missing(p.missing for p in unknown) if DECLINED.get() else unknown[0].missing
+        return Tri(UNKNOWN, missing, notes)
     return Tri(not decisive, None, notes)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from deelwijzer.models import Question, Verdict
 
 from .engine import evaluate
-from .facts import normalise_value
+from .facts import DECLINED_VALUE, declined_facts, normalise_value
 from .logic import UNKNOWN
 from .model import RuleSet
 
@@ -32,21 +32,20 @@ def questions_for(ruleset: RuleSet, facts: dict[str, Any], plan: str | None = No
     from .facts import validate_facts
 
     known = validate_facts(ruleset, facts, plan)
-    verdict = evaluate(ruleset, known, plan)
+    declined = {k: DECLINED_VALUE for k in declined_facts(facts)}  # "weet ik niet": ask another fact first
+    verdict = evaluate(ruleset, {**known, **declined}, plan)
     return QuestionState(verdict=verdict, vraag=verdict.vraag, known=known)
 
 
 def answer(
     ruleset: RuleSet, facts: dict[str, Any], fact: str, value: Any, plan: str | None = None
 ) -> dict[str, Any]:
-    """Facts with one answer added (normalised). Raises FactError on an invalid value;
-    "onbekend" removes the fact again."""
+    """Facts with one answer added (normalised). Raises FactError on an invalid value.
+    "onbekend" ("weet ik niet") keeps the fact unknown but marks it, so the engine asks the next
+    open fact first (a later ground of the same step) and never decides on it."""
     v = normalise_value(ruleset, fact, value, plan or facts.get("plan"))
     out = dict(facts)
-    if v is UNKNOWN:
-        out.pop(fact, None)
-    else:
-        out[fact] = v
+    out[fact] = DECLINED_VALUE if v is UNKNOWN else v
     return out
 
 

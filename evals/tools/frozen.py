@@ -2,6 +2,7 @@
 
     .venv/bin/python -m evals.tools.frozen                 # the frozen test split (default)
     .venv/bin/python -m evals.tools.frozen --set dev       # the dev (tuning) split of the same kind
+    .venv/bin/python -m evals.tools.frozen --set dev2      # a second dev split, from a third writer
     .venv/bin/python -m evals.tools.frozen --source S --translation T --out O --split dev --name N
 
 A SOURCE holds questions written by a helper who read only the handreiking, with facts in natural
@@ -40,10 +41,10 @@ class SetSpec:
     header: str
 
 
-def _set(split: str, source_stem: str, description: str, header: str) -> SetSpec:
-    """A set by convention: evals/data/<source_stem>.yaml + <split>-translation.yaml -> suite -<split>."""
-    name = f"stappenplannen-vragen-{split}"
-    return SetSpec(name, split, DATA / f"{source_stem}.yaml", DATA / f"{split}-translation.yaml",
+def _set(key: str, source_stem: str, description: str, header: str, split: str | None = None) -> SetSpec:
+    """A set by convention: evals/data/<source_stem>.yaml + <key>-translation.yaml -> suite -<key>."""
+    name = f"stappenplannen-vragen-{key}"
+    return SetSpec(name, split or key, DATA / f"{source_stem}.yaml", DATA / f"{key}-translation.yaml",
                    SUITES / f"{name}.yaml", description, header)
 
 
@@ -59,6 +60,11 @@ SETS: dict[str, SetSpec] = {
                 "cijfers zijn afstemcijfers. Feiten vertaald in evals/data/dev-translation.yaml; "
                 "verwachte oordelen ongewijzigd.",
                 "# DEV-SPLIT (afstemmen toegestaan): cijfers hierop zijn afstemcijfers.\n"),
+    "dev2": _set("dev2", "sharing_questions_dev2",
+                 "{n} deelvragen geschreven door een derde helper die alleen de handreiking las (zelfde opzet), "
+                 "gevoerd als dialoog. DEV-split (dev2): hierop mag worden afgestemd; cijfers zijn afstemcijfers. "
+                 "Feiten vertaald in evals/data/dev2-translation.yaml; verwachte oordelen ongewijzigd.",
+                 "# DEV-SPLIT dev2 (afstemmen toegestaan): cijfers hierop zijn afstemcijfers.\n", split="dev"),
 }
 
 
