@@ -50,9 +50,10 @@ LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
 LEAD_RULE_BONUS = 1.15  # within the answering section, a sentence that says what may or must happen is preferred
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
-TRAIL_FLOOR = 0.5  # a further sentence of the answering section must score this share of the lead
+TRAIL_FLOOR = 0.6  # a further sentence of the answering section must score this share of the lead
 PROHIBITION_SHARE = 0.6  # an explicit ban in the answering section this relevant is always quoted
 PROHIBITION_OTHER_SHARE = 0.9  # ... and one in another section when it is about as relevant as the lead
+BAN_LEAD_SHARE = 0.8  # a ban in the answering section this close to the lead leads
 
 # Scoring weights (chosen on the dev split of the independent set, see evals/README.md).
 W_CONTEXT = 0.5  # coverage of the paragraph / call-out a sentence stands in
@@ -342,8 +343,12 @@ def score_units(question: str, passages: Sequence[Passage],
 # ------------------------------------------------------------------ composition
 
 
+_NOT_A_BAN = re.compile(r"\b(uitsluiten|uitgesloten)\b")  # "we kunnen niet uitsluiten dat …" forbids nothing
+
+
 def _is_ban(u: Unit) -> bool:
-    return bool(_PROHIBITION.search(fold(_unit_text(u))))
+    text = fold(_unit_text(u))
+    return bool(_PROHIBITION.search(text)) and not _NOT_A_BAN.search(text)
 
 
 def _clean(sentence: str) -> str:
@@ -427,7 +432,8 @@ def select(question: str, passages: Sequence[Passage],
     bans = [u for u in units if u is not lead and not u.illustration and u not in asks and _is_ban(u)
             and u.score >= (PROHIBITION_SHARE if u.n == lead.n else PROHIBITION_OTHER_SHARE) * lead.score]
     ban = max(bans, key=lambda u: (u.n == lead.n, lead_weight(u)), default=None) if not _is_ban(lead) else None
-    if ban is not None and ban.n == lead.n and _PERMISSIVE.search(fold(_unit_text(lead))) and lead_weight(ban) == ban.score:
+    if ban is not None and ban.n == lead.n and lead_weight(ban) == ban.score and (
+            _PERMISSIVE.search(fold(_unit_text(lead))) or ban.score >= BAN_LEAD_SHARE * lead_weight(lead)):
         lead, ban = ban, None
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
