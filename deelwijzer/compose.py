@@ -346,9 +346,13 @@ def score_units(question: str, passages: Sequence[Passage],
 _NOT_A_BAN = re.compile(r"\b(uitsluiten|uitgesloten)\b")  # "we kunnen niet uitsluiten dat …" forbids nothing
 
 
+MIN_BAN_WORDS = 7  # "U mag de gegevens niet verstrekken." is a flowchart's branch outcome: its condition is the branch
+
+
 def _is_ban(u: Unit) -> bool:
     text = fold(_unit_text(u))
-    return bool(_PROHIBITION.search(text)) and not _NOT_A_BAN.search(text)
+    return (bool(_PROHIBITION.search(text)) and not _NOT_A_BAN.search(text)
+            and len(words(text)) >= MIN_BAN_WORDS)
 
 
 def _clean(sentence: str) -> str:

@@ -267,3 +267,13 @@ def test_the_age_picks_the_section_whose_list_is_about_whom_the_question_names()
                                [other, school])
     assert "tussen 12 en 16" in first_line(draft)
 
+
+
+def test_a_flowchart_outcome_without_its_branch_never_leads_as_a_ban():
+    """'U mag de gegevens niet verstrekken.' is the outcome of a branch (NEE →); quoted alone it
+    would forbid what the section permits under its condition."""
+    text = ("Als de ontvangende partij een grondslag heeft op basis waarvan zij de gegevens mag ontvangen, dan is "
+            "verstrekking toegestaan.\n\nU mag de gegevens niet verstrekken.")
+    draft = compose_extractive("Mag ik gegevens verstrekken aan een partij met een eigen grondslag?",
+                               [make_passage(1, text, heading=("Ontvanger",))])
+    assert draft.split("\n")[0].startswith(f"{LEAD} Als de ontvangende partij")
