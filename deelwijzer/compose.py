@@ -350,7 +350,10 @@ MIN_BAN_WORDS = 7  # "U mag de gegevens niet verstrekken." is a flowchart's bran
 
 
 def _is_ban(u: Unit) -> bool:
+    """An explicit ban stated as a rule, not inside an example ("Voorbeeld: wanneer u …")."""
     text = fold(_unit_text(u))
+    if fold(u.context).startswith("voorbeeld"):
+        return False
     return (bool(_PROHIBITION.search(text)) and not _NOT_A_BAN.search(text)
             and len(words(text)) >= MIN_BAN_WORDS)
 
@@ -436,8 +439,9 @@ def select(question: str, passages: Sequence[Passage],
     bans = [u for u in units if u is not lead and not u.illustration and u not in asks and _is_ban(u)
             and u.score >= (PROHIBITION_SHARE if u.n == lead.n else PROHIBITION_OTHER_SHARE) * lead.score]
     ban = max(bans, key=lambda u: (u.n == lead.n, lead_weight(u)), default=None) if not _is_ban(lead) else None
+    bare = _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead)))
     if ban is not None and ban.n == lead.n and lead_weight(ban) == ban.score and (
-            _PERMISSIVE.search(fold(_unit_text(lead))) or ban.score >= BAN_LEAD_SHARE * lead_weight(lead)):
+            bare or ban.score >= BAN_LEAD_SHARE * lead_weight(lead)):
         lead, ban = ban, None
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
