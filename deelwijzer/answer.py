@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Sequence
 
+from deelwijzer.asker_role import unmapped_self_role
 from deelwijzer.compose import compose_extractive, select
 from deelwijzer.config import Settings
 from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
@@ -74,6 +75,7 @@ class Prepared:
     step_chunk: Chunk | None = None  # the passage the deciding step rests on
     assumed: dict[str, Any] = field(default_factory=dict)  # implied facts (inside `facts` too)
     outside_scope: bool = False  # a sharing decision about a party or act the stappenplannen do not cover
+    role_unknown: bool = False  # the question names a role the stappenplannen do not map
 
 
 def _clean_question(question: str) -> tuple[str, str, list[str]]:
@@ -171,6 +173,15 @@ def prepare(
         # evidence alone (issue 15).
         retrieved = replace(retrieved, relevant=True, reason="deelvraag: het stappenplan is van toepassing")
 
+    # (After the scope check above, which the refusal fit made with the assumptions in place.)
+    # A role the question names but the fact dictionary does not map ("Ik ben reclasseringswerker"):
+    # no role (and nothing that follows from it) is assumed; the stappenplan asks it (issue 13, round 3).
+    given = {**found, **from_llm, **explicit}
+    role_unknown = "rol" not in given and "plan" not in given and unmapped_self_role(query) is not None
+    if role_unknown and assumed:
+        merged = {k: v for k, v in merged.items() if k not in assumed}
+        assumed = {}
+
     verdict = None
     if decision and retrieved.relevant:
         # An explicit "onbekend" ("weet ik niet") is dropped by validation but still goes to the engine,
@@ -182,7 +193,7 @@ def prepare(
     if verdict is None:  # no stappenplan: assumptions about it mean nothing
         merged = {k: v for k, v in merged.items() if k not in assumed}
     return Prepared(text, query, notes, retrieved, decision, merged, verdict, plan, step_chunk,
-                    assumed if verdict is not None else {}, outside)
+                    assumed if verdict is not None else {}, outside_scope=outside, role_unknown=role_unknown)
 
 
 def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> tuple[list[Passage], int | None]:
@@ -263,9 +274,10 @@ def usable_model_draft(draft: str) -> bool:
 def _finish(prep: Prepared, guarded: Guarded, settings: Settings, llm, prompt_version: str | None) -> Answer:
     passages, _ = with_step_passage(prep.retrieved.passages, None if guarded.refused else prep.step_chunk)
     text = guarded.text
-    if prep.assumed and not guarded.refused and prep.verdict is not None and guarded.verdict_text:
-        # the assumptions explain the engine's block; without the block (a question about the rules
-        # in general) they explain nothing
+    if (prep.assumed and not guarded.refused and prep.verdict is not None and guarded.verdict_text
+            and prep.verdict.outcome != "meer_informatie_nodig"):
+        # the assumptions explain the engine's verdict; without one (a next question, or a question
+        # about the rules in general) they explain nothing in the text: the panel shows them editable
         text = text.rstrip() + "\n\n" + describe_assumptions(prep.assumed)
     return Answer(
         answer=text,
@@ -358,7 +370,9 @@ def stream_ask(
             extractive = True
     citable, step_n = with_step_passage(prep.retrieved.passages, prep.step_chunk)
     guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n, protect_quotes=extractive,
-                    about_rules=asks_about_rules(prep.query))
+                    about_rules=asks_about_rules(prep.query),
+                    role_unknown=prep.role_unknown and bool(prep.verdict and prep.verdict.vraag
+                                                            and prep.verdict.vraag.fact == "rol"))
     if llm is None:
         yield guarded.text
     log.info("ask: %.0f ms, %d passages, refused=%s", (time.perf_counter() - t0) * 1000,

@@ -50,6 +50,10 @@ LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
 LEAD_RULE_BONUS = 1.15  # within the answering section, a sentence that says what may or must happen is preferred
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
+TRAIL_FLOOR = 0.6  # a further sentence of the answering section must score this share of the lead
+PROHIBITION_SHARE = 0.6  # an explicit ban in the answering section this relevant is always quoted
+PROHIBITION_OTHER_SHARE = 0.9  # ... and one in another section when it is about as relevant as the lead
+BAN_LEAD_SHARE = 0.8  # a ban in the answering section this close to the lead leads
 
 # Scoring weights (chosen on the dev split of the independent set, see evals/README.md).
 W_CONTEXT = 0.5  # coverage of the paragraph / call-out a sentence stands in
@@ -95,6 +99,13 @@ _CONDITIONAL = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|ve
 _RESTRICTIVE = re.compile(r"\b(niet|geen|nooit|alleen|uitsluitend|tenzij|mits|verboden|voorwaarde\w*|"
                           r"voor zover|moet|moeten|dient|dienen)\b")
 RESTRICTION_SHARE = 0.7  # a restriction this relevant (share of the lead's weight) leads instead
+# An explicit ban ("mogen niet", "is niet toegestaan", "kunnen nooit", "verboden"): a reader who acts
+# on a permissive line while the handvat forbids the point asked takes a wrong action (blind grade,
+# round 2), so a relevant ban is quoted, and leads where the lead only permits.
+_PROHIBITION = re.compile(
+    r"\b(mag|mogen|kan|kunnen|kunt|zal|zullen)\b[^.;:]{0,80}?\b(niet|geen|nooit)\b(?! (alleen|altijd|direct|nodig|"
+    r"noodzakelijk\w*|meer dan|van toepassing|bekend|duidelijk))|"
+    r"\b(niet|nooit) (toegestaan|de bedoeling)\b|\bverboden\b|\bmag geen\b|\bmogen geen\b")
 _ILLUSTRATION = re.compile(r"\b(bijvoorbeeld|een voorbeeld|denk aan)\b|^voorbeeld\b")
 _EXAMPLE = re.compile(r"^voorbeeld( \d+)?\s*:\s*(?P<title>[^:]{3,90}):\s*", re.IGNORECASE)
 _SELF = re.compile(r"^\s*(ik ben|ik werk|wij zijn|we zijn|als)\b[^.?!]{0,120}[.?!,]\s*", re.IGNORECASE)
@@ -332,6 +343,21 @@ def score_units(question: str, passages: Sequence[Passage],
 # ------------------------------------------------------------------ composition
 
 
+_NOT_A_BAN = re.compile(r"\b(uitsluiten|uitgesloten)\b")  # "we kunnen niet uitsluiten dat …" forbids nothing
+
+
+MIN_BAN_WORDS = 7  # "U mag de gegevens niet verstrekken." is a flowchart's branch outcome: its condition is the branch
+
+
+def _is_ban(u: Unit) -> bool:
+    """An explicit ban stated as a rule, not inside an example ("Voorbeeld: wanneer u …")."""
+    text = fold(_unit_text(u))
+    if fold(u.context).startswith("voorbeeld"):
+        return False
+    return (bool(_PROHIBITION.search(text)) and not _NOT_A_BAN.search(text)
+            and len(words(text)) >= MIN_BAN_WORDS)
+
+
 def _clean(sentence: str) -> str:
     return " ".join(sentence.split())
 
@@ -410,6 +436,13 @@ def select(question: str, passages: Sequence[Passage],
                   and lead_weight(u) >= RESTRICTION_SHARE * lead_weight(lead)]
         if limits:
             lead = max(limits, key=lead_weight)
+    bans = [u for u in units if u is not lead and not u.illustration and u not in asks and _is_ban(u)
+            and u.score >= (PROHIBITION_SHARE if u.n == lead.n else PROHIBITION_OTHER_SHARE) * lead.score]
+    ban = max(bans, key=lambda u: (u.n == lead.n, lead_weight(u)), default=None) if not _is_ban(lead) else None
+    bare = _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead)))
+    if ban is not None and ban.n == lead.n and lead_weight(ban) == ban.score and (
+            bare or ban.score >= BAN_LEAD_SHARE * lead_weight(lead)):
+        lead, ban = ban, None
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
     section = sorted(by_passage[lead.n], key=lambda u: u.index)
@@ -456,8 +489,10 @@ def select(question: str, passages: Sequence[Passage],
             take(nxt)
         else:
             break
+    if ban is not None:
+        take(ban)
     # The rest of the answering section that speaks to the question, in the section's order.
-    extra = [u for u in sorted(section, key=lambda u: -u.score) if u.score >= 0.5 * lead.score]
+    extra = [u for u in sorted(section, key=lambda u: -u.score) if u.score >= TRAIL_FLOOR * lead.score]
     extra = sorted(extra[: max(0, MAX_LINES - 1 - len(chosen))], key=lambda u: u.index)
     for u in extra:
         p = predecessor(u)
@@ -465,7 +500,10 @@ def select(question: str, passages: Sequence[Passage],
             take(p)
         take(u)
     # A second section that also answers.
-    others = [u for u in ranked if u.n != lead.n and u.score >= SECOND_SECTION_RATIO * lead.score]
+    # An older (Wbp) handvat adds nothing beside a current one that answers (blind grade, round 2).
+    current = not passages[lead.n - 1].chunk.pre_avg
+    others = [u for u in ranked if u.n != lead.n and u.score >= SECOND_SECTION_RATIO * lead.score
+              and not (current and passages[u.n - 1].chunk.pre_avg)]
     if others and len(chosen) < MAX_LINES:
         take(others[0])
     return chosen

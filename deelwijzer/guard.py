@@ -4,9 +4,9 @@ retrieved passages and the rules engine, so that
 - every [n] in the text resolves to a retrieved passage (others are dropped);
 - a yes/no claim in the draft that the engine's outcome does not support is removed, and the
   engine's verdict with its trace and basis is shown instead;
-- with facts missing, the engine's next question is asked and no yes/no is given (under a question
-  about the rules in general, not the asker's own decision, one line points to the stappenplan
-  instead: its next question would answer nothing that was asked);
+- with facts missing, no yes/no is given and the text carries one line with the plan's next question
+  (its options stay in the panel); under a question about the rules in general, not the asker's own
+  decision, one line points to the stappenplan instead: its next question would answer nothing asked;
 - when nothing relevant was retrieved, the answer is an honest refusal;
 - passages from pre-AVG (Wbp) documents are marked as such.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from deelwijzer.models import Citation, Passage, Verdict
-from deelwijzer.rules.render import verdict_block  # the chat block (also Answer.verdict_text)
+from deelwijzer.rules.render import verdict_block, verdict_invitation  # the chat block (also Answer.verdict_text)
 from deelwijzer.textnorm import fold, split_sentences_nl
 
 REFUSAL_TEXT = (
@@ -221,12 +221,14 @@ def guard(
     step_n: int | None = None,
     protect_quotes: bool = False,
     about_rules: bool = False,
+    role_unknown: bool = False,
 ) -> Guarded:
     """The final answer text and its citations; see the module docstring for the rules.
     `protect_quotes`: the draft is the extractive composer's (verbatim quotes it selected); their
     rule sentences are kept (see `strip_unsupported_claims`).
     `about_rules`: the question asks about the rules in general, not the asker's own decision; with
-    no verdict yet the engine's block (its next question) is replaced by one pointer line."""
+    no verdict yet the engine's block (its next question) is replaced by one pointer line.
+    `role_unknown`: the question names a role the stappenplannen do not map; the line says so."""
     if not relevant or not passages:
         return refusal()
     valid = set(range(1, len(passages) + 1))
@@ -246,6 +248,11 @@ def guard(
     block = ""
     if verdict is not None and about_rules and verdict.outcome not in DECIDED:
         parts.append(PANEL_POINTER.format(plan=f" {verdict.plan}" if verdict.plan else ""))
+    elif verdict is not None and verdict.outcome not in DECIDED:
+        # No verdict yet: the full block (options, step, disclaimer) diluted the answer and repeated
+        # the panel (blind grade, round 2); one line invites the interview.
+        block = verdict_invitation(verdict, role_unknown)
+        parts.append(block)
     elif verdict is not None:
         cite_step = step_n is not None and step_n in valid
         block = verdict_block(verdict, f" [{step_n}]" if cite_step else "")

@@ -46,7 +46,7 @@ def test_fake_model_citing_a_missing_passage_is_fixed(settings):
     answer, _, _ = run(ACCEPTANCE, settings, llm=fake, verdict=ASK_STRAFBAAR_FEIT)
     assert "[9]" not in answer.answer
     assert [c.n for c in answer.citations] == [2]
-    assert "Volgende vraag: Is er een strafbaar feit gepleegd?" in answer.answer
+    assert "Voor een oordeel volgens het stappenplan zorg: Is er een strafbaar feit gepleegd?" in answer.answer
 
 
 def test_model_facts_are_used_but_extractor_wins(settings):
@@ -139,8 +139,8 @@ def test_real_engine_asks_next_question_for_acceptance_question(settings):
     answer = ask(ACCEPTANCE, settings, services=FakeServices(retriever=FakeRetriever(), rules=EngineRules(settings)))
     assert answer.plan == "zorg" and answer.verdict.outcome == "meer_informatie_nodig"
     assert answer.verdict.vraag.fact == "strafbaar_feit"
-    assert f"Volgende vraag: {answer.verdict.vraag.text}" in answer.answer
-    body = answer.answer.split("Oordeel van het stappenplan")[0]
+    assert answer.answer.endswith(f"Voor een oordeel volgens het stappenplan zorg: {answer.verdict.vraag.text}")
+    body = answer.answer.split("Voor een oordeel volgens het stappenplan")[0]
     assert "U mag" not in body and "Ja," not in body
 
 

@@ -40,9 +40,17 @@ def test_acceptance_command_returns_citations_and_engine_verdict(real_settings, 
 
 @pytest.mark.slow
 def test_the_verdict_cites_the_passage_its_deciding_step_rests_on(real_settings):
-    answer = ask("Ik ben wijkagent. Mag ik informatie over een verdachte delen met de burgemeester?", real_settings)
+    question = "Ik ben wijkagent. Mag ik informatie over een verdachte delen met de burgemeester?"
+    answer, facts = ask(question, real_settings), {}
+    for _ in range(15):  # answer the interview until a verdict: without one the text names no step (round 3)
+        v = answer.verdict
+        if v is None or v.outcome != "meer_informatie_nodig" or v.vraag is None:
+            break
+        assert v.vraag.text in answer.answer and "Bij stap:" not in answer.answer
+        facts[v.vraag.fact] = v.vraag.options[0] if v.vraag.options else True
+        answer = ask(question, real_settings, facts=facts)
     verdict = answer.verdict
-    assert verdict is not None and verdict.plan == "politie"
+    assert verdict is not None and verdict.plan == "politie" and verdict.outcome != "meer_informatie_nodig"
     step_line = next(line for line in answer.answer.splitlines() if line.startswith(("Bij stap:", "Beslissende stap:")))
     n = int(step_line.rsplit("[", 1)[1].rstrip("]"))
     cited = next(c for c in answer.citations if c.n == n)

@@ -114,8 +114,26 @@ def test_current_handvat_is_preferred_and_an_older_one_is_labelled():
                        heading=("Casusoverleg",))
     draft = compose_extractive("Mag ik gegevens over een cliënt delen met het casusoverleg?", [old, new])
     assert first_line(draft).endswith("[2]")
-    if "[1]" in draft:
-        assert OLDER_LABEL in draft
+    assert "[1]" not in draft  # the older handvat adds nothing beside a current one that answers (round 3)
+
+
+def test_an_explicit_ban_on_the_point_asked_leads_over_a_bare_permission():
+    """Round 3: a permissive line must not stand alone where the section forbids the point asked."""
+    text = ("Gemeenten kunnen gegevens uit verschillende domeinen gebruiken voor hun taken. "
+            "Het koppelen van bestanden uit verschillende domeinen om gezinnen vroegtijdig op te sporen is niet "
+            "toegestaan. Dit staat in de wet.")
+    draft = compose_extractive("Mogen gemeenten bestanden uit verschillende domeinen koppelen om gezinnen op te sporen?",
+                               [make_passage(1, text, heading=("Koppelen van bestanden",))])
+    assert "niet toegestaan" in draft.split("\n")[0]
+
+
+def test_a_relevant_ban_in_the_answering_section_is_quoted():
+    text = ("In het casusoverleg bespreekt u de gegevens van de cliënt die nodig zijn voor het plan van aanpak. "
+            "De voorzitter legt de afspraken vast in het verslag van het overleg. "
+            "Medische gegevens van de cliënt mag u in het casusoverleg niet delen zonder zijn toestemming.")
+    draft = compose_extractive("Welke gegevens van de cliënt bespreek ik in het casusoverleg?",
+                               [make_passage(1, text, heading=("Casusoverleg",))])
+    assert "mag u in het casusoverleg niet delen" in draft
 
 
 def test_units_split_callout_title_from_body():
@@ -249,3 +267,13 @@ def test_the_age_picks_the_section_whose_list_is_about_whom_the_question_names()
                                [other, school])
     assert "tussen 12 en 16" in first_line(draft)
 
+
+
+def test_a_flowchart_outcome_without_its_branch_never_leads_as_a_ban():
+    """'U mag de gegevens niet verstrekken.' is the outcome of a branch (NEE →); quoted alone it
+    would forbid what the section permits under its condition."""
+    text = ("Als de ontvangende partij een grondslag heeft op basis waarvan zij de gegevens mag ontvangen, dan is "
+            "verstrekking toegestaan.\n\nU mag de gegevens niet verstrekken.")
+    draft = compose_extractive("Mag ik gegevens verstrekken aan een partij met een eigen grondslag?",
+                               [make_passage(1, text, heading=("Ontvanger",))])
+    assert draft.split("\n")[0].startswith(f"{LEAD} Als de ontvangende partij")

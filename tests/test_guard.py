@@ -66,10 +66,24 @@ def test_agreeing_claim_is_kept():
 
 def test_unknown_facts_ask_next_question_and_give_no_yes_or_no():
     g = guard("Ja, u mag dit melden [1]. Nee, dat mag niet.", THREE_PASSAGES, ASK_STRAFBAAR_FEIT)
-    body = g.text.split("Oordeel van het stappenplan")[0]
+    body = g.text.split("Voor een oordeel volgens het stappenplan")[0]
     assert classify_claim(body) is None
-    assert "Volgende vraag: Is er een strafbaar feit gepleegd?" in g.text
     assert "U mag de gegevens" not in g.text
+
+
+def test_without_a_verdict_the_text_carries_one_line_with_the_next_question():
+    """Round 3 of issue 13: no option list, step or disclaimer in the prose; the panel has those."""
+    g = guard("Het beroepsgeheim geldt [1].", THREE_PASSAGES, ASK_STRAFBAAR_FEIT, step_n=2)
+    assert g.verdict_text == "Voor een oordeel volgens het stappenplan zorg: Is er een strafbaar feit gepleegd?"
+    assert g.text.endswith(g.verdict_text) and "\n" not in g.verdict_text
+    assert "Mogelijke antwoorden" not in g.text and "Bij stap" not in g.text and "[2]" not in g.text
+    unknown = guard("Het beroepsgeheim geldt [1].", THREE_PASSAGES, ASK_STRAFBAAR_FEIT, role_unknown=True)
+    assert "is uw rol nodig" in unknown.text
+
+
+def test_a_verdict_is_always_shown_in_full_with_its_step():
+    g = guard("Het beroepsgeheim geldt [1].", THREE_PASSAGES, make_verdict("mag_niet_delen"), step_n=2)
+    assert g.verdict_text.startswith("Oordeel van het stappenplan") and "[2]" in g.verdict_text
 
 
 def test_no_verdict_means_no_yes_or_no_either():

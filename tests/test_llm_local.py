@@ -45,4 +45,7 @@ def test_real_local_model_answers_through_the_guard(local_settings, monkeypatch)
     assert answer.citations and all(c.chunk_id in passage_ids for c in answer.citations)
     # The verdict (or next question) is the engine's, shown by the guard.
     assert answer.verdict is not None
-    assert "Oordeel van het stappenplan" in answer.answer
+    if answer.verdict.outcome == "meer_informatie_nodig":
+        assert answer.verdict.vraag.text in answer.answer  # the one-line invitation (issue 13, round 3)
+    else:
+        assert "Oordeel van het stappenplan" in answer.answer

@@ -168,3 +168,14 @@ def test_summary_question_offered_beside_a_sub_question():
     rs = load_rules(Settings().rules_dir)
     assert "conflict_van_plichten" in summary_facts(rs, "gewetensnood", "zorg")
     assert summary_facts(rs, "gewetensnood", "zorg", {"conflict_van_plichten": False}) == []
+
+
+def test_a_role_the_stappenplannen_do_not_map_is_asked_not_assumed(settings):
+    """Issue 13, round 3: "reclasseringswerker" maps to no role; the situation ("mijn cliënt") must not
+    make the asker a zorg- of hulpverlener: the answer says the stappenplan needs the role."""
+    answer = _ask("Ik ben reclasseringswerker. Mag ik over mijn cliënt informatie delen met de politie?", settings)
+    assert answer.verdict.outcome == "meer_informatie_nodig" and answer.verdict.vraag.fact == "rol"
+    assert "rol" not in answer.facts and not answer.assumed
+    assert "is uw rol nodig" in answer.answer and "Aangenomen" not in answer.answer
+    mapped = _ask("Ik ben huisarts. Mag ik over mijn cliënt informatie delen met de politie?", settings)
+    assert mapped.facts["rol"] == "zorg_hulpverlener"

@@ -155,6 +155,21 @@ def verdict_block(verdict: Verdict, step_ref: str = "", ruleset: RuleSet | None 
     return "\n".join(lines)
 
 
+def verdict_invitation(verdict: Verdict, role_unknown: bool = False) -> str:
+    """One line for the answer text while the engine needs facts (issue 13, round 3): the plan and its
+    next question, no options and no disclaimer (those stay in the panel and in `verdict.vraag`).
+    `role_unknown`: the question names a role the stappenplannen do not map, so the line says that the
+    stappenplan needs the role instead of assuming one."""
+    plan = f" {verdict.plan}" if verdict.plan else ""
+    q = verdict.vraag
+    if role_unknown:
+        return ("Voor een oordeel volgens het stappenplan is uw rol nodig (uit uw vraag blijkt niet welk "
+                "stappenplan past)" + (f": {q.text}" if q else "; kies die in het paneel Stappenplan."))
+    if q is None:
+        return f"Het stappenplan{plan} geeft nog geen oordeel; zie het paneel Stappenplan."
+    return f"Voor een oordeel volgens het stappenplan{plan}: {q.text}"
+
+
 # ---- the CLI -----------------------------------------------------------------------------------
 def _listed(title: str, items: list[str]) -> list[str]:
     """A titled list after a blank line; nothing when there are no items."""
