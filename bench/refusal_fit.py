@@ -71,8 +71,7 @@ def _verdict_questions(path: Path) -> list[tuple[str, str]]:
 
 def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Row]:
     from deelwijzer.facts import extract, filter_facts
-    from deelwijzer.refusal import evidence_features, names_a_stappenplan_party
-    from deelwijzer.retrieve import Filters, redact_for_retrieval
+    from deelwijzer.refusal import names_a_stappenplan_party
     from deelwijzer.route import route_question
     from deelwijzer.services import get_services
 
@@ -81,12 +80,10 @@ def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Ro
     dictionary = rules.facts_dictionary()
 
     def row(suite: str, id_: str, question: str, answerable: bool, train: bool) -> Row:
-        res = retriever.retrieve(question, assess=False)  # both legs; the stored model is not needed
-        q = redact_for_retrieval(question, retriever.bm25.vocab)
-        # The evidence leg the answer path scores: the passages' own vectors, without their windows
-        # (Retriever.retrieve with assess=True). Fitting on the windowed leg would shift dense_top.
-        evidence = retriever.dense_leg(q, retriever.depth, Filters.from_where(None), windows=False)
-        f = evidence_features(q, retriever.bm25, res.passages, evidence, res.bm25)
+        # The features exactly as the answer path computes them (Retriever.retrieve with its relevance
+        # check: redacted query, the passages' own vectors as evidence, not their windows); the
+        # stored model's decision on them is ignored here.
+        f = retriever.retrieve(question).relevance.details
         # the facts answer.prepare reads from the question (no language model): stated win over implied
         ex = extract(question)
         facts = filter_facts({**ex.assumed, **ex.stated}, dictionary, rules.validate)

@@ -9,7 +9,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from deelwijzer.asker_role import unmapped_self_role
 from deelwijzer.compose import compose_extractive, select
