@@ -81,6 +81,7 @@ def _write_suite(split: str, items: list[dict]) -> None:
     suite = {
         "name": f"independent-{split}",
         "description": f"Onafhankelijke vragen en weigercases ({split}), geschreven uit alleen het corpus.",
+        "split": "frozen" if frozen else "dev",
         "cases": items,
     }
     out = SUITES / f"independent-{split}.yaml"
