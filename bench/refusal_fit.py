@@ -72,7 +72,9 @@ def _verdict_questions(path: Path) -> list[tuple[str, str]]:
             if c.get("kind") == "verdict" and c.get("question")]
 
 
-def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Row]:
+def collect(settings: Settings, features: tuple[str, ...] = FEATURES, extra=None) -> list[Row]:
+    """One Row per distinct tuning question. `extra(question, result, services) -> {name: value}` adds
+    candidate features that `features` may name (bench.refusal_candidates)."""
     from deelwijzer.facts import extract, filter_facts
     from deelwijzer.refusal import names_a_stappenplan_party
     from deelwijzer.route import route_question
@@ -86,8 +88,11 @@ def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Ro
         # The features exactly as the answer path computes them (Retriever.retrieve with its relevance
         # check: redacted query, the passages' own vectors as evidence, not their windows); the
         # stored model's decision on them is ignored here.
-        relevance = retriever.retrieve(question).relevance
-        f = relevance.details
+        result = retriever.retrieve(question)
+        relevance = result.relevance
+        f = dict(relevance.details)
+        if extra is not None:
+            f.update(extra(question, result, services))
         # the facts answer.prepare reads from the question (no language model): stated win over implied
         ex = extract(question)
         facts = filter_facts({**ex.assumed, **ex.stated}, dictionary, rules.validate)
