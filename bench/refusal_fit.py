@@ -19,6 +19,8 @@ Model: logistic regression (class-balanced, C=1) on the standardised evidence fe
   refused: those of the tuning suites (cross-validated scores) plus the verdict questions of
   SHARING_TUNING (not fitted on, so their full-fit scores are out of sample), halfway between the
   last such question refused and the next one; never above `refuse_below`.
+  A sharing decision that names an asker or giver the handvatten never name and no stappenplan maps
+  (`refusal.outside_party`: "Mag de bank …", "De brandweer vraagt …") takes `refuse_below` instead.
 Printed: coefficients and thresholds, the cross-validated estimates, the margins (full fit), then
 the tuning figures per suite as `deelwijzer eval` counts them (negatives and answerable questions,
 overall / sharing / non-sharing).
@@ -59,6 +61,7 @@ class Row:
     scope: bool  # names a role, plan or recipient of the stappenplannen (refusal.names_a_stappenplan_party)
     x: tuple[float, ...]
     train: bool = True  # fitted on (TUNING); False: a SHARING_TUNING question, only for the sharing threshold
+    outside: bool = False  # names an asker or giver the handvatten never name (refusal.outside_party)
 
 
 def _verdict_questions(path: Path) -> list[tuple[str, str]]:
@@ -69,7 +72,9 @@ def _verdict_questions(path: Path) -> list[tuple[str, str]]:
             if c.get("kind") == "verdict" and c.get("question")]
 
 
-def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Row]:
+def collect(settings: Settings, features: tuple[str, ...] = FEATURES, extra=None) -> list[Row]:
+    """One Row per distinct tuning question. `extra(question, result, services) -> {name: value}` adds
+    candidate features that `features` may name (bench.refusal_candidates)."""
     from deelwijzer.facts import extract, filter_facts
     from deelwijzer.refusal import names_a_stappenplan_party
     from deelwijzer.route import route_question
@@ -83,12 +88,16 @@ def collect(settings: Settings, features: tuple[str, ...] = FEATURES) -> list[Ro
         # The features exactly as the answer path computes them (Retriever.retrieve with its relevance
         # check: redacted query, the passages' own vectors as evidence, not their windows); the
         # stored model's decision on them is ignored here.
-        f = retriever.retrieve(question).relevance.details
+        result = retriever.retrieve(question)
+        relevance = result.relevance
+        f = dict(relevance.details)
+        if extra is not None:
+            f.update(extra(question, result, services))
         # the facts answer.prepare reads from the question (no language model): stated win over implied
         ex = extract(question)
         facts = filter_facts({**ex.assumed, **ex.stated}, dictionary, rules.validate)
         return Row(suite, id_, answerable, route_question(question).is_decision, names_a_stappenplan_party(facts),
-                   tuple(f[n] for n in features), train)
+                   tuple(f[n] for n in features), train, relevance.outside_party is not None)
 
     rows, seen = [], set()
     for suite in TUNING:
@@ -117,6 +126,7 @@ class Fit:
     decision: np.ndarray
     scope: np.ndarray
     train: np.ndarray
+    outside: np.ndarray
 
 
 def sharing_threshold(scores: np.ndarray, scope: np.ndarray, target: float) -> float:
@@ -146,6 +156,7 @@ def fit(rows: list[Row], target: float = TARGET, features: tuple[str, ...] = FEA
     decision = np.array([r.decision for r in rows])
     scope = np.array([r.scope for r in rows])
     train = np.array([r.train for r in rows])
+    outside = np.array([r.outside for r in rows])
     X, y = X_all[train], y_all[train]
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
@@ -163,22 +174,26 @@ def fit(rows: list[Row], target: float = TARGET, features: tuple[str, ...] = FEA
     oof = score.copy()
     oof[train] = oof_train
     threshold = float(np.quantile(oof[train & (y_all == 1) & ~decision], target))
-    sharing = (y_all == 1) & decision
+    # the answerable sharing decisions the stricter threshold applies to (an outside party: `refuse_below`)
+    sharing = (y_all == 1) & decision & ~outside
     sharing_thr = min(sharing_threshold(oof[sharing], scope[sharing], target_sharing), threshold)
     r4 = lambda v: tuple(round(float(x), 4) for x in v)  # noqa: E731 - what the file stores
     refusal = RefusalModel(tuple(features), r4(mean), r4(scale), r4(full.coef_[0]),
                            round(float(full.intercept_[0]), 4), round(threshold, 4), round(sharing_thr, 4))
-    return Fit(refusal, oof, score, y_all, decision, scope, train)
+    return Fit(refusal, oof, score, y_all, decision, scope, train, outside)
 
 
-def refused(scores: np.ndarray, decision: np.ndarray, scope: np.ndarray, thr: float, sharing_thr: float) -> np.ndarray:
+def refused(scores: np.ndarray, decision: np.ndarray, scope: np.ndarray, thr: float, sharing_thr: float,
+            outside: np.ndarray | None = None) -> np.ndarray:
     """Refusal as the answer layer applies it (answer.prepare, refusal.refuse_sharing_decision)."""
-    return np.where(decision, (scores < sharing_thr) & ~scope, scores < thr)
+    outside = np.zeros(len(scores), dtype=bool) if outside is None else outside
+    sharing = np.where(outside, scores < thr, (scores < sharing_thr) & ~scope)
+    return np.where(decision, sharing, scores < thr)
 
 
 def rates(scores: np.ndarray, y: np.ndarray, decision: np.ndarray, scope: np.ndarray, thr: float,
-          sharing_thr: float) -> str:
-    out = refused(scores, decision, scope, thr, sharing_thr)
+          sharing_thr: float, outside: np.ndarray | None = None) -> str:
+    out = refused(scores, decision, scope, thr, sharing_thr, outside)
 
     def share(mask: np.ndarray) -> str:
         n = int(mask.sum())
@@ -203,7 +218,7 @@ def main(argv=None) -> int:
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     rows = collect(settings)
     f = fit(rows, args.target, target_sharing=args.target_sharing)
-    m, y, dec, scope, train = f.model, f.y, f.decision, f.scope, f.train
+    m, y, dec, scope, train, out = f.model, f.y, f.decision, f.scope, f.train, f.outside
     thr, sthr = m.refuse_below, m.refuse_sharing_below
     ty, td = y[train], dec[train]
     print(f"tuning questions: {int(ty.sum())} answerable ({int((ty & ~td).sum())} not a sharing decision), "
@@ -215,22 +230,29 @@ def main(argv=None) -> int:
         print(f"{n:<16} {mu:>8.4f} {sc:>8.4f} {c:>8.4f}")
     print(f"intercept {m.intercept:.4f}; threshold refuse_below = {thr:.4f} "
           f"({args.target:.0%} quantile of the non-sharing answerable questions' CV scores)")
-    sharing = (y == 1) & dec
+    sharing = (y == 1) & dec & ~out
     print(f"sharing threshold refuse_sharing_below = {sthr:.4f} (a sharing decision naming no role, plan or "
           f"recipient of the stappenplannen; at most {args.target_sharing:.0%} of the {int(sharing.sum())} answerable "
           f"sharing questions; {int((sharing & ~scope).sum())} of them name no such party)")
+    print(f"sharing decisions naming an asker or giver the handvatten never name (refusal.outside_party; "
+          f"refuse_below applies): {int((dec & out & (y == 0)).sum())} negatives, "
+          f"{int((dec & out & (y == 1)).sum())} answerable")
     tr = train
-    print(f"cross-validated ({FOLDS}-fold x {SHUFFLES}), tuning suites: {rates(f.oof[tr], y[tr], dec[tr], scope[tr], thr, sthr)}")
-    print(f"full fit, tuning suites:                     {rates(f.score[tr], y[tr], dec[tr], scope[tr], thr, sthr)}")
+
+    def rates_of(scores: np.ndarray, mask: np.ndarray) -> str:
+        return rates(scores[mask], y[mask], dec[mask], scope[mask], thr, sthr, out[mask])
+
+    print(f"cross-validated ({FOLDS}-fold x {SHUFFLES}), tuning suites: {rates_of(f.oof, tr)}")
+    print(f"full fit, tuning suites:                     {rates_of(f.score, tr)}")
     print(f"answerable sharing questions of {', '.join(Path(p).stem for p in SHARING_TUNING)}: "
-          f"{rates(f.oof[~tr], y[~tr], dec[~tr], scope[~tr], thr, sthr)}")
+          f"{rates_of(f.oof, ~tr)}")
     nd = tr & ~dec
     above_ans = f.score[(y == 1) & nd & (f.score >= thr)]
     below_neg = f.score[(y == 0) & nd & (f.score < thr)]
     print(f"margin (full fit, non-sharing questions): nearest answerable above the threshold "
           f"{above_ans.min() - thr:+.3f}, nearest refused negative below it {below_neg.max() - thr:+.3f} "
           f"(score units; the classes overlap, so some lie on the wrong side)")
-    free = dec & ~scope
+    free = dec & ~scope & ~out
     above_ans = f.oof[(y == 1) & free & (f.oof >= sthr)]
     below_neg = f.oof[(y == 0) & free & (f.oof < sthr)]
     if len(above_ans) and len(below_neg):
@@ -239,10 +261,10 @@ def main(argv=None) -> int:
               f"{below_neg.max() - sthr:+.3f}")
     for suite in TUNING:
         mask = np.array([r.suite == suite for r in rows])
-        print(f"tuning figures {Path(suite).stem:<16} CV: {rates(f.oof[mask], y[mask], dec[mask], scope[mask], thr, sthr)}")
+        print(f"tuning figures {Path(suite).stem:<16} CV: {rates_of(f.oof, mask)}")
     print("tuning questions nearest a threshold (full fit, score - threshold; S = sharing decision naming no party):")
-    applies = tr & (~dec | ~scope)
-    gap = np.where(dec, f.score - sthr, f.score - thr)
+    applies = tr & (~dec | ~scope | out)
+    gap = np.where(dec & ~out, f.score - sthr, f.score - thr)
     for i in [i for i in np.argsort(np.abs(gap)) if applies[i]][:10]:
         print(f"  {rows[i].id:<28} {'answerable' if y[i] else 'negative':<10} {'S' if dec[i] else ' '} {gap[i]:+.3f}")
     if args.write:

@@ -164,9 +164,10 @@ def prepare(
     decision = route.is_decision or bool(explicit)
     # A sharing decision is refused only on strong evidence (issue 14 item 3, issue 15): a score below
     # the stricter sharing threshold and no role, plan or recipient of the stappenplannen in the
-    # question. Facts the user gave (the panel) always keep it inside the stappenplan.
+    # question, or a weak score and an asker or giver the handvatten never name. Facts the user gave
+    # (the panel) always keep it inside the stappenplan.
     outside = (decision and not explicit and not retrieved.relevant
-               and refuse_sharing_decision(retrieved.score, merged))
+               and refuse_sharing_decision(retrieved.score, merged, retrieved.outside_party))
     if not retrieved.relevant and decision and not outside:
         # A question whether one may or must share data is what the stappenplannen decide, even
         # when its wording shares few terms with the handvatten: never refuse it for weak lexical

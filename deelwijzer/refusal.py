@@ -9,6 +9,7 @@ that ranking and the refusal model can change independently (the model is re-fit
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,8 @@ class Relevance:
     unknown: tuple[str, ...] = ()  # query content words the corpus never uses
     dense_margin: float | None = None  # top-1 cosine minus median of the dense leg's tail
     details: dict[str, float] = field(default_factory=dict)
+    # a party the question names as asker or giver that the handvatten never name (`outside_party`)
+    outside_party: str | None = None
 
 
 
@@ -88,6 +91,61 @@ def dense_margin(dense: Sequence[Passage]) -> float | None:
         return None
     scores = [p.score for p in dense]
     return float(scores[0] - float(np.median(scores[len(scores) // 2 :])))
+
+
+# A sharing decision is placed in a stappenplan by its parties: who asks for the data and who would
+# give it (issue 14 item 3). A party the question names in one of those two places that the handvatten
+# never mention and that no stappenplan role or recipient maps ("Mag de bank dit melden …", "De brandweer
+# vraagt de gemeente …") is evidence of a different kind than weak word overlap: no stappenplan can
+# place the question. Slots, over folded text:
+_DET = r"(?:de|het|een|onze|mijn|die|deze)"
+_NOUN = r"(?P<words>[\w-]+(?:\s+[\w-]+)?)"  # the party's noun, or an adjective and the noun ("de Belgische jeugdhulp")
+_PARTY_SLOTS = (
+    # the giving (or receiving) party as the subject of a modal: "Mag de bank dit melden"
+    re.compile(rf"\b(?:mag|mogen|moet|moeten|kan|kunnen)\s+{_DET}\s+{_NOUN}"),
+    # the asking party as the subject of a request opening a clause: "De brandweer vraagt de gemeente"
+    re.compile(rf"(?:^|[.?!;:]\s+|\b(?:en|maar|omdat|nu|als)\s+){_DET}\s+{_NOUN}(?:\s+[\w-]+){{0,3}}?\s+"
+               r"(?:vraagt|vragen|wil|willen|verzoekt|verzoeken|eist|eisen|vordert|vorderen)\b"),
+)
+# Private persons around the data subject are not parties the stappenplannen place by name (the
+# handvatten write "ouders", "gezinsleden"); their requests are about consent and access.
+_PRIVATE_PERSONS = frozenset({
+    "vader", "moeder", "ouder", "zoon", "dochter", "broer", "zus", "zuster", "opa", "oma", "grootouder", "kind",
+    "partner", "echtgenoot", "echtgenote", "man", "vrouw", "vriend", "vriendin", "buurman", "buurvrouw", "tante",
+    "oom", "neef", "nicht", "stiefvader", "stiefmoeder", "pleegouder", "pleegvader", "pleegmoeder"})
+
+
+def _maps_to_a_party(word: str) -> bool:
+    """True when the routing or the fact extractor places `word` as a role or a recipient (the one
+    source of those words; e.g. "agent" is a role although the handvatten write "politie")."""
+    from .facts import extract_deterministic
+    from .route import detect_rol
+
+    if detect_rol(f"ik ben {word}") is not None:
+        return True
+    return any(extract_deterministic(probe).get("ontvanger")
+               for probe in (f"mag ik dit delen met de {word}?", f"mag ik de {word} informeren?"))
+
+
+def outside_party(query: str, index: BM25Index) -> str | None:
+    """The first party named as asker or giver that the corpus never uses (nor its compound parts),
+    that is no private person and that maps to no role or recipient; None when there is none."""
+    text = fold(query, single_spaces=True)
+
+    def unknown(word: str) -> bool:
+        qw = query_words(word, index)
+        return bool(qw) and not qw[0].term_ids
+
+    for slot in _PARTY_SLOTS:
+        for m in slot.finditer(text):
+            first, *rest = m.group("words").split()
+            word = first
+            if unknown(first) and first.endswith("e") and rest:
+                word = rest[0]  # an inflected adjective the corpus never uses ("Belgische"): its noun
+            if (len(word) >= 3 and word not in STOPWORDS and word not in _PRIVATE_PERSONS and unknown(word)
+                    and not _maps_to_a_party(word)):
+                return word
+    return None
 
 
 def evidence_features(
@@ -208,11 +266,19 @@ def names_a_stappenplan_party(facts: Mapping[str, object]) -> bool:
     return any(facts.get(name) for name in SCOPE_FACTS)
 
 
-def refuse_sharing_decision(score: float | None, facts: Mapping[str, object]) -> bool:
-    """Whether a sharing decision is refused: only when both strong signals say so, the refusal
-    score below the stricter `refuse_sharing_below` and no party of the stappenplannen named.
+def refuse_sharing_decision(score: float | None, facts: Mapping[str, object], party: str | None = None) -> bool:
+    """Whether a sharing decision is refused: only when two signals say so.
+    - The question names, as asker or giver, a party the handvatten never name and no stappenplan
+      maps (`outside_party`): no stappenplan can place it, so the ordinary threshold `refuse_below`
+      applies, whatever else it names (the bank's report to Veilig Thuis).
+    - Otherwise: the score below the stricter `refuse_sharing_below` and no party of the
+      stappenplannen named.
     No score (tiny index, nothing assessed): never."""
-    if score is None or names_a_stappenplan_party(facts):
+    if score is None:
+        return False
+    if party is not None:
+        return score < refusal_model().refuse_below
+    if names_a_stappenplan_party(facts):
         return False
     return score < refusal_model().refuse_sharing_below
 
@@ -229,13 +295,14 @@ def assess_evidence(
     unknown = tuple(q.word for q in query_words(query, index) if not q.term_ids)
     margin = dense_margin(dense)
     details = dict(features)
+    party = outside_party(query, index)
     if not passages:
-        return Relevance(False, "niets gevonden", coverage, unknown, margin, details)
+        return Relevance(False, "niets gevonden", coverage, unknown, margin, details, party)
     if margin is None:
         if coverage < REFUSE_BELOW_COVERAGE_ONLY:
             return Relevance(False, f"zwak bewijs: dekking zoekwoorden {coverage:.2f}", coverage, unknown, margin,
-                             details)
-        return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)
+                             details, party)
+        return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details, party)
     model = refusal_model()
     score = model.score(features)
     details["score"] = score
@@ -243,5 +310,5 @@ def assess_evidence(
         reason = f"zwak bewijs: score {score:.2f} < {model.refuse_below:.2f} (dekking zoekwoorden {coverage:.2f}"
         if unknown:
             reason += f", onbekend in de handvatten: {', '.join(unknown[:4])}"
-        return Relevance(False, reason + ")", coverage, unknown, margin, details)
-    return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details)
+        return Relevance(False, reason + ")", coverage, unknown, margin, details, party)
+    return Relevance(True, "voldoende bewijs in de handvatten", coverage, unknown, margin, details, party)

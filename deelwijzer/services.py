@@ -69,6 +69,7 @@ class Retrieved:
     relevant: bool
     reason: str = ""
     score: float | None = None  # the refusal model's score (None when not assessed, e.g. a tiny index)
+    outside_party: str | None = None  # asker or giver the handvatten never name (refusal.outside_party)
 
 
 class AnswerServices(Protocol):
@@ -112,7 +113,8 @@ class Services:
     def retrieve(self, query: str) -> Retrieved:
         result = self.retriever.retrieve(query, k=self.settings.top_k)
         relevance = result.relevance
-        return Retrieved(result.passages, bool(relevance.in_corpus), relevance.reason, relevance.details.get("score"))
+        return Retrieved(result.passages, bool(relevance.in_corpus), relevance.reason, relevance.details.get("score"),
+                         relevance.outside_party)
 
     def step_passage(self, heading: str | None, anchor: str = "", plan: str | None = None) -> Chunk | None:
         """The passage a rule step rests on: exact lookup by heading and anchor, cached per step."""

@@ -6,7 +6,10 @@ import json
 
 import pytest
 
-from deelwijzer.refusal import MODEL_PATH, RefusalModel, names_a_stappenplan_party, refusal_model, refuse_sharing_decision
+from deelwijzer.bm25 import BM25Index
+from deelwijzer.refusal import (MODEL_PATH, RefusalModel, names_a_stappenplan_party, outside_party, refusal_model,
+                                refuse_sharing_decision)
+from tests.test_bm25 import make_chunk
 
 
 def test_model_file_is_well_formed_and_names_known_features():
@@ -29,6 +32,38 @@ def test_a_sharing_decision_is_refused_only_when_both_signals_say_so():
     assert not refuse_sharing_decision(thr + 0.1, {"toestemming": False})  # weak lexical evidence only
     assert not refuse_sharing_decision(thr - 0.1, {"ontvanger": "veilig_thuis"})  # a party the plans know
     assert not refuse_sharing_decision(None, {})  # nothing assessed
+
+
+def test_an_asker_or_giver_the_handvatten_never_name_takes_the_ordinary_threshold():
+    model = refusal_model()
+    between = (model.refuse_below + model.refuse_sharing_below) / 2
+    # a recipient the plans know no longer shields a question whose giver they never name
+    assert refuse_sharing_decision(between, {"ontvanger": "veilig_thuis"}, party="bank")
+    assert not refuse_sharing_decision(between, {"ontvanger": "veilig_thuis"})
+    assert not refuse_sharing_decision(model.refuse_below + 0.1, {}, party="bank")  # the score still decides
+
+
+@pytest.fixture(scope="module")
+def small_index() -> BM25Index:
+    return BM25Index([
+        make_chunk("a", "De politie mag gegevens verstrekken aan Veilig Thuis als de wet dat toestaat."),
+        make_chunk("b", "De gemeente deelt gegevens met het wijkteam en met de school van de leerling."),
+        make_chunk("c", "Ouders en de jeugdhulp worden geïnformeerd over de melding bij de gemeente."),
+    ])
+
+
+@pytest.mark.parametrize("question, party", [
+    ("Mag de bank dit melden bij Veilig Thuis?", "bank"),  # giver: subject of the modal
+    ("De brandweer vraagt de gemeente om een lijst. Mag de gemeente die geven?", "brandweer"),  # asker
+    ("Mag de politie dit melden bij de school?", None),  # a party the corpus names
+    ("De Belgische jeugdhulp vraagt ons om het dossier.", None),  # an unknown adjective, a known noun
+    ("De vader vraagt inzage. Mag ik dat geven?", None),  # a private person, not a party of the plans
+    ("Een agent wil weten of hij hier woont. Mag ik dat zeggen?", None),  # a role the routing maps
+    ("De trainer wil het weten. Mag ik de trainer informeren?", None),  # a recipient the extractor maps
+    ("Mag ik dit zonder toestemming doorgeven?", None),  # no party named in those places
+])
+def test_outside_party_reads_the_asking_and_giving_places(small_index, question, party):
+    assert outside_party(question, small_index) == party
 
 
 def test_score_moves_with_the_evidence():
