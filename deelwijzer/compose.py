@@ -89,6 +89,20 @@ _QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|d
 _CONTINUATION = re.compile(r"^(toch|bovendien|daarnaast|verder|tevens|overigens|immers|wel|echter|daarom|"
                            r"hierbij|daarbij|en|maar|\w+ (daarbij|hierbij|daarnaast|dan ook))\b")
 CONTINUATION_LEAD = 0.8  # a continuation's weight when the lead is chosen
+W_POINT = 0.5  # within the answering section: coverage of what the question asks (its "?" sentence)
+# A side remark or an exception ("Uitzondering hierop is …", "Bij andere taken …", "Overigens …")
+# qualifies a rule; it leads only when the question asks about the exception (blind grade, round 4).
+_SIDE_REMARK = re.compile(r"^(uitzondering\w*|een uitzondering|overigens|bij andere|in andere gevallen|"
+                          r"in uitzonderlijke|anders is het|dit geldt niet|dat geldt niet|behalve|"
+                          r"ook kan|ook is|ook mag|ook moet|ook kunnen|zo kan|zo mag|zo is|een voorbeeld|"
+                          r"bijvoorbeeld|denk aan|in de praktijk|in de regel)\b")
+_ASKS_EXCEPTION = re.compile(r"\b(uitzondering\w*|tenzij|behalve|toch|uitzonderlijk\w*|ook als|ook wanneer)\b")
+# "Bij een beleidssepot is dit anders": an exception stated against the sentence before it.
+_CONTRAST = re.compile(r"\b(is|ligt|geldt) (dit|dat|het) anders\b|\bin tegenstelling tot\b")
+JOIN_MAX_CHARS = 480  # a restricting next sentence joins the short answer when both fit this
+_GENERAL_CONDITION = re.compile(r"^(in (beide|alle|die|deze|dat|dit) (gevallen|geval)|voorwaarde|de voorwaarde|"
+                                r"hiervoor|daarvoor|daarbij|hierbij|wel)\b")
+SIDE_LEAD = 0.75
 # A permissive sentence ("… mogen vrij worden gedeeld", "kunnen … gedeeld worden") without its
 # condition must not lead where the section also states a restriction or a condition: a reader acts
 # on the first line (issue 13: blind grade, wrong-action risk).
@@ -157,6 +171,13 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(analyze(text))
 
 
+def _point_weights(question: str, idf: Callable[[str], float | None] | None) -> dict[str, float]:
+    """The terms of what the question asks (its sentences ending in "?"), not of the situation it
+    describes first: the lead must state the rule on that point (issue 13, round 4)."""
+    asked = [s for s in split_sentences_nl(question) if s.rstrip().endswith("?")]
+    return _question_weights(" ".join(asked) if asked else question, idf)
+
+
 def _coverage(weights: dict[str, float], text: str) -> float:
     """Weighted share of the question's terms that occur in `text`."""
     total = sum(weights.values())
@@ -191,6 +212,19 @@ def _is_fragment(sentence: str) -> bool:
     if not re.search(r"[a-z]{3}", s):
         return True
     return bool(re.match(r"^(zie|ga naar|ja|nee)\b", fold(s)))
+
+
+# A short sentence that restricts the one before it ("Dit mag niet zomaar.", "Dat kan alleen met
+# toestemming."): too short to stand alone, but dropping it turns a rule into its opposite (blind grade,
+# round 4). It is quoted only right after the sentence it restricts, never on its own.
+_SHORT_CONDITION = re.compile(r"^(dit|dat|het|deze|die|wel|maar|ook dan|dan)\b.*\b(niet|geen|nooit|alleen|uitsluitend|"
+                              r"mits|tenzij|moet|moeten|dient|dienen|voorwaarde\w*|toestemming)\b")
+
+
+def _is_short_condition(sentence: str) -> bool:
+    s = sentence.strip()
+    return (12 <= len(s) < MIN_SENTENCE_CHARS and not _QUESTION_END.search(s)
+            and bool(_SHORT_CONDITION.match(fold(s))))
 
 
 # A footnote number glued to a sentence end ("… tuchtrecht.9 De beroepsgeheimen …") still ends it.
@@ -259,6 +293,8 @@ def passage_units(n: int, text: str) -> list[Unit]:
                     pass  # a lead-in whose list is not here: never quoted on its own
                 elif not _is_fragment(s):
                     units.append(Unit(n, b, index, s, "sent", [], context, title))
+                elif _is_short_condition(s):
+                    units.append(Unit(n, b, index, s, "cond", [], context, title))
                 index += 1
             if following_items and not (sentences and sentences[-1].rstrip().endswith(":")):
                 for item in following_items:
@@ -382,7 +418,8 @@ def _lines_for(unit: Unit, age: int | None, weights: dict[str, float] | None = N
 def select(question: str, passages: Sequence[Passage],
            idf: Callable[[str], float | None] | None = None) -> list[tuple[int, list[str], bool]]:
     """(passage number, lines, is_lead) in answer order; the first entry leads."""
-    units = [u for u in score_units(question, passages, idf) if u.score > 0]
+    scored = score_units(question, passages, idf)
+    units = [u for u in scored if u.score > 0 and u.kind != "cond"]
     if not units:
         return []
     age = _age_of(question)
@@ -392,10 +429,25 @@ def select(question: str, passages: Sequence[Passage],
         by_passage.setdefault(u.n, []).append(u)
     # The answering section is chosen on what the question is about; a sentence that continues an
     # argument counts less as its lead.
-    def lead_weight(u: Unit) -> float:
+    point = _point_weights(question, idf)
+    about_exception = bool(_ASKS_EXCEPTION.search(fold(question)))
+
+    def leans(u: Unit) -> bool:
         t = fold(u.text)
-        leans = u.kind == "sent" and bool(_CONTINUATION.match(t) or (_ANAPHOR.match(t) and not t.startswith("ook ")))
-        return u.score * (CONTINUATION_LEAD if leans else 1.0)
+        return u.kind == "sent" and bool(_CONTINUATION.match(t) or _CONTRAST.search(t)
+                                         or (_ANAPHOR.match(t) and not t.startswith("ook ")))
+
+    def base_weight(u: Unit) -> float:
+        return u.score * (CONTINUATION_LEAD if leans(u) else 1.0)
+
+    def lead_weight(u: Unit) -> float:
+        # The section is chosen on u.score; within it the lead is the sentence that states the rule on
+        # the point asked: a side remark or an exception leads only when the question is about it.
+        w = base_weight(u)
+        w *= 1.0 + W_POINT * _coverage(point, _unit_text(u))
+        if not about_exception and _SIDE_REMARK.match(fold(_unit_text(u))):
+            w *= SIDE_LEAD
+        return w
 
     def weigh_age(candidates: Sequence[Unit]) -> None:
         for u in candidates:
@@ -431,17 +483,17 @@ def select(question: str, passages: Sequence[Passage],
     near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
     lead = max(near, key=lambda u: lead_weight(u) * (LEAD_RULE_BONUS if _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
     if _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead))):
-        limits = [u for u in by_passage[lead.n] if u is not lead and not u.illustration and lead_weight(u) == u.score
+        limits = [u for u in by_passage[lead.n] if u is not lead and not u.illustration and not leans(u)
                   and _RESTRICTIVE.search(fold(_unit_text(u))) and _rule_factor(_unit_text(u)) >= RULE_STRONG
-                  and lead_weight(u) >= RESTRICTION_SHARE * lead_weight(lead)]
+                  and base_weight(u) >= RESTRICTION_SHARE * base_weight(lead)]
         if limits:
             lead = max(limits, key=lead_weight)
     bans = [u for u in units if u is not lead and not u.illustration and u not in asks and _is_ban(u)
             and u.score >= (PROHIBITION_SHARE if u.n == lead.n else PROHIBITION_OTHER_SHARE) * lead.score]
     ban = max(bans, key=lambda u: (u.n == lead.n, lead_weight(u)), default=None) if not _is_ban(lead) else None
     bare = _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead)))
-    if ban is not None and ban.n == lead.n and lead_weight(ban) == ban.score and (
-            bare or ban.score >= BAN_LEAD_SHARE * lead_weight(lead)):
+    if ban is not None and ban.n == lead.n and not leans(ban) and (
+            bare or ban.score >= BAN_LEAD_SHARE * base_weight(lead)):
         lead, ban = ban, None
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
@@ -456,7 +508,7 @@ def select(question: str, passages: Sequence[Passage],
     def predecessor(u: Unit) -> Unit | None:
         """The sentence an anaphoric one ("Dit kan …", "Wel …") leans on, in the same paragraph."""
         same = [v for v in by_passage[u.n] if v.block == u.block and v.index < u.index]
-        if u.kind == "sent" and same and _ANAPHOR.match(fold(u.text)):
+        if u.kind == "sent" and same and (_ANAPHOR.match(fold(u.text)) or _CONTRAST.search(fold(u.text))):
             return max(same, key=lambda v: v.index)
         return None
 
@@ -482,13 +534,32 @@ def select(question: str, passages: Sequence[Passage],
             chosen.append((lead.n, [f"{HEADING_OPEN}{heading}{HEADING_CLOSE}:"] + ["  - " + _clean(u.text) for u in keep], True))
     take(lead, is_lead=not chosen)
     pos = section.index(lead)
-    # Qualifying neighbours: the sentences after the rule when they narrow it ("Tenzij …", "Dit betekent …").
-    for nxt in section[pos + 1: pos + 3]:
-        if nxt.block == lead.block and nxt.kind in ("sent", "item") and (
-                _QUALIFIER.search(fold(nxt.text)) or _ANAPHOR.match(fold(nxt.text))):
-            take(nxt)
-        else:
-            break
+    # Qualifying neighbours: the sentences right after the rule in its paragraph when they narrow it
+    # ("Tenzij …", "Dit mag niet zomaar.", "In beide gevallen is toestemming … niet nodig."). The one
+    # right after a rule sentence that restricts it joins the short answer: read alone, the rule can
+    # point the other way (blind grade, round 4). One a sentence further is quoted with the one between.
+    after = {v.index - lead.index: v for v in scored if v.n == lead.n and v.block == lead.block
+             and v.kind in ("sent", "item", "cond") and 0 < v.index - lead.index <= 2}
+
+    def narrows(v: Unit) -> bool:
+        t = fold(v.text)
+        return bool(_QUALIFIER.search(t) or _ANAPHOR.match(t) or v.kind == "cond")
+
+    def restricts(v: Unit) -> bool:
+        t = fold(v.text)
+        return bool(_QUALIFIER.search(t) or _RESTRICTIVE.search(t) or _PROHIBITION.search(t))
+
+    first, second = after.get(1), after.get(2)
+    if first is not None and narrows(first):
+        joins = (lead.kind == "sent" and restricts(first) and chosen[-1][2]
+                 and len(lead.text) + len(first.text) <= JOIN_MAX_CHARS)
+        take(first, is_lead=joins)
+        if second is not None and narrows(second) and restricts(second):
+            take(second)
+    elif second is not None and restricts(second) and (narrows(second) or _GENERAL_CONDITION.match(fold(second.text))):
+        if first is not None:
+            take(first)
+        take(second)
     if ban is not None:
         take(ban)
     # The rest of the answering section that speaks to the question, in the section's order.
