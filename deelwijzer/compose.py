@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from deelwijzer.actor_fit import other_actors_section
 from deelwijzer.models import Passage
 from deelwijzer.textnorm import (QUESTION_FILLER, STOPWORDS, analyze, fold, paragraphs_with_lists,
                                  split_sentences_nl, stem, words)
@@ -49,6 +50,7 @@ AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's ag
 LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
 LEAD_RULE_BONUS = 1.15  # within the answering section, a sentence that says what may or must happen is preferred
+ACTOR_OTHER = 0.8  # a section of another party than the asker's (see actor_fit)
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
 TRAIL_FLOOR = 0.6  # a further sentence of the answering section must score this share of the lead
 PROHIBITION_SHARE = 0.6  # an explicit ban in the answering section this relevant is always quoted
@@ -60,7 +62,7 @@ W_CONTEXT = 0.5  # coverage of the paragraph / call-out a sentence stands in
 W_HEADING = 0.35  # coverage of the section's heading (last two levels)
 W_SECTION = 0.6  # coverage of the whole section (body)
 W_TITLE = 0.6  # coverage of a call-out's own title ("Voorbeeld: informatievraag van de politie:")
-W_PRIOR = 0.25  # retrieval rank: W_PRIOR / sqrt(rank)
+W_PRIOR = 0.5  # retrieval rank: W_PRIOR / sqrt(rank) (round 4, dev: 0.25 -> 0.5, first bullet +4/105; plateau 0.35-0.8)
 RULE_STRONG, RULE_WEAK = 1.2, 1.1
 
 LEAD = "Kort antwoord:"
@@ -356,6 +358,9 @@ def score_units(question: str, passages: Sequence[Passage],
     units: list[Unit] = []
     for n, passage in enumerate(passages[:TOP_PASSAGES], start=1):
         chunk = passage.chunk
+        # A section filed under another party than the asker's, one the question does not name
+        # ("Stappenplan Politie" for an OM question): that party's rules, not the asker's.
+        actor = ACTOR_OTHER if other_actors_section(question, chunk.heading_path) else 1.0
         heading_cov = _coverage(weights, " ".join(chunk.heading_path[-2:]))
         section_cov = _coverage(weights, chunk.text) if W_SECTION else 0.0
         prior = W_PRIOR / math.sqrt(n)
@@ -371,7 +376,7 @@ def score_units(question: str, passages: Sequence[Passage],
             # An illustration ("Voorbeeld: …", "bijvoorbeeld") leads only when it is about the
             # question's situation; it still counts for choosing the section.
             u.illustration = bool(u.title or _ILLUSTRATION.search(fold(_unit_text(u)))) and title_cov < 0.4
-            u.score = (base * _rule_factor(_unit_text(u)) + prior) * era if own > 0 or ctx > 0 else 0.0
+            u.score = (base * _rule_factor(_unit_text(u)) + prior) * era * actor if own > 0 or ctx > 0 else 0.0
             units.append(u)
     return units
 
