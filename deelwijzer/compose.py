@@ -73,7 +73,8 @@ OLDER_LABEL = "Ouder handvat (vóór de AVG, Wbp)"
 _RULE = re.compile(
     r"\b(mag|mogen|moet|moeten|dient|dienen|verplicht\w*|toegestaan|verboden|niet|geen|nooit|altijd|"
     r"alleen|uitsluitend|tenzij|mits|voorwaarde\w*|noodzakelijk|nodig|vereist|grondslag|bevoegd\w*|"
-    r"beslist|beslissen|kan|kunnen|kunt|recht op|plicht|meldrecht|meldplicht|toestemming)\b"
+    r"beslist|beslissen|kan|kunnen|kunt|recht op|plicht|meldrecht|meldplicht|toestemming|verantwoordelijk\w*|"
+    r"van toepassing|valt onder|vallen onder)\b"
 )
 _STRONG_RULE = re.compile(
     r"\b(mag|mogen|moet|moeten|dient|dienen|verplicht\w*|toegestaan|verboden|nooit|alleen|uitsluitend|"
@@ -101,6 +102,7 @@ _SIDE_REMARK = re.compile(r"^(uitzondering\w*|een uitzondering|overigens|bij and
 _ASKS_EXCEPTION = re.compile(r"\b(uitzondering\w*|tenzij|behalve|toch|uitzonderlijk\w*|ook als|ook wanneer)\b")
 # "Bij een beleidssepot is dit anders": an exception stated against the sentence before it.
 _CONTRAST = re.compile(r"\b(is|ligt|geldt) (dit|dat|het) anders\b|\bin tegenstelling tot\b")
+_REOPENS = re.compile(r"\b(wel|toch)\b")
 JOIN_MAX_CHARS = 480  # a restricting next sentence joins the short answer when both fit this
 _GENERAL_CONDITION = re.compile(r"^(in (beide|alle|die|deze|dat|dit) (gevallen|geval)|voorwaarde|de voorwaarde|"
                                 r"hiervoor|daarvoor|daarbij|hierbij|wel)\b")
@@ -554,8 +556,12 @@ def select(question: str, passages: Sequence[Passage],
         t = fold(v.text)
         return bool(_QUALIFIER.search(t) or _RESTRICTIVE.search(t) or _PROHIBITION.search(t))
 
+    def reopens(v: Unit) -> bool:
+        # after a ban or restriction, the sentence that says when it *is* possible ("… kan wel …")
+        return bool(_RESTRICTIVE.search(fold(lead.text)) and _REOPENS.search(fold(v.text)))
+
     first, second = after.get(1), after.get(2)
-    if first is not None and narrows(first):
+    if first is not None and (narrows(first) or reopens(first)):
         joins = (lead.kind == "sent" and restricts(first) and chosen[-1][2]
                  and len(lead.text) + len(first.text) <= JOIN_MAX_CHARS)
         take(first, is_lead=joins)
