@@ -353,10 +353,27 @@ def _unit_text(u: Unit) -> str:
     return u.text or " ".join(u.items)
 
 
+# Does the question ask what may, must or can happen (a rule), or what something is ("Welke
+# beroepsgeheimen zijn er?", "Wat wordt bedoeld met …")? For the latter a rule sentence is no better
+# an answer than the statement that names what is asked.
+_MODAL_Q = re.compile(r"\b(mag|mogen|moet|moeten|mocht|kan|kun|kunnen|kunt|dient|dienen|verplicht\w*|toegestaan|"
+                      r"beroepen|hoeft|hoeven|wanneer|welke regels|zonder|nodig|vereist|klopt|geldt|gelden|"
+                      r"van toepassing|toestemming|grondslag|verantwoordelijk\w*|hoe|hoort|horen|wel en niet|"
+                      r"beroepsgeheim|geheimhoudingsplicht|zwijgplicht)\b")
+INFO_RULE_SHARE = 0.0  # dev: 1.0 -> 0.0, first bullet 46 -> 48 of 105
+INFO_LEAD_COVER = 0.5  # an informational lead covering this share of the question's point is a short answer
+
+
+def _asks_rule(question: str) -> bool:
+    asked = [s for s in split_sentences_nl(question) if s.rstrip().endswith("?")] or [question]
+    return bool(_MODAL_Q.search(fold(" ".join(asked))))
+
+
 def score_units(question: str, passages: Sequence[Passage],
                 idf: Callable[[str], float | None] | None = None) -> list[Unit]:
     weights = _question_weights(question, idf)
     fuzzy = _question_weights(question, idf, fuzzy=True)
+    asks_rule = _asks_rule(question)
     units: list[Unit] = []
     for n, passage in enumerate(passages[:TOP_PASSAGES], start=1):
         chunk = passage.chunk
@@ -378,7 +395,8 @@ def score_units(question: str, passages: Sequence[Passage],
             # An illustration ("Voorbeeld: …", "bijvoorbeeld") leads only when it is about the
             # question's situation; it still counts for choosing the section.
             u.illustration = bool(u.title or _ILLUSTRATION.search(fold(_unit_text(u)))) and title_cov < 0.4
-            u.score = (base * _rule_factor(_unit_text(u)) + prior) * era * actor if own > 0 or ctx > 0 else 0.0
+            rule = _rule_factor(_unit_text(u)) if asks_rule else 1.0 + INFO_RULE_SHARE * (_rule_factor(_unit_text(u)) - 1.0)
+            u.score = (base * rule + prior) * era * actor if own > 0 or ctx > 0 else 0.0
             units.append(u)
     return units
 
@@ -488,7 +506,9 @@ def select(question: str, passages: Sequence[Passage],
     plain = [u for u in by_passage[lead.n] if not u.illustration and u not in asks
              and lead_weight(u) >= LEAD_PLAIN_SHARE * lead_weight(lead)]
     near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
-    lead = max(near, key=lambda u: lead_weight(u) * (LEAD_RULE_BONUS if _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
+    asks_rule = _asks_rule(question)  # a question what something is: no preference for rule sentences
+    lead = max(near, key=lambda u: lead_weight(u) * (
+        LEAD_RULE_BONUS if asks_rule and _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
     if _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead))):
         limits = [u for u in by_passage[lead.n] if u is not lead and not u.illustration and not leans(u)
                   and _RESTRICTIVE.search(fold(_unit_text(u))) and _rule_factor(_unit_text(u)) >= RULE_STRONG
@@ -499,7 +519,7 @@ def select(question: str, passages: Sequence[Passage],
             and u.score >= (PROHIBITION_SHARE if u.n == lead.n else PROHIBITION_OTHER_SHARE) * lead.score]
     ban = max(bans, key=lambda u: (u.n == lead.n, lead_weight(u)), default=None) if not _is_ban(lead) else None
     bare = _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead)))
-    if ban is not None and ban.n == lead.n and not leans(ban) and (
+    if ban is not None and ban.n == lead.n and not leans(ban) and asks_rule and (
             bare or ban.score >= BAN_LEAD_SHARE * base_weight(lead)):
         lead, ban = ban, None
     chosen: list[tuple[int, list[str], bool]] = []
@@ -612,7 +632,11 @@ def compose_extractive(question: str, passages: Sequence[Passage],
         out.append(f"{LEAD} volgens {lead_text.rstrip(':')} [{lead_n}]:")
         out += [f"{line} [{lead_n}]" for line in lead_items]
     elif lead_text and not lead_text.startswith(HEADING_OPEN) and (
-            _rule_factor(lead_text) >= (RULE_STRONG if leadin else RULE_WEAK) or (lead_items and not leadin)):
+            _rule_factor(lead_text) >= (RULE_STRONG if leadin else RULE_WEAK) or (lead_items and not leadin)
+            or (not leadin and not _asks_rule(question) and not _ILLUSTRATION.search(fold(lead_text))
+                and _coverage(_point_weights(question, idf), lead_text) >= INFO_LEAD_COVER)):
+        # A question what something is ("Welke beroepsgeheimen zijn er?") is answered by the statement
+        # that names it, when it covers most of what is asked.
         # A lead-in ending in ":" is a short answer only when it states a rule itself (what may or
         # must happen, "alleen … wanneer"), with its items; "Er zijn verschillende momenten:" is not.
         out.append(f"{LEAD} {lead_text} [{lead_n}]")

@@ -312,3 +312,13 @@ def test_a_short_condition_is_never_quoted_on_its_own():
     draft = draft_for("Mag het sociaal team zomaar gegevens met de school delen?",
                       "Dit mag niet zomaar. Gegevens kunnen met de school worden gedeeld als dat nodig is.")
     assert not first_line(draft).startswith(f"{LEAD} Dit mag")
+
+
+def test_a_question_what_something_is_is_answered_by_the_statement_that_names_it():
+    """Round 4: for "Welke … zijn er?" a rule sentence is no better an answer than the statement that
+    names what is asked; that statement leads, as the short answer."""
+    text = ("Als het college eist dat professionals fraude melden, dan mogen professionals met een wettelijk "
+            "beroepsgeheim niet worden ingezet. In het sociaal domein kennen we drie wettelijk geregelde "
+            "beroepsgeheimen: dat van de jeugdhulpverlener, het medisch beroepsgeheim en dat van BIG-geregistreerden.")
+    draft = draft_for("Welke wettelijke beroepsgeheimen zijn er in het sociaal domein?", text)
+    assert first_line(draft).startswith(f"{LEAD} In het sociaal domein kennen we drie")
