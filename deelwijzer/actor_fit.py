@@ -24,7 +24,8 @@ _NAMES: dict[str, str] = {
     "gemeente": r"gemeente\w*|burgemeester|wethouder|college van b\W?(en|&)\W?w|oov|openbare.orde\w*|ambtena\w*",
     "zorg": r"ggd|ggz|arts|huisarts\w*|jeugdarts|psychiater|psycholoog|verpleegkundige\w*|behandelaar\w*|"
             r"zorgverlener\w*|zorgprofessional\w*|fact-team|ribw",
-    "hulpverlener": r"hulpverlener\w*|wijkteam\w*|sociaal team|maatschappelijk werk\w*|jeugdhulp\w*|gezinscoach\w*",
+    "hulpverlener": r"hulpverlener\w*|wijkteam\w*|sociaal team|maatschappelijk werk\w*|jeugdhulp\w*|gezinscoach\w*|"
+                    r"wijkcoach\w*|jeugdconsulent\w*|jongerenwerk\w*|begeleider\w*|ambulant\w*",
     "jeugdbescherming": r"jeugdbescherm\w*|gecertificeerde instelling|gezinsvoogd\w*|jeugdreclassering",
     "reclassering": r"reclassering\w*",
     "veilig_thuis": r"veilig thuis|amhk",

@@ -526,11 +526,19 @@ def select(question: str, passages: Sequence[Passage],
     used: set[tuple[int, int]] = set()
     section = sorted(by_passage[lead.n], key=lambda u: u.index)
 
+    conds = {(v.n, v.block, v.index): v for v in scored if v.kind == "cond"}
+
     def take(u: Unit, is_lead: bool = False) -> None:
         if (u.n, u.index) in used:
             return
         used.add((u.n, u.index))
-        chosen.append((u.n, _lines_for(u, age, weights), is_lead))
+        lines = _lines_for(u, age, weights)
+        # A short condition right after a quoted sentence ("Dit mag niet zomaar.") goes with it, on its line.
+        cond = conds.get((u.n, u.block, u.index + 1)) if u.kind == "sent" else None
+        if cond is not None and (cond.n, cond.index) not in used:
+            used.add((cond.n, cond.index))
+            lines = [lines[0] + " " + _clean(cond.text)]
+        chosen.append((u.n, lines, is_lead))
 
     def predecessor(u: Unit) -> Unit | None:
         """The sentence an anaphoric one ("Dit kan …", "Wel …") leans on, in the same paragraph."""

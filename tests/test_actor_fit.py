@@ -42,3 +42,8 @@ def test_the_askers_own_section_leads_over_another_partys_equal_one():
     draft = compose_extractive("Kunnen wij als OM gegevens aan de gemeente verstrekken, en moet dat worden vastgelegd?",
                                [police, om])
     assert draft.splitlines()[0].endswith("[2]")
+
+
+def test_a_youth_worker_is_not_answered_from_the_schools_stappenplan():
+    school = ("Stappenplan Onderwijsinstellingen", "Stap 1: Is er een grondslag?")
+    assert other_actors_section("Ik ben jeugdconsulent en begeleid een jongen van 16. Moet ik hem informeren?", school)

@@ -322,3 +322,12 @@ def test_a_question_what_something_is_is_answered_by_the_statement_that_names_it
             "beroepsgeheimen: dat van de jeugdhulpverlener, het medisch beroepsgeheim en dat van BIG-geregistreerden.")
     draft = draft_for("Welke wettelijke beroepsgeheimen zijn er in het sociaal domein?", text)
     assert first_line(draft).startswith(f"{LEAD} In het sociaal domein kennen we drie")
+
+
+def test_a_short_condition_goes_with_any_quoted_sentence_it_follows():
+    """Round 4: "Dit mag niet zomaar." stays with its sentence also when that sentence is not the lead."""
+    text = ("Spreek af door wie en wanneer de klant wordt geïnformeerd over het vervolg van het overleg. "
+            "Het is mogelijk dat extern overleg met de huisarts van de klant noodzakelijk wordt geacht. "
+            "Dit mag niet zomaar.")
+    draft = draft_for("Spreek ik af wie de klant informeert, en mag ik met de huisarts van de klant overleggen?", text)
+    assert "noodzakelijk wordt geacht. Dit mag niet zomaar. [1]" in draft
