@@ -45,6 +45,7 @@ MAX_LINES = 6  # quoted lines in the answer (a list's items count as one line)
 MAX_ITEMS = 6  # list items shown under one lead-in
 MIN_SENTENCE_CHARS = 30
 MAX_SENTENCE_CHARS = 600
+SECOND_OFF_HEADING_RATIO = 0.8  # ... and this share when its heading shares no term with the question (filler, blind grade round 4)
 SECOND_SECTION_RATIO = 0.6  # a second section must score at least this share of the first (dev: 0.75 -> 0.6, key phrase +2/105)
 AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
 LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
@@ -612,8 +613,14 @@ def select(question: str, passages: Sequence[Passage],
     # A second section that also answers.
     # An older (Wbp) handvat adds nothing beside a current one that answers (blind grade, round 2).
     current = not passages[lead.n - 1].chunk.pre_avg
+    # A second section whose heading has nothing to do with the question adds a filler line unless it
+    # scores nearly as well as the lead.
+    def heading_about(u: Unit) -> bool:
+        return _coverage(weights, " ".join(passages[u.n - 1].chunk.heading_path[-2:])) > 0
+
     others = [u for u in ranked if u.n != lead.n and u.score >= SECOND_SECTION_RATIO * lead.score
-              and not (current and passages[u.n - 1].chunk.pre_avg)]
+              and not (current and passages[u.n - 1].chunk.pre_avg)
+              and (heading_about(u) or u.score >= SECOND_OFF_HEADING_RATIO * lead.score)]
     if others and len(chosen) < MAX_LINES:
         take(others[0])
     return chosen

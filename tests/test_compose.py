@@ -331,3 +331,15 @@ def test_a_short_condition_goes_with_any_quoted_sentence_it_follows():
             "Dit mag niet zomaar.")
     draft = draft_for("Spreek ik af wie de klant informeert, en mag ik met de huisarts van de klant overleggen?", text)
     assert "noodzakelijk wordt geacht. Dit mag niet zomaar. [1]" in draft
+
+
+def test_a_second_section_with_an_unrelated_heading_adds_no_filler_line():
+    """Round 4: a second section is quoted beside the answering one only when its heading is about the
+    question or it scores nearly as well as the lead (here 0.75 of it, under an unrelated heading)."""
+    lead = make_passage(1, "De school mag gegevens van een leerling alleen met toestemming van de ouders aan de "
+                           "jeugdarts verstrekken.", heading=("Stap 1", "Grondslag"))
+    filler = make_passage(2, "In het landelijk kader staat hoe de school gegevens van een leerling met toestemming met "
+                             "de jeugdarts deelt.", heading=("Vooraf", "Inhoud handreiking"))
+    draft = compose_extractive("Mag de school gegevens van een leerling zonder toestemming aan de jeugdarts verstrekken?",
+                               [lead, filler])
+    assert "[2]" not in draft
