@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from deelwijzer.route import RECEIVES
 from deelwijzer.textnorm import fold
 
 # actor -> words that name it in a question (folded text)
@@ -71,7 +72,10 @@ _ALSO_FOR: dict[str, frozenset[str]] = {
 # The asker's self-description: "Ik ben …", "Ik werk bij …", "Als … ", "Wij als OM …", "namens …".
 _SELF = re.compile(r"\b(ik ben|ik werk|ik zit|wij zijn|we zijn|wij werken|we werken|werkzaam)\b(?P<rest>[^.?!;]{0,90})"
                    r"|^als\b(?P<als>[^,.?!;]{0,70})|\b(wij|we) als\b(?P<wij>[^,.?!;]{0,40})"
-                   r"|\b(ons|onze) (?P<ons>[\w-]+)\b")
+                   r"|\b(ons|onze) (?P<ons>[\w-]+)\b"
+                   # the subject of the question itself: "Kan de gemeente zich beroepen op …?", "Mag het OM …?"
+                   r"|(?:^|[.?!] )(?:kan|kunnen|mag|mogen|moet|moeten|hoeft|hoeven|is|zijn|heeft|hebben|wil|willen)"
+                   r" (?:de|het|een) (?P<subj>[\w-]+(?: [\w-]+)?)")
 
 
 def asker_actor(question: str) -> str | None:
@@ -81,7 +85,9 @@ def asker_actor(question: str) -> str | None:
     if len(folded) != len(text):  # positions are shared below; a folding that changes length is rare
         text = folded
     for m in _SELF.finditer(folded):
-        group = next(g for g in ("rest", "als", "wij", "ons") if m.group(g) is not None)
+        group = next(g for g in ("rest", "als", "wij", "ons", "subj") if m.group(g) is not None)
+        if group == "subj" and RECEIVES.match(folded, m.end()):
+            continue  # "Mag de politie het dossier inzien?": the party that receives is not the asker
         start, end = m.span(group)
         hits = _names(text[start:end], folded[start:end])
         if hits:

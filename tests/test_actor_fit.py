@@ -47,3 +47,8 @@ def test_the_askers_own_section_leads_over_another_partys_equal_one():
 def test_a_youth_worker_is_not_answered_from_the_schools_stappenplan():
     school = ("Stappenplan Onderwijsinstellingen", "Stap 1: Is er een grondslag?")
     assert other_actors_section("Ik ben jeugdconsulent en begeleid een jongen van 16. Moet ik hem informeren?", school)
+
+
+def test_the_subject_of_the_question_is_the_actor_unless_it_receives():
+    assert asker_actor("Mag het OM die informatie aan de gemeente geven?") == "om"
+    assert asker_actor("Mag de politie het dossier inzien?") is None  # the police receives; the asker holds it
