@@ -23,6 +23,16 @@ It composes from the *section* that answers, not from sentences ranked one by on
    section's next best sentences. A second section is added when it also answers; an older
    (pre-AVG, Wbp) handvat is then named as such, and a current one is preferred when both answer.
 
+Round 4 (blind grade: the short answer quoted a side remark, dropped the condition, or came from
+another party's rules): the section is still chosen on the whole question, but within it the lead is
+the sentence that states the rule on what the question *asks* (its "?" sentence); a side remark or
+an exception leads only when the question asks about it, and an exception "is dit anders" brings the
+rule before it. The sentence right after the lead that restricts it ("Dit mag niet zomaar.", "Dit is
+een vereiste … ook niet …") joins the short answer; a short condition is never quoted on its own. A
+question what something is ("Welke beroepsgeheimen zijn er?") prefers no rule sentence. A section
+filed under another party than the asker's (deelwijzer/actor_fit.py) weighs less, and a second
+section under an unrelated heading is quoted only when it is nearly as relevant as the lead.
+
 It never invents text: every line is a verbatim sentence from a passage with its [n]; the verdict
 block is added afterwards by the guard from the engine's Verdict.
 """
@@ -45,8 +55,8 @@ MAX_LINES = 6  # quoted lines in the answer (a list's items count as one line)
 MAX_ITEMS = 6  # list items shown under one lead-in
 MIN_SENTENCE_CHARS = 30
 MAX_SENTENCE_CHARS = 600
-SECOND_OFF_HEADING_RATIO = 0.8  # ... and this share when its heading shares no term with the question (filler, blind grade round 4)
 SECOND_SECTION_RATIO = 0.6  # a second section must score at least this share of the first (dev: 0.75 -> 0.6, key phrase +2/105)
+SECOND_OFF_HEADING_RATIO = 0.8  # ... and this share when its heading shares no term with the question (filler, blind grade round 4)
 AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
 LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
@@ -107,7 +117,7 @@ _REOPENS = re.compile(r"\b(wel|toch)\b")
 JOIN_MAX_CHARS = 480  # a restricting next sentence joins the short answer when both fit this
 _GENERAL_CONDITION = re.compile(r"^(in (beide|alle|die|deze|dat|dit) (gevallen|geval)|voorwaarde|de voorwaarde|"
                                 r"hiervoor|daarvoor|daarbij|hierbij|wel)\b")
-SIDE_LEAD = 0.75
+SIDE_LEAD = 0.75  # weight of a side remark when the lead is chosen
 # A permissive sentence ("… mogen vrij worden gedeeld", "kunnen … gedeeld worden") without its
 # condition must not lead where the section also states a restriction or a condition: a reader acts
 # on the first line (issue 13: blind grade, wrong-action risk).
