@@ -23,6 +23,16 @@ It composes from the *section* that answers, not from sentences ranked one by on
    section's next best sentences. A second section is added when it also answers; an older
    (pre-AVG, Wbp) handvat is then named as such, and a current one is preferred when both answer.
 
+Round 4 (blind grade: the short answer quoted a side remark, dropped the condition, or came from
+another party's rules): the section is still chosen on the whole question, but within it the lead is
+the sentence that states the rule on what the question *asks* (its "?" sentence); a side remark or
+an exception leads only when the question asks about it, and an exception "is dit anders" brings the
+rule before it. The sentence right after the lead that restricts it ("Dit mag niet zomaar.", "Dit is
+een vereiste … ook niet …") joins the short answer; a short condition is never quoted on its own. A
+question what something is ("Welke beroepsgeheimen zijn er?") prefers no rule sentence. A section
+filed under another party than the asker's (deelwijzer/actor_fit.py) weighs less, and a second
+section under an unrelated heading is quoted only when it is nearly as relevant as the lead.
+
 It never invents text: every line is a verbatim sentence from a passage with its [n]; the verdict
 block is added afterwards by the guard from the engine's Verdict.
 """
@@ -35,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from deelwijzer.actor_fit import other_actors_section
 from deelwijzer.models import Passage
 from deelwijzer.textnorm import (QUESTION_FILLER, STOPWORDS, analyze, fold, paragraphs_with_lists,
                                  split_sentences_nl, stem, words)
@@ -45,10 +56,12 @@ MAX_ITEMS = 6  # list items shown under one lead-in
 MIN_SENTENCE_CHARS = 30
 MAX_SENTENCE_CHARS = 600
 SECOND_SECTION_RATIO = 0.6  # a second section must score at least this share of the first (dev: 0.75 -> 0.6, key phrase +2/105)
+SECOND_OFF_HEADING_RATIO = 0.8  # ... and this share when its heading shares no term with the question (filler, blind grade round 4)
 AGE_FIT_FACTOR = 1.6  # a sentence or list whose age band fits the question's age ("leerling van 14")
 LEAD_PLAIN_SHARE = 0.6  # a statement of the rule this close leads instead of an illustration
 LEAD_RULE_SHARE = 0.8  # a rule sentence this close to the best sentence of its section leads instead
 LEAD_RULE_BONUS = 1.15  # within the answering section, a sentence that says what may or must happen is preferred
+ACTOR_OTHER = 0.8  # a section of another party than the asker's (see actor_fit)
 PRE_AVG_FACTOR = 0.9  # an older (Wbp) handvat must answer clearly better to come first
 TRAIL_FLOOR = 0.6  # a further sentence of the answering section must score this share of the lead
 PROHIBITION_SHARE = 0.6  # an explicit ban in the answering section this relevant is always quoted
@@ -60,7 +73,7 @@ W_CONTEXT = 0.5  # coverage of the paragraph / call-out a sentence stands in
 W_HEADING = 0.35  # coverage of the section's heading (last two levels)
 W_SECTION = 0.6  # coverage of the whole section (body)
 W_TITLE = 0.6  # coverage of a call-out's own title ("Voorbeeld: informatievraag van de politie:")
-W_PRIOR = 0.25  # retrieval rank: W_PRIOR / sqrt(rank)
+W_PRIOR = 0.5  # retrieval rank: W_PRIOR / sqrt(rank) (round 4, dev: 0.25 -> 0.5, first bullet +4/105; plateau 0.35-0.8)
 RULE_STRONG, RULE_WEAK = 1.2, 1.1
 
 LEAD = "Kort antwoord:"
@@ -71,7 +84,8 @@ OLDER_LABEL = "Ouder handvat (vóór de AVG, Wbp)"
 _RULE = re.compile(
     r"\b(mag|mogen|moet|moeten|dient|dienen|verplicht\w*|toegestaan|verboden|niet|geen|nooit|altijd|"
     r"alleen|uitsluitend|tenzij|mits|voorwaarde\w*|noodzakelijk|nodig|vereist|grondslag|bevoegd\w*|"
-    r"beslist|beslissen|kan|kunnen|kunt|recht op|plicht|meldrecht|meldplicht|toestemming)\b"
+    r"beslist|beslissen|kan|kunnen|kunt|recht op|plicht|meldrecht|meldplicht|toestemming|verantwoordelijk\w*|"
+    r"van toepassing|valt onder|vallen onder)\b"
 )
 _STRONG_RULE = re.compile(
     r"\b(mag|mogen|moet|moeten|dient|dienen|verplicht\w*|toegestaan|verboden|nooit|alleen|uitsluitend|"
@@ -89,6 +103,21 @@ _QUALIFIER = re.compile(r"^(tenzij|behalve|alleen|wel|maar|echter|dit betekent|d
 _CONTINUATION = re.compile(r"^(toch|bovendien|daarnaast|verder|tevens|overigens|immers|wel|echter|daarom|"
                            r"hierbij|daarbij|en|maar|\w+ (daarbij|hierbij|daarnaast|dan ook))\b")
 CONTINUATION_LEAD = 0.8  # a continuation's weight when the lead is chosen
+W_POINT = 0.5  # within the answering section: coverage of what the question asks (its "?" sentence)
+# A side remark or an exception ("Uitzondering hierop is …", "Bij andere taken …", "Overigens …")
+# qualifies a rule; it leads only when the question asks about the exception (blind grade, round 4).
+_SIDE_REMARK = re.compile(r"^(uitzondering\w*|een uitzondering|overigens|bij andere|in andere gevallen|"
+                          r"in uitzonderlijke|anders is het|dit geldt niet|dat geldt niet|behalve|"
+                          r"ook kan|ook is|ook mag|ook moet|ook kunnen|zo kan|zo mag|zo is|een voorbeeld|"
+                          r"bijvoorbeeld|denk aan|in de praktijk|in de regel)\b")
+_ASKS_EXCEPTION = re.compile(r"\b(uitzondering\w*|tenzij|behalve|toch|uitzonderlijk\w*|ook als|ook wanneer)\b")
+# "Bij een beleidssepot is dit anders": an exception stated against the sentence before it.
+_CONTRAST = re.compile(r"\b(is|ligt|geldt) (dit|dat|het) anders\b|\bin tegenstelling tot\b")
+_REOPENS = re.compile(r"\b(wel|toch)\b")
+JOIN_MAX_CHARS = 480  # a restricting next sentence joins the short answer when both fit this
+_GENERAL_CONDITION = re.compile(r"^(in (beide|alle|die|deze|dat|dit) (gevallen|geval)|voorwaarde|de voorwaarde|"
+                                r"hiervoor|daarvoor|daarbij|hierbij|wel)\b")
+SIDE_LEAD = 0.75  # weight of a side remark when the lead is chosen
 # A permissive sentence ("… mogen vrij worden gedeeld", "kunnen … gedeeld worden") without its
 # condition must not lead where the section also states a restriction or a condition: a reader acts
 # on the first line (issue 13: blind grade, wrong-action risk).
@@ -157,6 +186,13 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(analyze(text))
 
 
+def _point_weights(question: str, idf: Callable[[str], float | None] | None) -> dict[str, float]:
+    """The terms of what the question asks (its sentences ending in "?"), not of the situation it
+    describes first: the lead must state the rule on that point (issue 13, round 4)."""
+    asked = [s for s in split_sentences_nl(question) if s.rstrip().endswith("?")]
+    return _question_weights(" ".join(asked) if asked else question, idf)
+
+
 def _coverage(weights: dict[str, float], text: str) -> float:
     """Weighted share of the question's terms that occur in `text`."""
     total = sum(weights.values())
@@ -191,6 +227,19 @@ def _is_fragment(sentence: str) -> bool:
     if not re.search(r"[a-z]{3}", s):
         return True
     return bool(re.match(r"^(zie|ga naar|ja|nee)\b", fold(s)))
+
+
+# A short sentence that restricts the one before it ("Dit mag niet zomaar.", "Dat kan alleen met
+# toestemming."): too short to stand alone, but dropping it turns a rule into its opposite (blind grade,
+# round 4). It is quoted only right after the sentence it restricts, never on its own.
+_SHORT_CONDITION = re.compile(r"^(dit|dat|het|deze|die|wel|maar|ook dan|dan)\b.*\b(niet|geen|nooit|alleen|uitsluitend|"
+                              r"mits|tenzij|moet|moeten|dient|dienen|voorwaarde\w*|toestemming)\b")
+
+
+def _is_short_condition(sentence: str) -> bool:
+    s = sentence.strip()
+    return (12 <= len(s) < MIN_SENTENCE_CHARS and not _QUESTION_END.search(s)
+            and bool(_SHORT_CONDITION.match(fold(s))))
 
 
 # A footnote number glued to a sentence end ("… tuchtrecht.9 De beroepsgeheimen …") still ends it.
@@ -259,6 +308,8 @@ def passage_units(n: int, text: str) -> list[Unit]:
                     pass  # a lead-in whose list is not here: never quoted on its own
                 elif not _is_fragment(s):
                     units.append(Unit(n, b, index, s, "sent", [], context, title))
+                elif _is_short_condition(s):
+                    units.append(Unit(n, b, index, s, "cond", [], context, title))
                 index += 1
             if following_items and not (sentences and sentences[-1].rstrip().endswith(":")):
                 for item in following_items:
@@ -313,13 +364,33 @@ def _unit_text(u: Unit) -> str:
     return u.text or " ".join(u.items)
 
 
+# Does the question ask what may, must or can happen (a rule), or what something is ("Welke
+# beroepsgeheimen zijn er?", "Wat wordt bedoeld met …")? For the latter a rule sentence is no better
+# an answer than the statement that names what is asked.
+_MODAL_Q = re.compile(r"\b(mag|mogen|moet|moeten|mocht|kan|kun|kunnen|kunt|dient|dienen|verplicht\w*|toegestaan|"
+                      r"beroepen|hoeft|hoeven|wanneer|welke regels|zonder|nodig|vereist|klopt|geldt|gelden|"
+                      r"van toepassing|toestemming|grondslag|verantwoordelijk\w*|hoe|hoort|horen|wel en niet|"
+                      r"beroepsgeheim|geheimhoudingsplicht|zwijgplicht)\b")
+INFO_RULE_SHARE = 0.0  # dev: 1.0 -> 0.0, first bullet 46 -> 48 of 105
+INFO_LEAD_COVER = 0.5  # an informational lead covering this share of the question's point is a short answer
+
+
+def _asks_rule(question: str) -> bool:
+    asked = [s for s in split_sentences_nl(question) if s.rstrip().endswith("?")] or [question]
+    return bool(_MODAL_Q.search(fold(" ".join(asked))))
+
+
 def score_units(question: str, passages: Sequence[Passage],
                 idf: Callable[[str], float | None] | None = None) -> list[Unit]:
     weights = _question_weights(question, idf)
     fuzzy = _question_weights(question, idf, fuzzy=True)
+    asks_rule = _asks_rule(question)
     units: list[Unit] = []
     for n, passage in enumerate(passages[:TOP_PASSAGES], start=1):
         chunk = passage.chunk
+        # A section filed under another party than the asker's, one the question does not name
+        # ("Stappenplan Politie" for an OM question): that party's rules, not the asker's.
+        actor = ACTOR_OTHER if other_actors_section(question, chunk.heading_path) else 1.0
         heading_cov = _coverage(weights, " ".join(chunk.heading_path[-2:]))
         section_cov = _coverage(weights, chunk.text) if W_SECTION else 0.0
         prior = W_PRIOR / math.sqrt(n)
@@ -335,7 +406,8 @@ def score_units(question: str, passages: Sequence[Passage],
             # An illustration ("Voorbeeld: …", "bijvoorbeeld") leads only when it is about the
             # question's situation; it still counts for choosing the section.
             u.illustration = bool(u.title or _ILLUSTRATION.search(fold(_unit_text(u)))) and title_cov < 0.4
-            u.score = (base * _rule_factor(_unit_text(u)) + prior) * era if own > 0 or ctx > 0 else 0.0
+            rule = _rule_factor(_unit_text(u)) if asks_rule else 1.0 + INFO_RULE_SHARE * (_rule_factor(_unit_text(u)) - 1.0)
+            u.score = (base * rule + prior) * era * actor if own > 0 or ctx > 0 else 0.0
             units.append(u)
     return units
 
@@ -382,7 +454,8 @@ def _lines_for(unit: Unit, age: int | None, weights: dict[str, float] | None = N
 def select(question: str, passages: Sequence[Passage],
            idf: Callable[[str], float | None] | None = None) -> list[tuple[int, list[str], bool]]:
     """(passage number, lines, is_lead) in answer order; the first entry leads."""
-    units = [u for u in score_units(question, passages, idf) if u.score > 0]
+    scored = score_units(question, passages, idf)
+    units = [u for u in scored if u.score > 0 and u.kind != "cond"]
     if not units:
         return []
     age = _age_of(question)
@@ -392,10 +465,25 @@ def select(question: str, passages: Sequence[Passage],
         by_passage.setdefault(u.n, []).append(u)
     # The answering section is chosen on what the question is about; a sentence that continues an
     # argument counts less as its lead.
-    def lead_weight(u: Unit) -> float:
+    point = _point_weights(question, idf)
+    about_exception = bool(_ASKS_EXCEPTION.search(fold(question)))
+
+    def leans(u: Unit) -> bool:
         t = fold(u.text)
-        leans = u.kind == "sent" and bool(_CONTINUATION.match(t) or (_ANAPHOR.match(t) and not t.startswith("ook ")))
-        return u.score * (CONTINUATION_LEAD if leans else 1.0)
+        return u.kind == "sent" and bool(_CONTINUATION.match(t) or _CONTRAST.search(t)
+                                         or (_ANAPHOR.match(t) and not t.startswith("ook ")))
+
+    def base_weight(u: Unit) -> float:
+        return u.score * (CONTINUATION_LEAD if leans(u) else 1.0)
+
+    def lead_weight(u: Unit) -> float:
+        # The section is chosen on u.score; within it the lead is the sentence that states the rule on
+        # the point asked: a side remark or an exception leads only when the question is about it.
+        w = base_weight(u)
+        w *= 1.0 + W_POINT * _coverage(point, _unit_text(u))
+        if not about_exception and _SIDE_REMARK.match(fold(_unit_text(u))):
+            w *= SIDE_LEAD
+        return w
 
     def weigh_age(candidates: Sequence[Unit]) -> None:
         for u in candidates:
@@ -429,34 +517,44 @@ def select(question: str, passages: Sequence[Passage],
     plain = [u for u in by_passage[lead.n] if not u.illustration and u not in asks
              and lead_weight(u) >= LEAD_PLAIN_SHARE * lead_weight(lead)]
     near = plain or [u for u in by_passage[lead.n] if u.score >= LEAD_RULE_SHARE * lead.score]
-    lead = max(near, key=lambda u: lead_weight(u) * (LEAD_RULE_BONUS if _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
+    asks_rule = _asks_rule(question)  # a question what something is: no preference for rule sentences
+    lead = max(near, key=lambda u: lead_weight(u) * (
+        LEAD_RULE_BONUS if asks_rule and _rule_factor(_unit_text(u)) >= RULE_STRONG else 1.0))
     if _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead))):
-        limits = [u for u in by_passage[lead.n] if u is not lead and not u.illustration and lead_weight(u) == u.score
+        limits = [u for u in by_passage[lead.n] if u is not lead and not u.illustration and not leans(u)
                   and _RESTRICTIVE.search(fold(_unit_text(u))) and _rule_factor(_unit_text(u)) >= RULE_STRONG
-                  and lead_weight(u) >= RESTRICTION_SHARE * lead_weight(lead)]
+                  and base_weight(u) >= RESTRICTION_SHARE * base_weight(lead)]
         if limits:
             lead = max(limits, key=lead_weight)
     bans = [u for u in units if u is not lead and not u.illustration and u not in asks and _is_ban(u)
             and u.score >= (PROHIBITION_SHARE if u.n == lead.n else PROHIBITION_OTHER_SHARE) * lead.score]
     ban = max(bans, key=lambda u: (u.n == lead.n, lead_weight(u)), default=None) if not _is_ban(lead) else None
     bare = _PERMISSIVE.search(fold(_unit_text(lead))) and not _CONDITIONAL.search(fold(_unit_text(lead)))
-    if ban is not None and ban.n == lead.n and lead_weight(ban) == ban.score and (
-            bare or ban.score >= BAN_LEAD_SHARE * lead_weight(lead)):
+    if ban is not None and ban.n == lead.n and not leans(ban) and asks_rule and (
+            bare or ban.score >= BAN_LEAD_SHARE * base_weight(lead)):
         lead, ban = ban, None
     chosen: list[tuple[int, list[str], bool]] = []
     used: set[tuple[int, int]] = set()
     section = sorted(by_passage[lead.n], key=lambda u: u.index)
 
+    conds = {(v.n, v.block, v.index): v for v in scored if v.kind == "cond"}
+
     def take(u: Unit, is_lead: bool = False) -> None:
         if (u.n, u.index) in used:
             return
         used.add((u.n, u.index))
-        chosen.append((u.n, _lines_for(u, age, weights), is_lead))
+        lines = _lines_for(u, age, weights)
+        # A short condition right after a quoted sentence ("Dit mag niet zomaar.") goes with it, on its line.
+        cond = conds.get((u.n, u.block, u.index + 1)) if u.kind == "sent" else None
+        if cond is not None and (cond.n, cond.index) not in used:
+            used.add((cond.n, cond.index))
+            lines = [lines[0] + " " + _clean(cond.text)]
+        chosen.append((u.n, lines, is_lead))
 
     def predecessor(u: Unit) -> Unit | None:
         """The sentence an anaphoric one ("Dit kan …", "Wel …") leans on, in the same paragraph."""
         same = [v for v in by_passage[u.n] if v.block == u.block and v.index < u.index]
-        if u.kind == "sent" and same and _ANAPHOR.match(fold(u.text)):
+        if u.kind == "sent" and same and (_ANAPHOR.match(fold(u.text)) or _CONTRAST.search(fold(u.text))):
             return max(same, key=lambda v: v.index)
         return None
 
@@ -482,13 +580,36 @@ def select(question: str, passages: Sequence[Passage],
             chosen.append((lead.n, [f"{HEADING_OPEN}{heading}{HEADING_CLOSE}:"] + ["  - " + _clean(u.text) for u in keep], True))
     take(lead, is_lead=not chosen)
     pos = section.index(lead)
-    # Qualifying neighbours: the sentences after the rule when they narrow it ("Tenzij …", "Dit betekent …").
-    for nxt in section[pos + 1: pos + 3]:
-        if nxt.block == lead.block and nxt.kind in ("sent", "item") and (
-                _QUALIFIER.search(fold(nxt.text)) or _ANAPHOR.match(fold(nxt.text))):
-            take(nxt)
-        else:
-            break
+    # Qualifying neighbours: the sentences right after the rule in its paragraph when they narrow it
+    # ("Tenzij …", "Dit mag niet zomaar.", "In beide gevallen is toestemming … niet nodig."). The one
+    # right after a rule sentence that restricts it joins the short answer: read alone, the rule can
+    # point the other way (blind grade, round 4). One a sentence further is quoted with the one between.
+    after = {v.index - lead.index: v for v in scored if v.n == lead.n and v.block == lead.block
+             and v.kind in ("sent", "item", "cond") and 0 < v.index - lead.index <= 2}
+
+    def narrows(v: Unit) -> bool:
+        t = fold(v.text)
+        return bool(_QUALIFIER.search(t) or _ANAPHOR.match(t) or v.kind == "cond")
+
+    def restricts(v: Unit) -> bool:
+        t = fold(v.text)
+        return bool(_QUALIFIER.search(t) or _RESTRICTIVE.search(t) or _PROHIBITION.search(t))
+
+    def reopens(v: Unit) -> bool:
+        # after a ban or restriction, the sentence that says when it *is* possible ("… kan wel …")
+        return bool(_RESTRICTIVE.search(fold(lead.text)) and _REOPENS.search(fold(v.text)))
+
+    first, second = after.get(1), after.get(2)
+    if first is not None and (narrows(first) or reopens(first)):
+        joins = (lead.kind == "sent" and restricts(first) and chosen[-1][2]
+                 and len(lead.text) + len(first.text) <= JOIN_MAX_CHARS)
+        take(first, is_lead=joins)
+        if second is not None and narrows(second) and restricts(second):
+            take(second)
+    elif second is not None and restricts(second) and (narrows(second) or _GENERAL_CONDITION.match(fold(second.text))):
+        if first is not None:
+            take(first)
+        take(second)
     if ban is not None:
         take(ban)
     # The rest of the answering section that speaks to the question, in the section's order.
@@ -502,8 +623,14 @@ def select(question: str, passages: Sequence[Passage],
     # A second section that also answers.
     # An older (Wbp) handvat adds nothing beside a current one that answers (blind grade, round 2).
     current = not passages[lead.n - 1].chunk.pre_avg
+    # A second section whose heading has nothing to do with the question adds a filler line unless it
+    # scores nearly as well as the lead.
+    def heading_about(u: Unit) -> bool:
+        return _coverage(weights, " ".join(passages[u.n - 1].chunk.heading_path[-2:])) > 0
+
     others = [u for u in ranked if u.n != lead.n and u.score >= SECOND_SECTION_RATIO * lead.score
-              and not (current and passages[u.n - 1].chunk.pre_avg)]
+              and not (current and passages[u.n - 1].chunk.pre_avg)
+              and (heading_about(u) or u.score >= SECOND_OFF_HEADING_RATIO * lead.score)]
     if others and len(chosen) < MAX_LINES:
         take(others[0])
     return chosen
@@ -530,7 +657,11 @@ def compose_extractive(question: str, passages: Sequence[Passage],
         out.append(f"{LEAD} volgens {lead_text.rstrip(':')} [{lead_n}]:")
         out += [f"{line} [{lead_n}]" for line in lead_items]
     elif lead_text and not lead_text.startswith(HEADING_OPEN) and (
-            _rule_factor(lead_text) >= (RULE_STRONG if leadin else RULE_WEAK) or (lead_items and not leadin)):
+            _rule_factor(lead_text) >= (RULE_STRONG if leadin else RULE_WEAK) or (lead_items and not leadin)
+            or (not leadin and not _asks_rule(question) and not _ILLUSTRATION.search(fold(lead_text))
+                and _coverage(_point_weights(question, idf), lead_text) >= INFO_LEAD_COVER)):
+        # A question what something is ("Welke beroepsgeheimen zijn er?") is answered by the statement
+        # that names it, when it covers most of what is asked.
         # A lead-in ending in ":" is a short answer only when it states a rule itself (what may or
         # must happen, "alleen … wanneer"), with its items; "Er zijn verschillende momenten:" is not.
         out.append(f"{LEAD} {lead_text} [{lead_n}]")

@@ -233,6 +233,21 @@ FIRST_LINE_CASES = [
      "Na een aanmelding kunnen gegevens worden gedeeld en verrijkt door de partners in het Veiligheidshuis. "
      "Gestandaardiseerde verrijking is niet toegestaan.",
      "niet toegestaan"),
+    # round 4: a short sentence that restricts the rule ("Dit mag niet zomaar.") joins the short answer
+    ("Mag het sociaal team extern overleggen met de school over een gezin?",
+     "Het is mogelijk dat er situaties ontstaan waarin vanuit een sociaal team extern overleg met een school "
+     "noodzakelijk wordt geacht. Dit mag niet zomaar. De leden van het team spreken af wie het gezin informeert.",
+     "Dit mag niet zomaar."),
+    # round 4: the condition right after the rule joins it ("Dit is een vereiste … ook niet …")
+    ("Kan ik bij spoed de goedkeuring van het gezag voor een verstrekking van politiegegevens overslaan?",
+     "De verstrekking van politiegegevens moet goedgekeurd worden door het bevoegd gezag. Dit is een vereiste "
+     "dat niet kan worden gepasseerd, ook niet bij spoed. Het gezag is de burgemeester of de officier van justitie.",
+     "ook niet bij spoed"),
+    # round 4: an exception stated against the rule before it ("is dit anders") comes with that rule
+    ("Mag het OM na een sepot informatie aan de gemeente geven, en maakt een beleidssepot verschil?",
+     "Na een technisch sepot geldt als uitgangspunt dat het OM geen informatie aan de gemeente verstrekt. "
+     "Bij een beleidssepot is dit anders omdat de zaak dan vervolgbaar is en het OM informatie mag geven.",
+     "geen informatie aan de gemeente verstrekt"),
 ]
 
 
@@ -277,3 +292,54 @@ def test_a_flowchart_outcome_without_its_branch_never_leads_as_a_ban():
     draft = compose_extractive("Mag ik gegevens verstrekken aan een partij met een eigen grondslag?",
                                [make_passage(1, text, heading=("Ontvanger",))])
     assert draft.split("\n")[0].startswith(f"{LEAD} Als de ontvangende partij")
+
+
+def test_a_side_remark_does_not_lead_over_the_rule_on_the_point_asked():
+    """Round 4: within the answering section the lead states the rule on what the question asks
+    (its "?" sentence), not an exception the question does not ask about."""
+    text = ("Uitzondering hierop is als de gemeente taken heeft uitbesteed en de aanbieder zelf verantwoordelijk "
+            "is voor de verwerking van persoonsgegevens. De gemeente is verantwoordelijk voor de beveiliging van "
+            "persoonsgegevens in het sociaal domein.")
+    draft = draft_for("Wij hebben taken uitbesteed. Is de gemeente verantwoordelijk voor de beveiliging van "
+                      "persoonsgegevens?", text)
+    first_quote = next(line for line in draft.split("\n") if "[1]" in line)
+    assert "De gemeente is verantwoordelijk voor de beveiliging" in first_quote
+
+
+def test_a_short_condition_is_never_quoted_on_its_own():
+    units = passage_units(1, "Gegevens kunnen met de school worden gedeeld als dat nodig is. Dit mag niet zomaar.")
+    assert [u.kind for u in units] == ["sent", "cond"]
+    draft = draft_for("Mag het sociaal team zomaar gegevens met de school delen?",
+                      "Dit mag niet zomaar. Gegevens kunnen met de school worden gedeeld als dat nodig is.")
+    assert not first_line(draft).startswith(f"{LEAD} Dit mag")
+
+
+def test_a_question_what_something_is_is_answered_by_the_statement_that_names_it():
+    """Round 4: for "Welke … zijn er?" a rule sentence is no better an answer than the statement that
+    names what is asked; that statement leads, as the short answer."""
+    text = ("Als het college eist dat professionals fraude melden, dan mogen professionals met een wettelijk "
+            "beroepsgeheim niet worden ingezet. In het sociaal domein kennen we drie wettelijk geregelde "
+            "beroepsgeheimen: dat van de jeugdhulpverlener, het medisch beroepsgeheim en dat van BIG-geregistreerden.")
+    draft = draft_for("Welke wettelijke beroepsgeheimen zijn er in het sociaal domein?", text)
+    assert first_line(draft).startswith(f"{LEAD} In het sociaal domein kennen we drie")
+
+
+def test_a_short_condition_goes_with_any_quoted_sentence_it_follows():
+    """Round 4: "Dit mag niet zomaar." stays with its sentence also when that sentence is not the lead."""
+    text = ("Spreek af door wie en wanneer de klant wordt geïnformeerd over het vervolg van het overleg. "
+            "Het is mogelijk dat extern overleg met de huisarts van de klant noodzakelijk wordt geacht. "
+            "Dit mag niet zomaar.")
+    draft = draft_for("Spreek ik af wie de klant informeert, en mag ik met de huisarts van de klant overleggen?", text)
+    assert "noodzakelijk wordt geacht. Dit mag niet zomaar. [1]" in draft
+
+
+def test_a_second_section_with_an_unrelated_heading_adds_no_filler_line():
+    """Round 4: a second section is quoted beside the answering one only when its heading is about the
+    question or it scores nearly as well as the lead (here 0.75 of it, under an unrelated heading)."""
+    lead = make_passage(1, "De school mag gegevens van een leerling alleen met toestemming van de ouders aan de "
+                           "jeugdarts verstrekken.", heading=("Stap 1", "Grondslag"))
+    filler = make_passage(2, "In het landelijk kader staat hoe de school gegevens van een leerling met toestemming met "
+                             "de jeugdarts deelt.", heading=("Vooraf", "Inhoud handreiking"))
+    draft = compose_extractive("Mag de school gegevens van een leerling zonder toestemming aan de jeugdarts verstrekken?",
+                               [lead, filler])
+    assert "[2]" not in draft
