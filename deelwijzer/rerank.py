@@ -34,7 +34,7 @@ MODEL_PATH = Path(__file__).with_name("rerank_model.json")
 # (bench/README.md "Second stage").
 POOL = 20
 
-FEATURES = ("rrf", "lrank", "dense", "drank", "bm25", "brank", "cov", "covhead", "rare", "sent", "len", "wbp")
+FEATURES = ("rrf", "lrank", "dense", "drank", "bm25", "brank", "cov", "covhead", "rare", "sent", "wbp")
 FEATURE_DOC = {
     "rrf": "fused RRF score / its maximum (rank 1 in both legs)",
     "lrank": "log of the fused rank",
@@ -46,7 +46,6 @@ FEATURE_DOC = {
     "covhead": "the same share in the passage's heading path",
     "rare": "the same share for the question's two rarest words only",
     "sent": "the best share in two consecutive sentences of the passage",
-    "len": "log(1 + words of the passage)",
     "wbp": "1 for a handvat of the Wbp era (before the AVG)",
 }
 SELF_DESCRIPTION_WEIGHT = 0.5  # as in BM25 (retrieve.lexical_query): the asker's role says little about which passage
@@ -138,7 +137,6 @@ def candidate_features(
             share(q.words, terms.heading(chunk)),
             share(q.rare, have),
             max(share(q.words, s) for s in terms.sentence_pairs(chunk)),
-            math.log(1 + len(chunk.text.split())),
             float(chunk.legal_era == "wbp"),
         ])
     return np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
@@ -157,8 +155,8 @@ class RerankModel:
         if model.features != FEATURES:
             raise ValueError(f"{path}: features {model.features} are not {FEATURES} "
                              "(re-run python -m bench.rerank_fit --write)")
-        if len(model.coef) != len(model.features):
-            raise ValueError(f"{path}: features and coef differ in length")
+        if len(model.coef) != len(model.features) or model.pool != POOL:
+            raise ValueError(f"{path}: features and coef differ in length, or pool is not {POOL}")
         return model
 
     def to_json(self, fit: Mapping[str, object]) -> str:

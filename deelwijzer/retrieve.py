@@ -228,8 +228,9 @@ class Retriever:
         self.depth = depth
         self.weights = (dense_weight, bm25_weight)
         self.dedupe = dedupe
-        # The second stage (rerank.py): True = the fitted model file; None/False = the fused order.
-        self.rerank_model = rerank_model() if rerank is True else (rerank or None)
+        # The second stage (rerank.py): True = the fitted model file (read on first use, so that
+        # `bench.rerank_fit` can collect its data while the file is stale); None/False = the fused order.
+        self._rerank = rerank
         self._sig_cache: dict[str, frozenset[int]] = {}
         self._step_cache: dict[tuple[str, str, str | None], Chunk | None] = {}
         # (index generation, its BM25 index, the second stage's term sets of that index)
@@ -249,6 +250,10 @@ class Retriever:
                 self._bm25 = (generation, index, PassageTerms(index))
                 self._step_cache.clear()
             return self._bm25[1]
+
+    @property
+    def rerank_model(self) -> RerankModel | None:
+        return rerank_model() if self._rerank is True else (self._rerank or None)
 
     def _passage_terms(self) -> PassageTerms:
         self.bm25  # noqa: B018 - loads the index of the active generation (and its term sets)
@@ -315,8 +320,8 @@ class Retriever:
             ranked = self._fused(dense, lexical, k)
             model = self.rerank_model
             if model is not None:
-                pool = ranked[: model.pool]
-                ranked = reorder(pool, self._features(query, pool, dense, lexical), model) + ranked[model.pool:]
+                pool = ranked[:POOL]
+                ranked = reorder(pool, self._features(query, pool, dense, lexical), model) + ranked[POOL:]
         if self.dedupe:
             ranked = collapse_duplicates(ranked, k, self._signature)
         passages = [Passage(chunk=c, score=float(s), rank=r) for r, (c, s) in enumerate(ranked[:k], start=1)]
@@ -363,8 +368,7 @@ class Retriever:
         holds distinct passages (deep enough for the pool and for k)."""
         ranked = rrf_fuse([[p.chunk for p in dense], [p.chunk for p in lexical]], self.weights, self.rrf_k)
         if self.dedupe:
-            ranked = collapse_duplicates(ranked, max(k, POOL, self.rerank_model.pool if self.rerank_model else 0),
-                                         self._signature)
+            ranked = collapse_duplicates(ranked, max(k, POOL), self._signature)
         return ranked
 
     def _features(self, query: str, pool: Sequence[tuple[Chunk, float]], dense: Sequence[Passage],

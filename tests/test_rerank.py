@@ -74,14 +74,14 @@ def test_reorder_by_score_keeps_fused_order_on_ties():
 
 
 def test_retriever_applies_the_model_to_hybrid_only(tmp_path):
-    chunks = [chunk("lex", "beroepsgeheim van de huisarts"), chunk("den", "de geheimhouding van een arts, huisarts en ander beroepsgeheim")]
+    chunks = [chunk("lex", "beroepsgeheim van de huisarts"), chunk("den", "geheimhouding arts huisarts beroepsgeheim", era="wbp")]
     store = FakeDenseStore(chunks, dense_order=["den", "lex"])
-    prefers_long = RerankModel(FEATURES, tuple(1.0 if f == "len" else 0.0 for f in FEATURES), 20)
+    prefers_old = RerankModel(FEATURES, tuple(1.0 if f == "wbp" else 0.0 for f in FEATURES), 20)
     settings = Settings(data_dir=tmp_path)
     fused = [p.chunk.id for p in Retriever(settings, store, rerank=None).search("beroepsgeheim huisarts")]
-    second = [p.chunk.id for p in Retriever(settings, store, rerank=prefers_long).search("beroepsgeheim huisarts")]
+    second = [p.chunk.id for p in Retriever(settings, store, rerank=prefers_old).search("beroepsgeheim huisarts")]
     assert second == ["den", "lex"] and fused != second
-    dense_only = Retriever(settings, store, rerank=prefers_long).search("beroepsgeheim", mode="bm25")
+    dense_only = Retriever(settings, store, rerank=prefers_old).search("beroepsgeheim", mode="bm25")
     assert [p.chunk.id for p in dense_only] == ["lex", "den"]
     chunks_, X = Retriever(settings, store).rerank_candidates("beroepsgeheim huisarts")
     assert [c.id for c in chunks_] == fused and X.shape == (2, len(FEATURES))
