@@ -22,6 +22,7 @@ from .bm25 import BM25Index, load_bm25
 from .config import Settings
 from .models import Chunk, Passage
 from .refusal import Relevance, assess_evidence
+from .rerank import POOL, PassageTerms, RerankModel, candidate_features, reorder, rerank_model
 from .route import split_self_description
 from .rules.render import plan_headings
 from .step_passage import passage_for_step
@@ -219,6 +220,7 @@ class Retriever:
         dense_weight: float = DENSE_WEIGHT,
         bm25_weight: float = BM25_WEIGHT,
         dedupe: bool = True,
+        rerank: RerankModel | None | bool = True,
     ):
         self.settings = settings
         self.store = store
@@ -226,9 +228,13 @@ class Retriever:
         self.depth = depth
         self.weights = (dense_weight, bm25_weight)
         self.dedupe = dedupe
+        # The second stage (rerank.py): True = the fitted model file (read on first use, so that
+        # `bench.rerank_fit` can collect its data while the file is stale); None/False = the fused order.
+        self._rerank = rerank
         self._sig_cache: dict[str, frozenset[int]] = {}
         self._step_cache: dict[tuple[str, str, str | None], Chunk | None] = {}
-        self._bm25: tuple[str, BM25Index] | None = None  # (index generation, its BM25 index)
+        # (index generation, its BM25 index, the second stage's term sets of that index)
+        self._bm25: tuple[str, BM25Index, PassageTerms] | None = None
         self._lock = threading.Lock()
 
     # -- legs
@@ -240,9 +246,19 @@ class Retriever:
         generation = self.store.generation()
         with self._lock:
             if self._bm25 is None or self._bm25[0] != generation:
-                self._bm25 = (generation, load_bm25(self.store, self.settings.data_dir / "bm25"))
+                index = load_bm25(self.store, self.settings.data_dir / "bm25")
+                self._bm25 = (generation, index, PassageTerms(index))
                 self._step_cache.clear()
             return self._bm25[1]
+
+    @property
+    def rerank_model(self) -> RerankModel | None:
+        return rerank_model() if self._rerank is True else (self._rerank or None)
+
+    def _passage_terms(self) -> PassageTerms:
+        self.bm25  # noqa: B018 - loads the index of the active generation (and its term sets)
+        assert self._bm25 is not None
+        return self._bm25[2]
 
     def dense_leg(self, query: str, depth: int, filters: Filters, windows: bool = True) -> list[Passage]:
         # The plan filter is applied afterwards, so ask for more to keep `depth` results.
@@ -301,12 +317,25 @@ class Retriever:
         elif mode == "bm25":
             ranked = [(p.chunk, p.score) for p in lexical]
         else:
-            ranked = rrf_fuse([[p.chunk for p in dense], [p.chunk for p in lexical]], self.weights, self.rrf_k)
+            ranked = self._fused(dense, lexical, k)
+            model = self.rerank_model
+            if model is not None:
+                pool = ranked[:POOL]
+                ranked = reorder(pool, self._features(query, pool, dense, lexical), model) + ranked[POOL:]
         if self.dedupe:
             ranked = collapse_duplicates(ranked, k, self._signature)
         passages = [Passage(chunk=c, score=float(s), rank=r) for r, (c, s) in enumerate(ranked[:k], start=1)]
         relevance = self._assess(query, passages, evidence, lexical) if assess else Relevance(True, "niet beoordeeld")
         return RetrievalResult(passages=passages, relevance=relevance, dense=evidence, bm25=lexical)
+
+    def rerank_candidates(self, query: str) -> tuple[list[Chunk], np.ndarray]:
+        """The second stage's input for `query` (no filters): the fused candidates it re-orders, in
+        fused order, and their features (rerank.FEATURES). `bench.rerank_fit` fits on exactly this."""
+        query = redact_for_retrieval(query, self.bm25.vocab)
+        dense = self.dense_leg(query, self.depth, Filters())
+        lexical = self.bm25_leg(query, self.depth, Filters())
+        pool = self._fused(dense, lexical, POOL)[:POOL]
+        return [c for c, _ in pool], self._features(query, pool, dense, lexical)
 
     def assess_relevance(self, query: str, passages: Sequence[Passage] | None = None) -> Relevance:
         """Refusal signal for `query` (re-runs both legs; cheap: ~30 ms dense + <1 ms BM25)."""
@@ -333,6 +362,20 @@ class Retriever:
         if key not in self._step_cache:
             self._step_cache[key] = passage_for_step(chunks, heading, anchor, plan)
         return self._step_cache[key]
+
+    def _fused(self, dense: Sequence[Passage], lexical: Sequence[Passage], k: int) -> list[tuple[Chunk, float]]:
+        """RRF of the two legs; near-duplicates collapsed already here, so the second stage's pool
+        holds distinct passages (deep enough for the pool and for k)."""
+        ranked = rrf_fuse([[p.chunk for p in dense], [p.chunk for p in lexical]], self.weights, self.rrf_k)
+        if self.dedupe:
+            ranked = collapse_duplicates(ranked, max(k, POOL), self._signature)
+        return ranked
+
+    def _features(self, query: str, pool: Sequence[tuple[Chunk, float]], dense: Sequence[Passage],
+                  lexical: Sequence[Passage]) -> np.ndarray:
+        terms = self._passage_terms()
+        return candidate_features(query, terms.index, terms, pool, dense, lexical, self.depth,
+                                  max_fused=sum(self.weights) / (self.rrf_k + 1))
 
     def _signature(self, chunk: Chunk) -> frozenset[int]:
         sig = self._sig_cache.get(chunk.id)
