@@ -125,7 +125,7 @@ def test_when_every_open_question_is_declined_an_engaged_overlay_is_asked_next()
     # answering the overlay's questions settles the prohibition although the necessity stays unknown
     settled = {**facts, "toestemming_uitdrukkelijk": False, "uitzondering_bijzonder": "geen"}
     assert evaluate(RULES, settled).outcome == "mag_niet_delen"
-    # without special data the overlay is not engaged and the interview ends on the declined fact as before
-    plain = {**{k: v for k, v in facts.items() if k not in overlay}, "bijzonder_persoonsgegeven": False}
+    # while its opening question is open the overlay is not engaged: the interview ends on the declined fact
+    plain = {k: v for k, v in facts.items() if k not in overlay and k != "bijzonder_persoonsgegeven"}
     v = evaluate(RULES, plain)
     assert v.outcome == "meer_informatie_nodig" and v.vraag.fact in declined_facts(plain)
