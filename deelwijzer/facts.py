@@ -189,7 +189,7 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("anoniem_overleg", True, r"\banoniem (\w+ ){0,4}(overleggen|bespreken|voorleggen)", r"\banonieme casusbespreking")
     # zorg: serious harm, supervision order (zorg 2B)
     + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)",
-         r"\b(er is|is er|ik zie|zie ik) (ook )?geen (\w+ )?(dreiging|gevaar)\b")
+         r"\b(er is|is er|ik zie|zie ik) (ook )?geen (sprake van )?(\w+ )?(dreiging|gevaar)\b")
     + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen|steken|doodsteken)\b",
          r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)",
          # a concrete threat to life or limb, however the target is named ("zijn ex-vrouw vanavond dood te steken")
@@ -408,6 +408,10 @@ def _without_own_org(text: str) -> str:
     return _SELF_ORG.sub(" ", _OWN_ORG.sub(" ", text))
 
 
+def _negated_at(text: str, start: int) -> bool:
+    return bool(_NEGATED_BEFORE.search(text[max(0, start - 12):start]))
+
+
 def _recipient(text: str, rol: str | None) -> str | None:
     own = {"bevoegde_autoriteit": "politie", "gemeente_boa": "boa", "om": "openbaar_ministerie",
            "onderwijs": "school", "gemeente_openbare_orde": "burgemeester"}.get(rol or "")
@@ -417,7 +421,8 @@ def _recipient(text: str, rol: str | None) -> str | None:
             continue
         for pattern in (_TO + _HEAD_OF + "(" + party + r")\b", r"\b(" + party + ")(-\\w+)?" + _INFORM,
                         r"\b(" + party + ")" + _ASKS, _ASKS_INVERTED + "(" + party + r")\b"):
-            m = re.search(pattern, text)
+            # a party right after a negation is not the recipient ("niet aan de school maar aan de jeugdarts")
+            m = next((m for m in re.finditer(pattern, text) if not _negated_at(text, m.start())), None)
             if m and (best is None or m.start() < best[0]):
                 best = (m.start(), value)
         # "Er belde een wijkagent die ...": the caller after the verb
@@ -618,7 +623,7 @@ def _states(pat: Pattern, text: str) -> bool:
     ("geen rechercheonderzoek", "zonder strafdossier") is not a statement of it."""
     negative = pat.value is False or pat.value == "geen"
     for m in pat.regex.finditer(text):
-        if negative or not _NEGATED_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+        if negative or not _negated_at(text, m.start()):
             return True
     return False
 

@@ -194,6 +194,11 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
     (r"\b(mijn|onze) (caseload|cliente|clienten|gezinnen|pupil)\b|\b(dat|die) (ik|wij|we) (begeleid|begeleiden|behandel|behandelen)\b|"
      r"\b(tijdens|bij) (een|het) huisbezoek\b|\b(in|tijdens) de (behandeling|therapie|hulpverlening)\b", "zorg_hulpverlener"),
     (r"\b(ons|mijn) (politieteam|basisteam|politiebureau|rechercheteam|recherche)\b", "bevoegde_autoriteit"),
+    # the setting names the work: a lesson or the schoolyard, a patrol or an arrest, a court hearing
+    (r"\b(tijdens|in|na|voor) (de|het|een|mijn) (les|lessen|mentorles|mentoruur|gymles|pauze|schoolreis|ouderavond|"
+     r"rapportvergadering)\b|\bop het schoolplein\b", "onderwijs"),
+    (r"\b(tijdens|bij|na) (de|een|mijn|onze) (surveillance|noodhulprit|fouillering|staandehouding|insluiting)\b", "bevoegde_autoriteit"),
+    (r"\b(op|tijdens|na|ter) (de )?(terechtzitting|zitting)\b", "om"),
     (r"\b(onze|mijn) (openbare[- ]?orde\w*|taak openbare orde)\b", "gemeente_openbare_orde"),
     (r"\b(ons|het) parket\b", "om"),
     # what only the OM does, in the first person ("of we vervolgen", "wij seponeren")

@@ -346,3 +346,23 @@ def test_calling_the_police_about_a_weapon_is_not_assumed_to_be_an_aangifte():
     assert "wil_aangifte_doen" not in asked.stated and "wil_aangifte_doen" not in asked.assumed
     told = extract("Ik ben leerkracht. Een leerling had een mes in zijn jas. Mag ik dat bij de politie melden?")
     assert told.stated.get("wil_aangifte_doen") is True
+
+
+def test_a_negated_recipient_is_not_the_recipient():
+    stated = extract("Ik wil het niet aan de school doorgeven maar aan de jeugdarts. Mag dat zonder toestemming?").stated
+    assert stated["ontvanger"] == "zorg_hulpverlener"
+
+
+def test_no_danger_at_all_is_stated_with_words_between():
+    stated = extract("Er is geen sprake van acuut gevaar. Mag ik als psycholoog toch de politie inlichten?").stated
+    assert stated["ernstige_schade_waarschijnlijk"] is False
+
+
+@pytest.mark.parametrize("question, rol", [
+    ("Na de gymles vertelde een meisje dat haar vader haar slaat. Mag ik Veilig Thuis bellen?", "onderwijs"),
+    ("Bij een staandehouding gaf een jongen een vals adres. Mag ik dat aan de woningcorporatie doorgeven?",
+     "bevoegde_autoriteit"),
+    ("Ter zitting bleek dat de verdachte een ander bedreigt. Mag ik de reclassering informeren?", "om"),
+])
+def test_the_setting_implies_the_role(question, rol):
+    assert implied_rol(question) == rol
