@@ -262,6 +262,13 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(heeft|hebben) (zelf )?geen (eigen )?(wettelijke )?grondslag\b")
     + _p("ontvanger_heeft_grondslag", True, r"\b(heeft|hebben) (volgens (ons|mij) )?(wel )?een eigen grondslag")
     + _p("subsidiair", False, r"\b(ook )?rechtstreeks bij (de |het |een )?\w+ (kan|kunnen) opvragen", r"\blangs een andere weg\b")
+    # no other way: the recipient cannot get the data elsewhere ("de politie kan hem die niet leveren")
+    + _p("subsidiair", True, r"\bgeen (andere|minder ingrijpende) (weg|manier|mogelijkheid|route)\b",
+         r"\b(kan|kunnen) (hem|haar|hen|ze|die|dat|deze|dit|het) (\w+ ){0,2}niet (leveren|geven|verstrekken|bezorgen)\b",
+         r"\b(zit|zitten|is|zijn) alleen bij (ons|mij)\b")
+    # what the file shows happened, even without a conviction (contra-indicatie after a sepot)
+    + _p("gedrag_vastgesteld", True, r"\b(blijkt|bleek|staat vast|is vastgesteld)\b (\w+ ){0,4}dat (hij|zij|ze) "
+         r"(\w+ ){0,5}(heeft|had) (\w+ ){0,3}(geuit|gepleegd|gedaan|gedreigd|bedreigd|geslagen|gestoken)\b")
     + _p("zaak_afloop", "vrijspraak", r"\bvrijgesproken\b", r"\bvrijspraak\b")
     + _p("zaak_afloop", "beleidssepot", r"\bbeleidsmatig geseponeerd\b", r"\bbeleidssepot\b")
     + _p("zaak_afloop", "technisch_sepot", r"\btechnisch (sepot|geseponeerd)\b")
@@ -297,7 +304,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(gebiedsverbod|huisverbod|samenscholingsverbod|noodbevel|woningsluiting)\b",
          r"\b(sluiting|sluiten) van (het|de|een) (cafe|pand|woning|zaak|horeca\w*)\b")
     + _p("verstrekkingsdoel", "voorkomen_opsporen_strafbare_feiten", r"\b(voorkomen|opsporen) van strafbare feiten\b",
-         r"\brecidive (\w+ ){0,2}voorkomen\b")
+         r"\brecidive (\w+ ){0,2}voorkomen\b",
+         # a purpose clause: to prevent a (further) offence
+         r"\b(herhaling|recidive|escalatie|wraak|een aanslag|nieuwe incidenten|nieuw geweld) (\w+ ){0,2}te voorkomen\b",
+         r"\bom te voorkomen dat (hij|zij|ze|de \w+) (opnieuw|weer)\b")
     + _p("verstrekkingsdoel", "alternatieve_afdoening_minderjarige", r"\balternatieve afdoening\b",
          r"\bnaar (het )?halt(-bureau)? (\w+ )?(verwijzen|sturen|verwezen|doorverwezen|gestuurd)\b", r"\bhalt-?(verwijzing|afdoening|straf)\b")
     # help to a victim as the stated purpose ("zodat ze het slachtoffer goed kunnen begeleiden")

@@ -366,3 +366,15 @@ def test_no_danger_at_all_is_stated_with_words_between():
 ])
 def test_the_setting_implies_the_role(question, rol):
     assert implied_rol(question) == rol
+
+
+@pytest.mark.parametrize("question, fact, value", [
+    ("Ik ben officier van justitie. De gemeente kan die gegevens nergens anders krijgen; de politie kan ze hun niet "
+     "leveren. Mag ik ze geven?", "subsidiair", True),
+    ("Ik ben officier van justitie. Mag ik de jeugdarts informeren om herhaling te voorkomen?", "verstrekkingsdoel",
+     "voorkomen_opsporen_strafbare_feiten"),
+    ("Ik ben officier van justitie. De zaak is geseponeerd, maar uit de verklaringen blijkt dat hij de winkelier heeft "
+     "bedreigd. Mag ik de burgemeester informeren?", "gedrag_vastgesteld", True),
+])
+def test_round3_purpose_subsidiarity_and_established_conduct(question, fact, value):
+    assert extract(question).stated.get(fact) == value, extract(question).stated
