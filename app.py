@@ -393,14 +393,20 @@ def render_question(q: Question) -> None:
         elif lines:
             st.caption(ui.inert_markdown(lines[0]))
         rev = state.facts_rev
+        if ui.is_declined(state.facts.get(q.fact)):
+            # every open question was answered "weet ik niet": the stappenplan cannot go on without this one
+            st.info("U wist het antwoord op deze en de andere open vragen niet. Zonder dit antwoord kan het "
+                    "stappenplan geen oordeel geven; vul het in zodra u het weet.")
         options = ui.question_options(q)
-        if q.type == "bool" or (q.type == "enum" and len(options) <= 8):
-            # Ja/Nee side by side; enum options (up to 8, e.g. the roles) one button per row, never truncated.
-            slots = st.columns(len(options)) if q.type == "bool" else [st.container() for _ in options]
-            for i, (col, opt) in enumerate(zip(slots, options)):
-                if col.button(ui.option_label(opt), key=f"q_{rev}_{q.fact}_{i}", use_container_width=True):
-                    answer_fact(q.fact, opt)
-                    st.rerun()
+        if q.type in ("bool", "enum"):
+            # Ja/Nee side by side; every enum option its own button (a long list in a grid), never truncated.
+            per_row = ui.option_columns(q.type, len(options))
+            for start in range(0, len(options), per_row):
+                row = st.columns(per_row) if per_row > 1 else [st.container()]
+                for i, (col, opt) in enumerate(zip(row, options[start:start + per_row]), start):
+                    if col.button(ui.option_label(opt), key=f"q_{rev}_{q.fact}_{i}", use_container_width=True):
+                        answer_fact(q.fact, opt)
+                        st.rerun()
         elif q.type == "int":
             value = st.number_input("Aantal", min_value=0, max_value=130, step=1, value=None,
                                     key=f"q_{rev}_{q.fact}_num", placeholder="Vul een getal in")
@@ -413,6 +419,11 @@ def render_question(q: Question) -> None:
             if st.button("Bevestig", key=f"q_{rev}_{q.fact}_ok", disabled=choice is None):
                 answer_fact(q.fact, choice)
                 st.rerun()
+        # "Weet ik niet": the fact stays unknown and the stappenplan asks the next ground (never decides on it)
+        if st.button(ui.UNKNOWN_LABEL, key=f"q_{rev}_{q.fact}_onbekend", icon=":material/help:",
+                     help="Het stappenplan vraagt dan eerst een andere grond; op dit feit wordt niet beslist."):
+            answer_fact(q.fact, ui.DECLINED)
+            st.rerun()
         render_summary_questions(q)
 
 
@@ -447,19 +458,27 @@ def render_assumptions() -> None:
         st.caption("Niet letterlijk genoemd maar afgeleid uit de situatie. Klopt iets niet? Eén klik past het aan.")
         rev = state.facts_rev
         for name, value in assumed.items():
-            text, col = st.columns([3, 2])
-            text.markdown(ui.inert_markdown(f"{ui.fact_question(ruleset, name)} — {ui.format_fact_value(value)}"))
-            label, new = ui.assumption_change(value)
-            if col.button(label, key=f"assume_{rev}_{name}", use_container_width=True):
-                changed = dict(state.facts)
-                if new is None:
-                    changed.pop(name, None)  # the plan will ask it
-                else:
-                    changed[name] = new
-                if name == "rol":
-                    state.plan = None  # the stappenplan followed from the assumed role
-                set_facts(changed)
-                st.rerun()
+            st.markdown(ui.inert_markdown(f"{ui.fact_question(ruleset, name)} — {ui.format_fact_value(value)}"))
+            _, options = ui.fact_spec_type(ruleset, name, value, state.plan or state.facts.get("plan"))
+            choices = ui.assumption_choices(value, options)
+            per_row = min(len(choices), 3)
+            for start in range(0, len(choices), per_row):
+                row = st.columns(per_row)
+                for i, (col, (label, new)) in enumerate(zip(row, choices[start:start + per_row]), start):
+                    if col.button(label, key=f"assume_{rev}_{name}_{i}", use_container_width=True):
+                        change_assumption(name, new)
+                        st.rerun()
+
+
+def change_assumption(name: str, new: Any) -> None:
+    changed = dict(state.facts)
+    if new is None:
+        changed.pop(name, None)  # the plan will ask it
+    else:
+        changed[name] = new
+    if name == "rol":
+        state.plan = None  # the stappenplan followed from the assumed role
+    set_facts(changed)
 
 
 def render_known_facts() -> None:
@@ -473,17 +492,17 @@ def render_known_facts() -> None:
             label = ui.fact_question(ruleset, name)
             if ftype == "bool":
                 choices: list[Any] = [True, False, None]
-            elif ftype == "int":
+            elif ftype == "int" and not ui.is_declined(value):
                 choices = []
             else:
                 choices = list(options) or [value]
-                if value not in choices:
-                    choices.insert(0, value)
                 choices.append(None)
+            if choices and value not in choices:
+                choices.insert(0, value)  # e.g. "weet ik niet"
             key = f"edit_{rev}_{name}"
             if choices:
                 new = st.selectbox(label, choices, index=choices.index(value), key=key,
-                                   format_func=lambda v: "Onbekend (wis)" if v is None else ui.option_label(v))
+                                   format_func=lambda v: "Onbekend (wis)" if v is None else ui.fact_value_label(v))
             else:
                 new = int(st.number_input(label, min_value=0, max_value=130, value=int(value), key=key))
             if new != value:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from deelwijzer.route import RECEIVES, detect_rol, implied_rol
+from deelwijzer.route import RECEIVES, detect_rol, implied_rol, with_articles
 from deelwijzer.textnorm import fold
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # first: a wrong "yes" would make a verdict more permissive than the question allows.
     _p("toestemming_leerling", False, r"\b(hij|zij|ze|de leerling) (weet|weten) (er |hier |daar )?(zelf )?(nog )?(van )?niets\b",
        r"\bzonder (medeweten|toestemming) van de leerling\b")
-    + _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming")
+    + _p("toestemming_leerling", True, r"\bleerling (van \d+ )?(geeft|gaf|heeft) (zelf )?(\w+ )?toestemming",
+         # the same consent verbs as for anyone else ("Mijn leerling van 14 vindt het goed dat ...")
+         r"\bleerling (van \d+ |\(\d+\) )?(zelf )?((vindt|vond) (het|dat) goed|(gaat|ging) (er ?mee |er |mee )?akkoord|(stemt|stemde) (er ?mee |er |mee )?in)\b")
     + _p("toestemming_ouder", False, r"\bouders weten (hier |er |daar )?(van )?niets", r"\bzonder (medeweten|toestemming) van (de |zijn |haar )?ouders\b(?! of)",
          r"\bouders (geven|gaven|hebben) geen toestemming", r"\bouders (weigeren|weigerden)", r"\bouders (willen|wilden) (dat )?(niet|geen)\b",
          r"\bouders (gaan|gingen) niet akkoord", r"\bouders zijn (er )?tegen\b")
@@ -81,8 +83,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("toestemming", True,
          r"\b(heeft|hebben|heb|gaf|gaven|geeft|geven) (\w+ ){0,4}toestemming( gegeven)?\b(?! nodig)(?![^.?!]{0,30}\bnodig\b)",
          r"\b(vindt|vinden|vond) (het|dat) goed\b", r"\bakkoord (gegeven|gaan|gegaan)\b",
-         r"\b" + _WHO + r" (is|zijn|gaat|gaan|ging|gingen) (er )?(mee )?akkoord\b",
-         r"\b" + _WHO + r" (stemt|stemmen|stemde|stemden) (er )?(mee )?in\b",
+         r"\b" + _WHO + r" (is|zijn|gaat|gaan|ging|gingen) (er ?mee |er |mee )?akkoord\b",
+         r"\b" + _WHO + r" (stemt|stemmen|stemde|stemden) (er ?mee |er |mee )?in\b",
          r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke |mondelinge )?toestemming\b",
          r"\btoestemming (is )?(gegeven|verleend)", r"\b(heeft|hebben) (\w+ )?ingestemd met")
     + _p("toestemming_uitdrukkelijk", True, r"\bschriftelijk(e)? (\w+ )?toestemming|\btoestemming (\w+ )?schriftelijk\b")
@@ -147,15 +149,17 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # offence / aangifte
     + _p("wil_aangifte_doen", True, r"\baangifte (doen|te doen|gedaan)", r"\baangifte bij de politie", r"\b(ik|wij|we) doe(n)? aangifte",
          r"\baangifte tegen\b",
-         # reporting an observed offence to the police is what the stappenplannen call aangifte
-         r"\b(vuurwapen|wapen|mes|strafbaar feit)\b.{0,100}\b(aan|bij) de politie (te )?(melden|doorgeven)")
+         # reporting ("melden") an observed offence to the police is what the stappenplannen call aangifte; passing it
+         # on, calling or involving the police ("doorgeven", "bellen", "inschakelen") need not be one: whether the asker
+         # files an aangifte decides the verdict in plans gemeenten and onderwijs, so then it is asked, never guessed
+         r"\b(vuurwapen|wapen|mes|strafbaar feit)\b.{0,100}\b(aan|bij) de politie (te )?melden\b")
     + _p("aangifte_alleen_naw", False, r"\baangifte\b.{0,160}\b(diagnose|behandeling|dossier|medische|medicatie)")
     + _p("aangifte_alleen_naw", True, r"\baangifte\b.{0,80}\bnaam (en|of) (\w+ )?adres\b", r"\balleen (zijn |haar )?naam\b.{0,40}aangifte")
     + _p("strafbaar_feit", "binnen_hulpverlening",
-         r"\b(mij|ons|mijn \w*(assistent|collega|praktijk|medewerker)\w*|onze \w*(praktijk|medewerker|assistent)\w*)\b.{0,60}"
+         r"\b(mij|me|ons|mijn \w*(assistent|collega|praktijk|medewerker)\w*|onze \w*(praktijk|medewerker|assistent)\w*)\b.{0,60}"
          r"\b(bedreigd|mishandeld|aangevallen|geslagen|geschopt|gestoken)",
          r"\b(schopte|sloeg|bedreigde|beet|duwde|mishandelde|bespuugde|stak|viel|bedreigt|slaat|schopt|mishandelt|duwt|bespuugt) "
-         r"(\w+ ){0,2}(mij|ons|mijn \w+|onze \w+)\b",
+         r"(\w+ ){0,2}(mij|me|ons|mijn \w+|onze \w+)\b",
          r"\b(bedreigd|aangevallen|mishandeld|geslagen) door (een |mijn |onze )?(client|patient)")
     + _p("strafbaar_feit", "geconstateerd",
          r"\b(zag|zie|constateerde|ontdekte|vond|vonden|zagen)\b[^.?!]{0,80}\b(vuurwapen|wapen|mes)\b",
@@ -185,7 +189,7 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("anoniem_overleg", True, r"\banoniem (\w+ ){0,4}(overleggen|bespreken|voorleggen)", r"\banonieme casusbespreking")
     # zorg: serious harm, supervision order (zorg 2B)
     + _p("ernstige_schade_waarschijnlijk", False, r"\bgeen (aanwijzing|aanwijzingen|reden om aan te nemen) dat (hij|zij|ze) (opnieuw|weer)",
-         r"\b(er is|is er|ik zie|zie ik) (ook )?geen (\w+ )?(dreiging|gevaar)\b")
+         r"\b(er is|is er|ik zie|zie ik) (ook )?geen (sprake van )?(\w+ )?(dreiging|gevaar)\b")
     + _p("ernstige_schade_waarschijnlijk", True, r"\b(gaat|wil|dreigt) (\w+ ){0,4}(neerschieten|neersteken|vermoorden|doodmaken|aanvallen|steken|doodsteken)\b",
          r"\bdreigt (\w+ ){0,3}(te )?(doden|vermoorden|neer te schieten)",
          # a concrete threat to life or limb, however the target is named ("zijn ex-vrouw vanavond dood te steken")
@@ -194,8 +198,10 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     + _p("ots_uitgesproken", True, r"\bondertoezichtstelling\b", r"\bots\b")
     + _p("verzoek_gi_onderbouwd", True, r"\b(met onderbouwing|onderbouwd)\b")
     # politie
-    + _p("bevoegd_te_verstrekken", False, r"\bniet (aangewezen|geautoriseerd|bevoegd|gemandateerd)\b")
-    + _p("bevoegd_te_verstrekken", True, r"\b(gemandateerde?|gemachtigde?|aangewezen en geautoriseerd)\b")
+    + _p("bevoegd_te_verstrekken", False, r"\bniet (aangewezen|geautoriseerd|bevoegd|gemandateerd)\b",
+         r"\bgeen (\(onder\))?(onder)?(mandaat|machtiging|volmacht)\b")
+    + _p("bevoegd_te_verstrekken", True, r"\b(gemandateerde?|gemachtigde?|aangewezen en geautoriseerd)\b",
+         r"\b(met|heb|heeft|hebben) (een )?(\(onder\))?(onder)?(mandaat|machtiging|volmacht)\b")
     + _p("verwerkt_voor_politietaak", False, r"\bapv\b", r"\bburgemeesterstaak\b", r"\binterne bedrijfsvoering\b")
     + _p("wpg_artikel", 9, r"\bgegevens uit (een|het|ons) (\w+ )?onderzoek\b", r"\bembargo-?onderzoek",
          # the asker's own investigation (another service's investigation says nothing about the asker's data)
@@ -215,19 +221,23 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\bin gevaar brengt? (het leven|de gezondheid)",
          r"\b(melder|getuige|aangever|informant) (\w+ ){0,4}(in gevaar|gevaar loopt|gevaar lopen|bedreigd)")
     + _p("weigeringsgrond", "ernstig_misdrijf", r"\b(terrorisme|mensenhandel|mensensmokkel|omkoping)\b")
-    + _p("ontvanger_behoeft_voor_taak", True, r"\b(heeft|hebben) (de gegevens|die gegevens|het|dat|deze informatie) nodig voor (zijn|haar|hun|de) (taak|onderzoek)")
+    + _p("ontvanger_behoeft_voor_taak", True, r"\b(heeft|hebben) (de gegevens|die gegevens|het|dat|deze informatie) nodig voor (zijn|haar|hun|de) (taak|onderzoek)",
+         # the requesting party wants them for its own task or case ("voor zijn eigen handhavingszaak")
+         r"\b(wil|wilde|willen|vraagt|vragen|vroeg|heeft|hebben)\b[^.?!]{0,60}\bvoor (zijn|haar|hun) (eigen )?\w*(taak|onderzoek|zaak)\b")
     + _p("toestemming_bevoegde_functionaris", False,
          r"\b(leider van het onderzoek|onderzoeksleider|teamleider|teamchef) (heeft )?(nog )?geen toestemming")
     + _p("toestemming_bevoegde_functionaris", True,
          r"\b(leider van het onderzoek|onderzoeksleider|teamleider|teamchef) (heeft )?(wel )?toestemming (gegeven|verleend)")
     + _p("convenant_gesloten", False, r"\bgeen convenant\b")
     + _p("convenant_gesloten", True, r"\b(we hebben|wij hebben|binnen ons|binnen het|volgens ons|ons) (een )?convenant",
-         r"\b(hebben (we|wij)|(we|wij) hebben|er is) (\w+ ){0,4}convenant\b(?! nodig)", r"\b(in|uit|van) (het|dat|ons) convenant\b",
+         r"\b(hebben (we|wij)|(we|wij) hebben|er is) (\w+ ){0,4}convenant\b(?! nodig)",
+         r"\b(we|wij)\b ((?!geen\b|niet\b)\w+ ){0,3}convenant(en)? (hebben|gesloten|afgesloten)\b", r"\b(in|uit|van) (het|dat|ons) convenant\b",
          r"\bconvenantpartner\w*", r"\bpartner (in|van) (het|een|ons) convenant")
     + _p("instemming_bevoegd_gezag", False, r"\b(burgemeester|officier van justitie|bevoegd gezag) heeft geen (instemming|toestemming)",
          r"\bgeen instemming\b")
     # Justitie
     + _p("in_strafdossier_of_om_systeem", False, r"\bniet in (een|het) strafdossier",
+         r"\b(loopt|is) (er )?(\w+ )?(niets |geen (\w+ )?)strafrechtelijk\w*",
          r"\bnergens (van|voor) (wordt )?verdacht", r"\bgeen (strafzaak|strafdossier)\b")
     + _p("in_strafdossier_of_om_systeem", True, r"\b(uit|in) " + _DET + r" (\w+ )?strafdossier\b", r"\b(lopend|actief) strafonderzoek\b",
          r"\bstrafblad\b", r"\bpersoonsdossier\b", r"\bvonnis\b", r"\bpro justitia\b")
@@ -240,19 +250,32 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # politie/gemeenten: no concrete threat, no weighty interest for an incidental provision (not for the OM,
     # whose weighty interest is the purpose itself: see _by_role)
     + _p("zwaarwegend_algemeen_belang", False, r"\bgeen concrete (dreiging|signalen|aanwijzingen)\b")
-    + _p("acute_noodzaak", False, r"\bgeen acute (noodzaak|dreiging)\b",
+    + _p("acute_noodzaak", False, r"\bgeen acute (noodzaak|dreiging)\b", r"\bgeen (haast|spoed)\b",
+         r"\b(is|het is) (\w+ )?niet (acuut|dringend|urgent|spoedeisend)\b",
          r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
-    + _p("spoedeisend_belang", False, r"\bgeen acute (noodzaak|dreiging)\b",
+    + _p("spoedeisend_belang", False, r"\bgeen acute (noodzaak|dreiging)\b", r"\bgeen (haast|spoed)\b",
+         r"\b(is|het is) (\w+ )?niet (acuut|dringend|urgent|spoedeisend)\b",
          r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
     + _p("contra_indicatie_belang", "geen", r"\bgeen acuut gevaar of (ander )?zwaarwegend belang")
+    + _p("ontvanger_heeft_grondslag", False,
+         r"\bgeen (aparte |eigen |specifieke |zelfstandige )?(wettelijke )?(basis|grondslag) (waarop|om|voor|waarmee) (zij|ze|hij|die|de \w+)\b",
+         r"\b(heeft|hebben) (zelf )?geen (eigen )?(wettelijke )?grondslag\b")
     + _p("ontvanger_heeft_grondslag", True, r"\b(heeft|hebben) (volgens (ons|mij) )?(wel )?een eigen grondslag")
     + _p("subsidiair", False, r"\b(ook )?rechtstreeks bij (de |het |een )?\w+ (kan|kunnen) opvragen", r"\blangs een andere weg\b")
+    # no other way: the recipient cannot get the data elsewhere ("de politie kan hem die niet leveren")
+    + _p("subsidiair", True, r"\bgeen (andere|minder ingrijpende) (weg|manier|mogelijkheid|route)\b",
+         r"\b(kan|kunnen) (hem|haar|hen|ze|die|dat|deze|dit|het) (\w+ ){0,2}niet (leveren|geven|verstrekken|bezorgen)\b",
+         r"\b(zit|zitten|is|zijn) alleen bij (ons|mij)\b")
+    # what the file shows happened, even without a conviction (contra-indicatie after a sepot)
+    + _p("gedrag_vastgesteld", True, r"\b(blijkt|bleek|staat vast|is vastgesteld)\b (\w+ ){0,4}dat (hij|zij|ze) "
+         r"(\w+ ){0,5}(heeft|had) (\w+ ){0,3}(geuit|gepleegd|gedaan|gedreigd|bedreigd|geslagen|gestoken)\b")
     + _p("zaak_afloop", "vrijspraak", r"\bvrijgesproken\b", r"\bvrijspraak\b")
     + _p("zaak_afloop", "beleidssepot", r"\bbeleidsmatig geseponeerd\b", r"\bbeleidssepot\b")
     + _p("zaak_afloop", "technisch_sepot", r"\btechnisch (sepot|geseponeerd)\b")
     + _p("zaak_afloop", "afgedaan", r"\b(veroordeling|veroordeeld)\b")
     + _p("zaak_afloop", "geen_vervolgingsbeslissing", r"\bnog geen (definitieve )?(vervolgings)?beslissing\b",
-         r"\bnog niet (besloten|beslist) (of|over) (vervolging|vervolgen)")
+         r"\bnog niet (besloten|beslist) (of|over) (\w+ ){0,2}(vervolging|vervolgen|vervolgd)\b")
+    + _p("zaak_afloop", "vervolging_ingesteld", r"\b(gedagvaard|dagvaarding)\b")
     # gemeenten / onderwijs: AVG principles, legal grounds
     + _p("voldoet_avg_beginselen", False, r"\bniet transparant\b", r"\b(worden|wordt) niet geinformeerd\b",
          r"\bdoel is niet vastgelegd\b", r"\b(via|in|met) (een )?(prive-?)?whatsapp(-?groep)?\b", r"\bonbeveiligd\w*\b",
@@ -271,6 +294,7 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\bvia het riec (\w+ ){0,2}politie")
     + _p("herkomst_gegevens", "wjsg", r"\bvan het (om|openbaar ministerie) (\w+ ){0,3}(gekregen|ontvangen|kreeg|kregen|ontving)\b")
     + _p("werkt_bij_bevoegde_autoriteit", False, r"\bik werk (bij|voor) (de|een) gemeente\b",
+         r"\b(ik|wij|we) (zit|zitten|werk|werken|ben|zijn) (\w+ )?namens de gemeente\b",
          r"\bik (werk|ben) (als )?((?!boa\b|handhav)\w+ ){0,3}(bij|voor) (de|een) gemeente\b")
     # need-to-know or nice-to-know
     + _p("is_noodzakelijk", False, r"\b(misschien|wel) handig\b", r"\bnice[- ]to[- ]know\b", r"\bvoor de zekerheid\b")
@@ -280,9 +304,20 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b(gebiedsverbod|huisverbod|samenscholingsverbod|noodbevel|woningsluiting)\b",
          r"\b(sluiting|sluiten) van (het|de|een) (cafe|pand|woning|zaak|horeca\w*)\b")
     + _p("verstrekkingsdoel", "voorkomen_opsporen_strafbare_feiten", r"\b(voorkomen|opsporen) van strafbare feiten\b",
-         r"\brecidive (\w+ ){0,2}voorkomen\b")
+         r"\brecidive (\w+ ){0,2}voorkomen\b",
+         # a purpose clause: to prevent a (further) offence
+         r"\b(herhaling|recidive|escalatie|wraak|een aanslag|nieuwe incidenten|nieuw geweld) (\w+ ){0,2}te voorkomen\b",
+         r"\bom te voorkomen dat (hij|zij|ze|de \w+) (opnieuw|weer)\b")
     + _p("verstrekkingsdoel", "alternatieve_afdoening_minderjarige", r"\balternatieve afdoening\b",
-         r"\bnaar (het )?halt (\w+ )?(verwijzen|sturen)\b", r"\bhalt-?(verwijzing|afdoening|straf)\b")
+         r"\bnaar (het )?halt(-bureau)? (\w+ )?(verwijzen|sturen|verwezen|doorverwezen|gestuurd)\b", r"\bhalt-?(verwijzing|afdoening|straf)\b")
+    # help to a victim as the stated purpose ("zodat ze het slachtoffer goed kunnen begeleiden")
+    + _p("verstrekkingsdoel", "hulp_aan_slachtoffers",
+         r"\bzodat\b[^.?!]{0,40}\bslachtoffer\w* (\w+ ){0,3}(begeleiden|helpen|ondersteunen|bijstaan|opvangen)\b")
+    # retention period (politie stap 8): denied first, a positive match after "niet" is no statement
+    + _p("bewaartermijn_verstreken", False, r"\bbewaartermijn\b[^.?!]{0,40}\bniet (verstreken|verlopen|voorbij)\b",
+         r"\bbinnen de bewaartermijn\b")
+    + _p("bewaartermijn_verstreken", True, r"\bbewaartermijn\b[^.?!]{0,40}\b(verstreken|verlopen|voorbij)\b",
+         r"\b(verstreken|verlopen) bewaartermijn\b")
 )
 
 # Facts whose value depends on the plan the role routes to.
@@ -320,7 +355,7 @@ _PARTIES: tuple[tuple[str, str], ...] = (
     (r"(de |een )?(andere|nieuwe) school", "andere_school"),
     (r"(de )?(mentor|zorgcoordinator|intern begeleider|leerlingbespreking)", "collega_school"),
     (r"(de |een )?(school|scholen|schooldirecteur|schoolleiding)", "school"),
-    (r"(de |het |een )?(huisarts|wijkteam|buurtteam|ggz\w*|hulpverlener|hulpverlening|jeugdhulp\w*|jeugdzorg|jeugdarts|ggd|"
+    (r"(de |het |een )?(huisarts|wijkteam|buurtteam|ggz\w*|hulpverlener|hulpverlening|jeugdhulp\w*|jeugdzorg\w*|jeugdarts|ggd|"
      r"zorgpartner|zorgpartij|behandelaar|psycholoog|psychiater|maatschappelijk werk\w*|zorgverlener|ziekenhuis|"
      r"verslavingszorg|jongerenwerk\w*|gezinscoach|thuiszorg|zorginstelling)", "zorg_hulpverlener"),
     (r"(de |het |een )?(buurtpreventie\w*|buurtwacht\w*)", "buurtpreventieteam"),
@@ -336,14 +371,18 @@ _MODAL_SUBJECT = r"\b(mag|mogen|kan|kunnen|moet|moeten) "
 # the party, up to four words ("uit dat convenant", "een overzicht"), then the informing verb
 _INFORM = (r" ((?!wil\b|wilt\b|willen\b|mag\b|mogen\b|moet\b|kan\b|kunnen\b|gaat\b|heeft\b)\w+ ){0,5}?(op de hoogte (brengen|stellen)|informeren|inlichten|melden|bellen|tippen|waarschuwen|laten weten|"
            r"vertellen|berichten|inseinen|benaderen|mailen|terugkoppelen|inschakelen|geven|sturen|toesturen|"
-           r"inschakel|informeer|waarschuw|bel)\b")
+           # every person of the informing verbs in a subordinate clause ("dat ik de jeugdarts inlicht")
+           r"inschakel|informeer|informeert|waarschuw|waarschuwt|bel|belt|inlicht|inlichtte|meld|meldt|vertel|vertelt|"
+           r"mail|mailt|tip|tipt|laat weten|in te lichten|te informeren|te waarschuwen|te bellen|te melden)\b")
 # The party as the subject of a request in the same clause ("Een agent aan de telefoon vraagt ...", "De
 # burgemeester wil een maatregel nemen en vraagt ons ..."): no clause boundary, subordinate clause or other
 # (first-person) subject between.
 _SAME_CLAUSE = r"(?:(?!\b(?:dat|die|omdat|want|maar|of|wie|wat|ik|wij|we|u|je|jij)\b)[^.?!,;]){0,50}?"
 _REQUEST_VERB = (r"(vraagt|vragen|vroeg|vroegen|belt|belde|wil weten|wilde weten|wil graag|wil hebben|willen weten|verzoekt|"
                  r"wil van (ons|mij)|willen van (ons|mij)|verzocht|vordert|eist|heeft gevraagd|hebben gevraagd|heeft verzocht|"
-                 r"stuurt|stuurde|mailt|mailde|(heeft|hebben) (ons|mij) (\w+ ){0,3}(bevel|verzoek|vordering)\w*)")
+                 r"stuurt|stuurde|mailt|mailde|(heeft|hebben) (ons|mij) (\w+ ){0,3}(bevel|verzoek|vordering)\w*|"
+                 # a party that wants to take a measure needs the data for it ("Burgemeester wil een gebiedsverbod opleggen")
+                 r"overweegt|(wil|wilde|willen) (\w+ ){1,5}(opleggen|nemen|treffen))")
 _ASKS = r"(-\w+)?" + _SAME_CLAUSE + r"\b" + _REQUEST_VERB + r"\b"
 # ... or after it, with the verb first ("Voor een gebiedsverbod wil de burgemeester weten ...")
 _ASKS_INVERTED = r"\b(wil|wilde|willen|vraagt|vroeg|vragen|belt|belde|eist|verzoekt|vordert) (de |het |een )?"
@@ -362,8 +401,25 @@ _SELF_ORG = re.compile(r"\b(ik ben|ik werk|wij zijn|we zijn|ik zit|als)\b(( (?!w
                        r" (bij|voor|in dienst van|van) (de |het |een )?\w+|\b(ons|mij|wij|we) bij (de |het )?\w+")
 
 
+# "... in een jeugdzorginstelling verblijft. Ik wil de instelling waarschuwen": "de instelling" is the
+# compound named before it (a head noun that refers back to the last word ending in it).
+_ANAPHOR = re.compile(r"\b(de|die|deze|het|dat) (instelling|kliniek|organisatie|praktijk|school|vereniging|team)\b")
+
+
+def _resolve_anaphora(text: str) -> str:
+    def full(m: re.Match[str]) -> str:
+        before = re.findall(r"\b(\w+" + m.group(2) + r")\b", text[:m.start()])
+        compound = [w for w in before if w != m.group(2)]
+        return f"{m.group(1)} {compound[-1]}" if compound else m.group(0)
+    return _ANAPHOR.sub(full, text)
+
+
 def _without_own_org(text: str) -> str:
     return _SELF_ORG.sub(" ", _OWN_ORG.sub(" ", text))
+
+
+def _negated_at(text: str, start: int) -> bool:
+    return bool(_NEGATED_BEFORE.search(text[max(0, start - 12):start]))
 
 
 def _recipient(text: str, rol: str | None) -> str | None:
@@ -375,7 +431,8 @@ def _recipient(text: str, rol: str | None) -> str | None:
             continue
         for pattern in (_TO + _HEAD_OF + "(" + party + r")\b", r"\b(" + party + ")(-\\w+)?" + _INFORM,
                         r"\b(" + party + ")" + _ASKS, _ASKS_INVERTED + "(" + party + r")\b"):
-            m = re.search(pattern, text)
+            # a party right after a negation is not the recipient ("niet aan de school maar aan de jeugdarts")
+            m = next((m for m in re.finditer(pattern, text) if not _negated_at(text, m.start())), None)
             if m and (best is None or m.start() < best[0]):
                 best = (m.start(), value)
         # "Er belde een wijkagent die ...": the caller after the verb
@@ -416,10 +473,27 @@ _VIOLENCE_AT_WORK = re.compile(
 
 
 _OUTSIDE_SCHOOL = re.compile(r"\b(speelt|gebeurt|gebeurde|vindt plaats|is) (\w+ ){0,2}buiten (de |onze |de eigen )?school\b|"
+                             r"\b(speelt|gebeurt) (het |dit |dat )?niet (op|in) (de |onze )?school\b|"
+                             r"\b(op|in) (de |onze )?school (speelt|gebeurt) (het|dit|dat) niet\b|"
                              r"\bbuiten (de )?school(tijd)?\b")
 # An OM asker speaking of the file of a running investigation: strafvorderlijke gegevens
-_CASE_FILE = re.compile(r"\b(uit|in) " + _DET + r" (\w+ )?(straf)?dossier\b|\b(in|uit) (het|een) (lopend )?onderzoek naar\b|\blopende (straf)?zaak\b")
+_CASE_FILE = re.compile(r"\b(uit|in) " + _DET + r" (\w+ )?(straf)?dossier\b|\b(in|uit) (het|een) (lopend )?onderzoek naar\b|\blopende (straf)?zaak\b|"
+                        # a case still with the OM, or a suspect in a case: a running criminal case
+                        r"\b(de|deze|die|een) zaak (ligt|loopt) (nog )?bij (ons|het om)\b|\bverdacht wordt van\b|"
+                        r"\bverdachte (\w+ ){0,2}in (een|de|het) (zaak|onderzoek|strafzaak)\b")
+_WEAPON = r"(vuur)?wapen\w*|mes|messen|pistool|revolver|geweer|machete|bijl"
+# A time in the next hours or days ("vanavond", "dit weekend"): what makes a threat acute.
+_NEAR_TIME = re.compile(r"\b(vanavond|vannacht|vandaag|morgen|straks|dit weekend|deze week|nu meteen|zo meteen)\b")
+# Someone shows or has a weapon and says, in the same text, that he will do something within hours or days.
+_ACUTE_THREAT = re.compile(
+    r"\b(" + _WEAPON + r")\b[^?]{0,140}\b(zei|zegt|dreigt|dreigde|riep|appte|schreef|kondigde)\b[^.?!]{0,80}"
+    r"\b(vanavond|vannacht|morgen|straks|dit weekend|deze week)\b|"
+    r"\b(zei|zegt|dreigt|dreigde|riep|appte|schreef)\b[^.?!]{0,80}\b(vanavond|vannacht|morgen|straks|dit weekend|deze week)\b"
+    r"[^?]{0,140}\b(" + _WEAPON + r")\b")
+# The asker told the person why and what would follow before the consent (informed consent).
+_INFORMED = re.compile(r"\b(besproken|uitgelegd|verteld|geinformeerd|uitleg gegeven)\b[^.?!]{0,120}\b(waarom|doel|gevolgen)\b")
 _EXPLAINED = re.compile(r"\b(leggen|legt|legde|legden) (\w+ ){0,3}uit waarom\b|\buitgelegd waarom\b|\bonderbouwd\b|"
+                        r"\b(onderbouwt|onderbouwen|onderbouwde|onderbouwden) (\w+ ){0,3}waarom\b|"
                         r"\bmet (een )?onderbouwing\b")
 
 
@@ -429,7 +503,7 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
     plan = facts.get("plan") or _PLAN_OF_ROL.get(rol or "")
     told = facts.pop("_strafbaar_verteld", False)
     if "ontvanger" not in facts:
-        found = _recipient(_without_own_org(text), rol)
+        found = _recipient(_without_own_org(_resolve_anaphora(text)), rol)
         if found:
             facts["ontvanger"] = found
     if plan == "zorg":
@@ -443,8 +517,6 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
             facts["strafbaar_feit"] = "geconstateerd"
         if "strafbaar_feit" not in facts and _VIOLENCE_AT_WORK.search(text):
             facts["strafbaar_feit"] = "geconstateerd"  # violence against staff or a pupil, seen by the school/gemeente
-        if facts.get("strafbaar_feit") == "geconstateerd" and facts.get("ontvanger") == "politie":
-            facts.setdefault("wil_aangifte_doen", True)  # reporting an observed offence to the police is aangifte
     elif plan in ("politie", "justitie") and facts.get("strafbaar_feit") in ("geconstateerd", "binnen_hulpverlening"):
         facts.pop("strafbaar_feit")
     if plan == "zorg" and "soort_hulpverlener" not in facts:
@@ -464,12 +536,23 @@ def _by_role(facts: dict[str, Any], text: str) -> None:
     if plan == "justitie" and _CASE_FILE.search(text):
         facts.setdefault("in_strafdossier_of_om_systeem", True)
         facts.setdefault("categorie_wjsg", "strafvorderlijk")
+    if plan == "justitie" and facts.get("categorie_wjsg") not in (None, "geen"):
+        facts.setdefault("in_strafdossier_of_om_systeem", True)  # a Wjsg category names data the OM holds
+    if facts.get("ernstige_schade_waarschijnlijk") is not False and _ACUTE_THREAT.search(text):
+        # a concrete threat with a time and a weapon: the handreiking's example of acute danger
+        facts.setdefault("ernstige_schade_waarschijnlijk", True)
+    if plan == "politie" and facts.get("ernstige_schade_waarschijnlijk") and _NEAR_TIME.search(text):
+        # a threat to life tonight is the "zekere, levensbedreigende situatie" of an incidental provision
+        facts.setdefault("zwaarwegend_algemeen_belang", True)
+    if facts.get("toestemming") is True and _INFORMED.search(text):
+        facts.setdefault("toestemming_geinformeerd", True)  # told why and what follows, then agreed
     if _EXPLAINED.search(text):  # the requesting party explained why it needs the data
         if facts.get("ontvanger") == "gecertificeerde_instelling":
             facts.setdefault("verzoek_gi_onderbouwd", True)
         elif facts.get("ontvanger") == "raad_kinderbescherming":
             facts.setdefault("noodzakelijk_voor_taak_rvdk", True)
-    if plan == "onderwijs" and re.search(r"\b(bevel|vordering) (gegeven|gegeven om|van de politie)|heeft (ons|mij) een bevel", text):
+    if plan == "onderwijs" and re.search(r"\b(bevel|vordering) (gegeven|gegeven om|van de politie)|"
+                                         r"(heeft|hebben) (ons|mij) (een )?(\w+ )?(bevel|vordering)", text):
         facts.setdefault("wettelijke_plicht", True)  # the handreiking's own example for schools
     if plan == "zorg":
         # In plan zorg these are derived (OTS request, meldrecht): never set them from loose wording.
@@ -550,7 +633,7 @@ def _states(pat: Pattern, text: str) -> bool:
     ("geen rechercheonderzoek", "zonder strafdossier") is not a statement of it."""
     negative = pat.value is False or pat.value == "geen"
     for m in pat.regex.finditer(text):
-        if negative or not _NEGATED_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
+        if negative or not _negated_at(text, m.start()):
             return True
     return False
 
@@ -559,7 +642,7 @@ def extract(question: str, known: dict[str, Any] | None = None) -> Extracted:
     """Stated facts (patterns) and the facts the situation implies (assumptions). Neither holds a
     fact `known` already has; explicit facts always win (see answer.prepare)."""
     known = dict(known or {})
-    text = fold(question, single_spaces=True)
+    text = with_articles(fold(question, single_spaces=True))
     stated: dict[str, Any] = {}
     rol = detect_rol(question)
     if rol:

@@ -137,6 +137,7 @@ class Route:
 def _role_in(window: str) -> str | None:
     """The role named earliest in the window (ties: the more specific pattern)."""
     best: tuple[int, int, str] | None = None
+    window = window.strip()  # "als OM verplicht ...": the window starts after "als", its "^om" must match
     for order, (pattern, rol) in enumerate(_ROLE_TERMS):
         m = re.search(pattern, window)
         if m and (best is None or (m.start(), order) < best[:2]):
@@ -193,6 +194,11 @@ _IMPLIED_ROLE: tuple[tuple[str, str], ...] = (
     (r"\b(mijn|onze) (caseload|cliente|clienten|gezinnen|pupil)\b|\b(dat|die) (ik|wij|we) (begeleid|begeleiden|behandel|behandelen)\b|"
      r"\b(tijdens|bij) (een|het) huisbezoek\b|\b(in|tijdens) de (behandeling|therapie|hulpverlening)\b", "zorg_hulpverlener"),
     (r"\b(ons|mijn) (politieteam|basisteam|politiebureau|rechercheteam|recherche)\b", "bevoegde_autoriteit"),
+    # the setting names the work: a lesson or the schoolyard, a patrol or an arrest, a court hearing
+    (r"\b(tijdens|in|na|voor) (de|het|een|mijn) (les|lessen|mentorles|mentoruur|gymles|pauze|schoolreis|ouderavond|"
+     r"rapportvergadering)\b|\bop het schoolplein\b", "onderwijs"),
+    (r"\b(tijdens|bij|na) (de|een|mijn|onze) (surveillance|noodhulprit|fouillering|staandehouding|insluiting)\b", "bevoegde_autoriteit"),
+    (r"\b(op|tijdens|na|ter) (de )?(terechtzitting|zitting)\b", "om"),
     (r"\b(onze|mijn) (openbare[- ]?orde\w*|taak openbare orde)\b", "gemeente_openbare_orde"),
     (r"\b(ons|het) parket\b", "om"),
     # what only the OM does, in the first person ("of we vervolgen", "wij seponeren")
@@ -213,15 +219,29 @@ _RECIPIENT_OF_ROLE = {
     # the mayor who asks for data is not the asker's own side
     "gemeente_openbare_orde": r"\bburgemeester\b[^.?!,]{0,60}\b(wil|wilde) (\w+ ){0,6}?(weten|hebben|ontvangen|krijgen|inzien)\b|"
                               r"\bburgemeester\b[^.?!,]{0,40}\b(vraagt|vroeg|verzoekt) (ons|mij|om|of|naar)\b|"
-                              r"\b(wil|wilde) de burgemeester (\w+ ){0,6}?(weten|hebben|ontvangen|krijgen)\b|\b(vraagt|vroeg) de burgemeester\b",
+                              r"\b(wil|wilde) de burgemeester (\w+ ){0,6}?(weten|hebben|ontvangen|krijgen)\b|\b(vraagt|vroeg) de burgemeester\b|"
+                              # the mayor as a third party who wants a measure, and the asker is to deliver
+                              r"\bburgemeester\b[^.?!,]{0,40}\b(wil|wilde|overweegt) (\w+ ){0,5}?(opleggen|nemen|treffen|sluiten)\b"
+                              r"[^?]{0,160}\b(aanleveren|leveren|geven|doorgeven|verstrekken|sturen)\b",
 }
 # "onze jongerenwerk-groep", "ons ggz-team": the asker's own organisation names the role
 _OWN_UNIT = re.compile(r"\b(mijn|onze|ons) ([\w-]*(groep|team|praktijk|afdeling|organisatie|instelling|dienst|bureau|kliniek))\b")
 
 
+# Telegraphic style drops the article of a sentence's first noun ("Leerling (15) had een mes bij zich.",
+# "Patiënt heeft me bedreigd.", "Burgemeester wil ..."): the patterns read such a noun with its article.
+_BARE_START = re.compile(r"(^|[.!?]\s+)(?=(leerling|leerlinge|client|cliente|patient|patiente|jongere|wijkagent|agent|"
+                         r"burgemeester|politie|rechercheur|school|gemeente|officier|moeder|vader|ouders)\b)")
+
+
+def with_articles(text: str) -> str:
+    """Folded text with "de " before a bare noun opening a sentence (see _BARE_START)."""
+    return _BARE_START.sub(lambda m: m.group(1) + "de ", text)
+
+
 def implied_rol(question: str) -> str | None:
     """The asker's role as the situation implies it, when the question does not state it."""
-    text = fold(question, single_spaces=True)
+    text = with_articles(fold(question, single_spaces=True))
     if re.search(r"\b(het om|het openbaar ministerie|officier van justitie)\b", text) and re.search(
             r"\bmag (het om|het openbaar ministerie)\b", text):
         return "om"

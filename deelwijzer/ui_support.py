@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from deelwijzer.models import Answer, Citation, Question, Verdict
 from deelwijzer.rules import render
+from deelwijzer.rules.facts import DECLINED_VALUE as DECLINED  # "weet ik niet": unknown, the next ground is asked
 from deelwijzer.rules.render import fact_question, format_fact_value, humanize  # noqa: F401 - the UI reads them here
 from deelwijzer.textnorm import passage_sentences, split_sentences_nl
 
@@ -447,6 +448,37 @@ def help_lines(help_text: str, options: Iterable[Any] = ()) -> list[str]:
     return lines
 
 
+UNKNOWN_LABEL = "Weet ik niet"
+ASK_ME = "Klopt niet: vraag het mij"
+
+
+def is_declined(value: Any) -> bool:
+    return isinstance(value, str) and value == DECLINED
+
+
+def fact_value_label(value: Any) -> str:
+    """A known fact's value as the panel shows it ("weet ik niet" for a declined fact)."""
+    return UNKNOWN_LABEL if is_declined(value) else option_label(value)
+
+
+def option_columns(question_type: str, n_options: int) -> int:
+    """How many buttons per row: Ja/Nee side by side, up to 8 options one per row (never truncated),
+    a longer list (e.g. every recipient) in a grid of two, so every option keeps its own button."""
+    if question_type == "bool":
+        return max(n_options, 1)
+    return 1 if n_options <= 8 else 2
+
+
+def assumption_choices(value: Any, options: Iterable[Any] = ()) -> list[tuple[str, Any]]:
+    """(button label, new value) pairs that each change an assumption with one click: a yes/no
+    flips; an option of a list is replaced by any other option of that list; anything else (and
+    "vraag het mij") is removed so the stappenplan asks it (None)."""
+    if isinstance(value, bool):
+        return [assumption_change(value)]
+    others = [o for o in options if o != value and not is_declined(o)]
+    return [(option_label(o), o) for o in others] + [(ASK_ME, None)]
+
+
 def assumption_change(value: Any) -> tuple[str, Any]:
     """(button label, new value) to change an assumption with one click: a yes/no flips, anything
     else is removed so the stappenplan asks it (None)."""
@@ -454,4 +486,4 @@ def assumption_change(value: Any) -> tuple[str, Any]:
         return "Nee, dat klopt niet", False
     if value is False:
         return "Toch wel (ja)", True
-    return "Klopt niet: vraag het mij", None
+    return ASK_ME, None

@@ -138,8 +138,9 @@ class Suite(_Strict):
     thresholds: dict[str, Bound] = {}
     cases: tuple[Case, ...] = Field(min_length=1)
     # "frozen": a held-out test split; measure on it, never tune on it. "dev": a tuning split written by an
-    # outsider in the same way as a frozen one (figures on it are tuning figures, like "tune").
-    split: Literal["tune", "dev", "frozen"] = "tune"
+    # outsider in the same way as a frozen one (figures on it are tuning figures, like "tune"). "fresh": written
+    # the same way, measured only before and after one round of work, never tuned on (not frozen for later rounds).
+    split: Literal["tune", "dev", "fresh", "frozen"] = "tune"
     path: str = ""
 
     @model_validator(mode="before")

@@ -51,6 +51,16 @@ def _markdown(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown]
 
 
+def _open_plan(at: AppTest, plan: str) -> AppTest:
+    at.button(key="open_panel").click().run()
+    next(s for s in at.selectbox if s.label == PLAN_LABEL).set_value(plan).run()
+    return at
+
+
+def _question_buttons(at: AppTest, fact: str) -> list:
+    return [b for b in at.button if re.fullmatch(rf"q_\d+_{re.escape(fact)}_\d+", b.key or "")]
+
+
 def _current_question(at: AppTest):
     """(fact, kind, element) of the panel's open question, or None when a verdict is shown."""
     for b in at.button:
@@ -231,7 +241,8 @@ def test_sharing_question_shows_assumptions_changeable_with_one_click(app_env):
     assert at.session_state["assumed"]["rol"] == "zorg_hulpverlener"
     assert _verdict_outcome(at) == "mag_delen"  # everything needed is in the question: no role asked
     assert any("Aangenomen uit uw vraag" in m for m in _markdown(at))
-    rol_button = next(b for b in at.button if (b.key or "").endswith("_rol") and (b.key or "").startswith("assume_"))
+    rol_button = next(b for b in at.button if (b.key or "").startswith("assume_") and "_rol_" in (b.key or "")
+                      and b.label == ui.ASK_ME)
     rol_button.click().run()
     assert "rol" not in at.session_state["facts"] and "rol" not in at.session_state["assumed"]
     assert _current_question(at)[0] == "rol"  # the plan now asks it
@@ -261,3 +272,70 @@ def test_source_labels_show_heading_and_version_and_the_short_answer_comes_first
     # The short answer is rendered before the sources and the verdict line.
     first = next(i for i, m in enumerate(md) if m.startswith("**Kort antwoord:**"))
     assert all(i > first for i, m in enumerate(md) if m.startswith("**Vindplaats:**") or m.startswith("**Stappenplan"))
+
+
+def test_every_question_offers_weet_ik_niet_and_the_next_ground_follows(app_env):
+    """Issue 15: "Weet ik niet" on every interview question; the fact stays unknown ("onbekend"), is
+    never decided on, and the panel asks what the engine asks next for those facts."""
+    from deelwijzer.rules import evaluate, load_rules
+
+    rs = load_rules(app_env.rules_dir)
+    at = _open_plan(_run(), "zorg")
+    declined: list[str] = []
+    for _ in range(12):
+        current = _current_question(at)
+        if current is None:
+            break
+        fact = current[0]
+        unknown = [b for b in at.button if b.key and re.fullmatch(rf"q_\d+_{re.escape(fact)}_onbekend", b.key)]
+        assert len(unknown) == 1 and unknown[0].label == ui.UNKNOWN_LABEL, fact
+        if fact in declined:
+            # every open question was answered "weet ik niet": the panel says so and asks it again
+            assert any("Zonder dit antwoord" in i.value for i in at.info)
+            break
+        unknown[0].click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["facts"][fact] == ui.DECLINED
+        declined.append(fact)
+        engine = evaluate(rs, dict(at.session_state["facts"]), "zorg")
+        shown = _current_question(at)
+        assert (shown[0] if shown else None) == (engine.vraag.fact if engine.vraag else None)
+        assert _verdict_outcome(at) in (None, engine.outcome)
+    assert len(declined) >= 2, f"no next ground after 'weet ik niet': {declined}"
+    # a declined fact shows as "Weet ik niet" among the known facts and can still be answered there
+    edit = next(s for s in at.selectbox if (s.key or "").endswith(f"_{declined[0]}"))
+    assert edit.format_func(edit.value) == ui.UNKNOWN_LABEL
+
+
+def test_every_option_of_a_long_list_has_its_own_button(app_env):
+    """The recipient (tens of options) is a grid of buttons, one per option, not a truncated list."""
+    from deelwijzer.rules import evaluate, load_rules
+
+    rs = load_rules(app_env.rules_dir)
+    at = _open_plan(_run(), "onderwijs")
+    for _ in range(10):
+        current = _current_question(at)
+        assert current is not None and current[1] == "buttons", current
+        if current[0] == "ontvanger":
+            break
+        _answer_question(at, {"is_persoonsgegeven": True})
+    engine = evaluate(rs, dict(at.session_state["facts"]), "onderwijs")
+    assert engine.vraag.fact == "ontvanger" and len(engine.vraag.options) > 8
+    labels = [b.label for b in _question_buttons(at, "ontvanger")]
+    assert labels == [ui.option_label(o) for o in engine.vraag.options]
+    _question_buttons(at, "ontvanger")[-1].click().run()
+    assert at.session_state["facts"]["ontvanger"] == engine.vraag.options[-1]
+
+
+def test_an_assumed_option_is_replaced_with_one_click(app_env):
+    """An assumption that is one of several options (the kind of offence) offers every other option
+    as a button: one click sets it, and it is then the user's fact, no longer an assumption."""
+    question = "Ik ben huisarts. Mag ik zonder toestemming de politie inlichten over mijn patiënt?"
+    at = _ask(_run(), question)
+    assert at.session_state["assumed"].get("strafbaar_feit") == "geen"
+    buttons = {b.label: b for b in at.button if (b.key or "").startswith("assume_") and "_strafbaar_feit_" in b.key}
+    assert ui.ASK_ME in buttons and len(buttons) >= 3, list(buttons)
+    buttons[ui.option_label("binnen_hulpverlening")].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["facts"]["strafbaar_feit"] == "binnen_hulpverlening"
+    assert "strafbaar_feit" not in at.session_state["assumed"]

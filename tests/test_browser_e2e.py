@@ -84,7 +84,7 @@ def _answer_panel_question(driver) -> str:
 
     keys = _question_keys(driver)
     fact = re.sub(r"^st-key-q_\d+_", "", keys[0])
-    fact = re.sub(r"_(\d+|sel|num|ok)$", "", fact)
+    fact = re.sub(r"_(\d+|sel|num|ok|onbekend)$", "", fact)
     buttons = [driver.find_element(By.CSS_SELECTOR, f".{k} button") for k in keys if re.search(r"_\d+$", k)]
     if buttons:
         wanted = ANSWERS.get(fact, "Ja")

@@ -265,3 +265,116 @@ def test_a_hulpverlener_in_another_plan_is_assumed_to_have_a_beroepsgeheim():
     e = extract("Ik ben schoolmaatschappelijk werker op een vmbo. Mag ik zorgen over een leerling met de politie delen?",
                 {"plan": "onderwijs"})
     assert e.assumed.get("beroepsgeheim") is True
+
+
+# Round 3 (issue 15): failure classes of dev + dev2, each with own invented wording.
+@pytest.mark.parametrize("question, fact, value", [
+    # first-person object "me" as well as "mij"
+    ("Een cliënt heeft me gisteren geslagen. Mag ik als wijkverpleegkundige aangifte doen?", "strafbaar_feit", "binnen_hulpverlening"),
+    # a shown weapon plus a threat with a time in the next hours or days: acute danger
+    ("Mijn cliënt toonde een mes en zei dat hij morgen zijn buurman wat aandoet. Mag ik als psycholoog de politie bellen?",
+     "ernstige_schade_waarschijnlijk", True),
+    # every consent verb for the pupil's own consent
+    ("Mijn leerling van 15 gaat ermee akkoord dat ik de jeugdarts inlicht. Mag dat?", "toestemming_leerling", True),
+    # told why and what follows, then consent: informed consent
+    ("Ik heb mijn cliënt uitgelegd waarom ik de huisarts wil bellen en wat de gevolgen zijn, en hij gaat akkoord. "
+     "Mag ik als maatschappelijk werker bellen?", "toestemming_geinformeerd", True),
+    # a mandate stated or denied
+    ("Ik ben parketsecretaris met een ondermandaat. Mag ik dit aan de reclassering geven?", "bevoegd_te_verstrekken", True),
+    ("Als OM-jurist heb ik geen mandaat. Mag ik dit aan de gemeente geven?", "bevoegd_te_verstrekken", False),
+    # a summons is a prosecution; "nog niet besloten of we ... vervolgen" with words between
+    ("Ik ben officier van justitie. De verdachte is gedagvaard. Mag ik de reclassering informeren?", "zaak_afloop",
+     "vervolging_ingesteld"),
+    ("Ik ben officier van justitie en we hebben nog niet besloten of we hem vervolgen. Mag ik de gemeente informeren?",
+     "zaak_afloop", "geen_vervolgingsbeslissing"),
+    # no hurry: neither acute nor urgent
+    ("Ik ben officier van justitie. Er is geen haast bij. Mag ik het strafblad naar de gemeente sturen?", "acute_noodzaak", False),
+    # nothing criminal runs against the person
+    ("Ik ben officier van justitie. Er loopt niets strafrechtelijks tegen het meisje. Mag ik de school inlichten?",
+     "in_strafdossier_of_om_systeem", False),
+    # a Wjsg category names data the OM holds
+    ("Ik ben officier van justitie. Mag ik strafvorderlijke gegevens aan de burgemeester geven?",
+     "in_strafdossier_of_om_systeem", True),
+    # verb-final word order of "we hebben een convenant"
+    ("Ik ben wijkagent. Mag ik het overzicht delen met de woningcorporatie, waarmee wij een convenant hebben?",
+     "convenant_gesloten", True),
+    # the retention period, stated and denied
+    ("Ik ben wijkagent. De bewaartermijn van de registratie is verlopen. Mag ik die aan de burgemeester geven?",
+     "bewaartermijn_verstreken", True),
+    ("Ik ben wijkagent. De bewaartermijn is nog niet verstreken. Mag ik de registratie aan de burgemeester geven?",
+     "bewaartermijn_verstreken", False),
+    # the requesting party wants the data for its own case
+    ("Ik werk bij de politie. De boa wil het adres voor zijn eigen onderzoek. Moet ik het geven?", "ontvanger_behoeft_voor_taak", True),
+    # the recipient has no basis of its own
+    ("Ik ben medewerker openbare orde. Er is geen wettelijke grondslag waarop de woningcorporatie dit mag gebruiken. "
+     "Mag ik het toch doorsturen?", "ontvanger_heeft_grondslag", False),
+    # a purpose clause naming help to the victim
+    ("Ik ben officier van justitie. Mag ik de naam doorgeven aan Slachtofferhulp, zodat zij het slachtoffer kunnen "
+     "ondersteunen?", "verstrekkingsdoel", "hulp_aan_slachtoffers"),
+    # it does not happen at school
+    ("Ik ben mentor. Op school speelt het niet. Mag ik de andere school inlichten?", "taak_algemeen_belang", False),
+    # a bevel with an adjective
+    ("Ik ben leerkracht. De politie heeft ons een schriftelijke vordering gestuurd. Mag ik het adres geven?",
+     "wettelijke_plicht", True),
+])
+def test_round3_failure_classes(question, fact, value):
+    assert extract(question).stated.get(fact) == value, extract(question).stated
+
+
+@pytest.mark.parametrize("question, ontvanger", [
+    # "de instelling" refers back to the compound named before it
+    ("Het slachtoffer woont in een jeugdzorginstelling. Ik ben officier van justitie en wil de instelling waarschuwen. Mag dat?",
+     "zorg_hulpverlener"),
+    # a party that wants to take a measure is the one the asker delivers to
+    ("Ik ben wijkagent. De burgemeester overweegt een sluiting van het pand. Moet ik onze mutaties aanleveren?", "burgemeester"),
+])
+def test_round3_recipient_classes(question, ontvanger):
+    assert extract(question).stated.get("ontvanger") == ontvanger
+
+
+def test_telegraphic_sentence_start_reads_the_bare_noun():
+    # "Leerling (16) had ..." without article implies the school, as "Een leerling ..." does
+    assert implied_rol("Leerling (16) had een mes bij zich. Mag ik de politie bellen?") == "onderwijs"
+    # "als OM": the window after "als" starts with a space
+    assert detect_rol("Zijn wij als OM verplicht dit aan te leveren?") == "om"
+
+
+def test_calling_the_police_about_a_weapon_is_not_assumed_to_be_an_aangifte():
+    """Whether the asker files an aangifte decides the verdict (gemeenten, onderwijs): "melden" states it,
+    "bellen" or "inschakelen" do not, so it is asked."""
+    asked = extract("Ik ben leerkracht. Een leerling had een mes in zijn jas. Mag ik de politie bellen?")
+    assert "wil_aangifte_doen" not in asked.stated and "wil_aangifte_doen" not in asked.assumed
+    told = extract("Ik ben leerkracht. Een leerling had een mes in zijn jas. Mag ik dat bij de politie melden?")
+    assert told.stated.get("wil_aangifte_doen") is True
+
+
+def test_a_negated_recipient_is_not_the_recipient():
+    stated = extract("Ik wil het niet aan de school doorgeven maar aan de jeugdarts. Mag dat zonder toestemming?").stated
+    assert stated["ontvanger"] == "zorg_hulpverlener"
+
+
+def test_no_danger_at_all_is_stated_with_words_between():
+    stated = extract("Er is geen sprake van acuut gevaar. Mag ik als psycholoog toch de politie inlichten?").stated
+    assert stated["ernstige_schade_waarschijnlijk"] is False
+
+
+@pytest.mark.parametrize("question, rol", [
+    ("Na de gymles vertelde een meisje dat haar vader haar slaat. Mag ik Veilig Thuis bellen?", "onderwijs"),
+    ("Bij een staandehouding gaf een jongen een vals adres. Mag ik dat aan de woningcorporatie doorgeven?",
+     "bevoegde_autoriteit"),
+    ("Ter zitting bleek dat de verdachte een ander bedreigt. Mag ik de reclassering informeren?", "om"),
+])
+def test_the_setting_implies_the_role(question, rol):
+    assert implied_rol(question) == rol
+
+
+@pytest.mark.parametrize("question, fact, value", [
+    ("Ik ben officier van justitie. De gemeente kan die gegevens nergens anders krijgen; de politie kan ze hun niet "
+     "leveren. Mag ik ze geven?", "subsidiair", True),
+    ("Ik ben officier van justitie. Mag ik de jeugdarts informeren om herhaling te voorkomen?", "verstrekkingsdoel",
+     "voorkomen_opsporen_strafbare_feiten"),
+    ("Ik ben officier van justitie. De zaak is geseponeerd, maar uit de verklaringen blijkt dat hij de winkelier heeft "
+     "bedreigd. Mag ik de burgemeester informeren?", "gedrag_vastgesteld", True),
+])
+def test_round3_purpose_subsidiarity_and_established_conduct(question, fact, value):
+    assert extract(question).stated.get(fact) == value, extract(question).stated

@@ -155,6 +155,13 @@ def test_every_described_option_has_a_button():
         assert described <= labels, (plan, described - labels)
 
 
+def test_assumption_choices_offer_every_other_option():
+    choices = ui.assumption_choices("geen", ("geen", "binnen_hulpverlening", "buiten_hulpverlening"))
+    assert [new for _, new in choices] == ["binnen_hulpverlening", "buiten_hulpverlening", None]
+    assert ui.assumption_choices(True) == [("Nee, dat klopt niet", False)]
+    assert ui.assumption_choices(12) == [(ui.ASK_ME, None)]
+
+
 def test_assumption_change_is_one_click():
     assert ui.assumption_change(True) == ("Nee, dat klopt niet", False)
     assert ui.assumption_change(False)[1] is True

@@ -102,3 +102,30 @@ def test_declining_a_fact_equals_leaving_it_out(case):
         if without.outcome != "meer_informatie_nodig":
             assert declined.beslissende_stap == without.beslissende_stap, (case.id, name)
         assert declined.voorlopig == without.voorlopig, (case.id, name)
+
+
+def test_when_every_open_question_is_declined_an_engaged_overlay_is_asked_next():
+    """Round 3: a user who does not know the necessity tests of gemeenten is next asked what the
+    bijzondere-gegevens check needs (it is engaged: the data are health data); its answer can settle a
+    prohibition whatever the declined facts are. Outcome and step stay those without the declines."""
+    base = {"rol": "gemeente_openbare_orde", "ontvanger": "politie", "is_persoonsgegeven": True,
+            "herkomst_gegevens": "eigen", "bijzonder_persoonsgegeven": True, "toestemming": False}
+    facts = dict(base)
+    asked = []
+    for _ in range(8):
+        v = evaluate(RULES, facts)
+        if v.outcome != "meer_informatie_nodig" or v.vraag.fact in facts:
+            break
+        asked.append(v.vraag.fact)
+        without = evaluate(RULES, {k: x for k, x in facts.items() if x != "onbekend"})
+        assert (v.outcome, v.beslissende_stap) == (without.outcome, without.beslissende_stap)
+        facts = answer(RULES, facts, v.vraag.fact, "onbekend")
+    overlay = [f for f in asked if f in ("toestemming_uitdrukkelijk", "uitzondering_bijzonder")]
+    assert overlay, asked
+    # answering the overlay's questions settles the prohibition although the necessity stays unknown
+    settled = {**facts, "toestemming_uitdrukkelijk": False, "uitzondering_bijzonder": "geen"}
+    assert evaluate(RULES, settled).outcome == "mag_niet_delen"
+    # while its opening question is open the overlay is not engaged: the interview ends on the declined fact
+    plain = {k: v for k, v in facts.items() if k not in overlay and k != "bijzonder_persoonsgegeven"}
+    v = evaluate(RULES, plain)
+    assert v.outcome == "meer_informatie_nodig" and v.vraag.fact in declined_facts(plain)

@@ -301,7 +301,35 @@ def _evaluate(ruleset: RuleSet, facts: dict[str, Any], plan: str | None) -> tupl
         settled = _settled(ruleset, facts, plan, verdict)
         if settled is not None:
             return settled, run.branches
+        if verdict.vraag.fact in DECLINED.get():
+            # Every open question of this step was answered "weet ik niet": ask what a later check that
+            # can only forbid (an overlay: bijzondere gegevens, geheimhouding) still needs, since its
+            # answer may settle the verdict whatever the declined facts are. Only the question changes.
+            other = _open_overlay_fact(ruleset, facts, run.plan)
+            if other is not None:
+                verdict = replace(verdict, vraag=ruleset.question(other, run.plan.id))
     return verdict, run.branches
+
+
+def _open_overlay_fact(ruleset: RuleSet, facts: dict[str, Any], plan: Plan) -> str | None:
+    """The first open fact, not declined, that an overlay step of the plan needs, in document order;
+    only for an overlay the known facts already engage (its opening question is answered, e.g. "het gaat
+    om bijzondere persoonsgegevens"), so a user who cannot go on is not walked through every check."""
+    declined = DECLINED.get()
+    for st in plan.steps.values():
+        if not st.overlay:
+            continue
+        res = _Run(ruleset, plan, dict(facts)).eval_step(st)
+        if res.kind != "unknown" or not res.missing or res.missing in declined:
+            continue
+        token = DECLINED.set(frozenset())
+        try:
+            opening = _Run(ruleset, plan, {}).eval_step(st).missing
+        finally:
+            DECLINED.reset(token)
+        if res.missing != opening:
+            return res.missing
+    return None
 
 
 # ---- questions whose answer cannot change the verdict ---------------------------------------

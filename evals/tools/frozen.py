@@ -3,6 +3,7 @@
     .venv/bin/python -m evals.tools.frozen                 # the frozen test split (default)
     .venv/bin/python -m evals.tools.frozen --set dev       # the dev (tuning) split of the same kind
     .venv/bin/python -m evals.tools.frozen --set dev2      # a second dev split, from a third writer
+    .venv/bin/python -m evals.tools.frozen --set dev3      # a fresh check from a fourth writer (not tuned on)
     .venv/bin/python -m evals.tools.frozen --source S --translation T --out O --split dev --name N
 
 A SOURCE holds questions written by a helper who read only the handreiking, with facts in natural
@@ -65,6 +66,12 @@ SETS: dict[str, SetSpec] = {
                  "gevoerd als dialoog. DEV-split (dev2): hierop mag worden afgestemd; cijfers zijn afstemcijfers. "
                  "Feiten vertaald in evals/data/dev2-translation.yaml; verwachte oordelen ongewijzigd.",
                  "# DEV-SPLIT dev2 (afstemmen toegestaan): cijfers hierop zijn afstemcijfers.\n", split="dev"),
+    "dev3": _set("dev3", "sharing_questions_dev3",
+                 "{n} deelvragen geschreven door een vierde helper die alleen de handreiking las (zelfde opzet), "
+                 "gevoerd als dialoog. VERSE meting (dev3): twee keer gemeten (de code bij de start en aan het eind "
+                 "van ronde 3), niet op afgestemd. Feiten vertaald in evals/data/dev3-translation.yaml; verwachte "
+                 "oordelen ongewijzigd.",
+                 "# VERSE SET dev3: alleen meten (begin en eind van ronde 3), niet op afstemmen.\n", split="fresh"),
 }
 
 
