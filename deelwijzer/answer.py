@@ -372,7 +372,8 @@ def stream_ask(
         draft = _only_shown_citations("".join(chunks), shown)
         # Only the sentences the shown passages carry (deelwijzer.faithful): a distorted rule or an
         # echo of the question is dropped, and the user is told so.
-        draft, unsupported = keep_supported(draft, [prep.retrieved.passages[n - 1].chunk.text for n in shown])
+        draft, unsupported = keep_supported(draft, {n: prep.retrieved.passages[n - 1].chunk.text for n in shown},
+                                            prep.query)
         if not usable_model_draft(strip_unsupported_claims(draft, prep.verdict)[0]):
             # The small local model often answers "[1]" and nothing else, or nothing the passages
             # carry, or only a yes/no the guard removes: then the user gets the extractive answer

@@ -4,19 +4,25 @@ A small model copies, echoes or distorts: measured with the 0.5B local model, it
 free to refuse consent" into "cannot give consent" and repeated the question as its answer. A
 sentence of a model's draft is kept only when
 
-1. it states something: at least MIN_TERMS content terms, and it is not a question (an echo);
+1. it states something: at least MIN_TERMS content terms; it is not a question, not the user's
+   question repeated (nearly all its terms are the question's), not an echo of the prompt (a
+   "Vraag:" line, a heading path with "›") and not the last words cut off at the token limit;
 2. most of its content terms (SUPPORT_SHARE, stems) occur in the passages the model was shown;
 3. its negation (niet/geen/nooit) agrees with the passage sentences closest to it: a dropped or
    added "niet" flips a rule while keeping nearly every word.
 
+A kept sentence without a [n] of its own (the model copied a passage without citing it) gets the
+number of the shown passage that carries it best, so its source is the right one.
+
 Lexical, so it is a floor, not a proof: a sentence that keeps the words but swaps who shares with
-whom passes. The guard's verdict filter applies afterwards as to any draft.
+whom passes. The guard's verdict filter applies afterwards as to any draft. The rules for echoes
+and cut-off sentences come from what the 0.5B model wrote on the dev sample (bench/llm_mode.py).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from deelwijzer.guard import draft_sentences
 from deelwijzer.textnorm import analyze, fold, split_sentences_nl
@@ -24,8 +30,13 @@ from deelwijzer.textnorm import analyze, fold, split_sentences_nl
 MIN_TERMS = 3
 SUPPORT_SHARE = 0.7  # share of a sentence's content terms found in the shown passages
 NEAR_SHARE = 0.8  # source sentences this close to the best match count for the negation check
-_CITE = re.compile(r"\[\d+\]")
+ECHO_SHARE = 0.8  # a sentence with this share of its terms from the question ...
+ECHO_NEW_TERMS = 2  # ... and fewer new terms than this repeats the question
+_CITE = re.compile(r"\[(\d+)\]")
 _NEGATION = re.compile(r"\b(niet|geen|nooit)\b")
+_LABEL = re.compile(r"^\s*(?:[-*•]\s*)?antwoord\s*:\s*", re.IGNORECASE)  # the prompt's "Antwoord:" copied
+_PROMPT_ECHO = re.compile(r"^\s*(vraag|passages?)\s*:|›", re.IGNORECASE)
+_ENDS = re.compile(r"([.!?:;)\]\"”’]|\[\d+\])\s*$")
 
 
 def _negated(text: str) -> bool:
@@ -43,16 +54,31 @@ def _source_sentences(sources: Sequence[str]) -> list[tuple[frozenset[str], bool
     return out
 
 
+def _echoes(terms: set[str], question_terms: frozenset[str]) -> bool:
+    return bool(question_terms) and (len(terms & question_terms) >= ECHO_SHARE * len(terms)
+                                     and len(terms - question_terms) < ECHO_NEW_TERMS)
+
+
+def _body(sentence: str) -> str:
+    return _CITE.sub("", sentence).strip().lstrip("-*• ").strip()
+
+
+def states_nothing(sentence: str, question_terms: frozenset[str] = frozenset()) -> bool:
+    """Too short, a question, the user's question repeated or the prompt echoed: nothing to keep,
+    and nothing the model claimed either."""
+    body = _body(sentence)
+    if body.endswith("?") or _PROMPT_ECHO.search(body):
+        return True
+    terms = set(analyze(body))
+    return len(terms) < MIN_TERMS or _echoes(terms, question_terms)
+
+
 def supported(sentence: str, source_sentences: Sequence[tuple[frozenset[str], bool]],
               source_terms: frozenset[str]) -> bool:
-    """Does the shown text carry this sentence of a model's draft (see the module docstring)?"""
-    body = _CITE.sub("", sentence).strip().lstrip("-*• ").strip()
-    if body.endswith("?"):
-        return False
+    """Do the shown passages carry this claim of a model's draft (terms and negation)?"""
+    body = _body(sentence)
     terms = set(analyze(body))
-    if len(terms) < MIN_TERMS:
-        return False
-    if len(terms & source_terms) < SUPPORT_SHARE * len(terms):
+    if not terms or len(terms & source_terms) < SUPPORT_SHARE * len(terms):
         return False
     overlaps = [(len(terms & t), neg) for t, neg in source_sentences]
     best = max((o for o, _ in overlaps), default=0)
@@ -62,22 +88,36 @@ def supported(sentence: str, source_sentences: Sequence[tuple[frozenset[str], bo
     return _negated(body) in near
 
 
-def keep_supported(draft: str, sources: Sequence[str]) -> tuple[str, int]:
-    """The draft with only its supported sentences (line structure kept), and how many were dropped.
-    A bare citation line ("[1]") is dropped without counting: it states nothing to be wrong about."""
-    source_sentences = _source_sentences(sources)
+def _best_source(sentence: str, by_number: Mapping[int, frozenset[str]]) -> int | None:
+    terms = set(analyze(_CITE.sub("", sentence)))
+    best = max(by_number, key=lambda n: (len(terms & by_number[n]), -n), default=None)
+    return best if best is not None and terms & by_number[best] else None
+
+
+def keep_supported(draft: str, sources: Mapping[int, str], question: str = "") -> tuple[str, int]:
+    """The draft with only its supported sentences (line structure kept), and how many claims were
+    dropped because the passages do not carry them. `sources`: the shown passages by their number
+    [n]. What states nothing (a bare "[1]", an echo, words cut off at the token limit) is dropped
+    without counting: there is nothing to be wrong about."""
+    source_sentences = _source_sentences(list(sources.values()))
     source_terms = frozenset().union(*(t for t, _ in source_sentences)) if source_sentences else frozenset()
+    by_number = {n: frozenset(analyze(text)) for n, text in sources.items()}
+    question_terms = frozenset(analyze(question))
+    pieces = [(i, s) for i, line in enumerate(draft.strip().split("\n")) for s in draft_sentences(line)]
+    pieces = [(i, _LABEL.sub("", s)) for i, s in pieces if _CITE.sub("", s).strip(" -*•.\t")]
+    if pieces and not _ENDS.search(pieces[-1][1]):
+        pieces.pop()  # the last words, cut off at the token limit: not counted, nothing was stated
     dropped = 0
-    lines = []
-    for line in draft.split("\n"):
-        kept = []
-        for sentence in draft_sentences(line):
-            if not _CITE.sub("", sentence).strip(" -*•.\t"):
-                continue
-            if supported(sentence, source_sentences, source_terms):
-                kept.append(sentence.strip())
-            else:
-                dropped += 1
-        if kept:
-            lines.append(" ".join(kept))
-    return "\n".join(lines).strip(), dropped
+    lines: dict[int, list[str]] = {}
+    for i, sentence in pieces:
+        if states_nothing(sentence, question_terms):
+            continue
+        if not supported(sentence, source_sentences, source_terms):
+            dropped += 1
+            continue
+        sentence = sentence.strip()
+        if not _CITE.search(sentence):
+            n = _best_source(sentence, by_number)
+            sentence = f"{sentence} [{n}]" if n is not None else sentence
+        lines.setdefault(i, []).append(sentence)
+    return "\n".join(" ".join(kept) for kept in lines.values()).strip(), dropped

@@ -107,10 +107,31 @@ def test_an_unsupported_sentence_is_dropped_with_a_note(settings):
 
 
 def test_keep_supported_drops_echoes_and_bare_markers():
-    sources = [RULE.chunk.text]
+    sources = {2: RULE.chunk.text}
     text, dropped = keep_supported(f"{QUESTION} [2]\n[1]\nDit meldrecht geldt ook voor leerkrachten [2].", sources)
     assert text == "Dit meldrecht geldt ook voor leerkrachten [2]."
-    assert dropped == 1  # the echoed question; a bare marker states nothing and is not counted
+    assert dropped == 0  # the echoed question and a bare marker state nothing: dropped, not counted
+
+
+def test_keep_supported_drops_the_question_and_the_prompt_repeated():
+    # What the 0.5B model wrote on the dev sample: the question without its "?", the prompt's labels
+    # and a heading path copied from the passage block.
+    sources = {2: RULE.chunk.text}
+    draft = ("Vraag: Wat is het meldrecht bij Veilig Thuis?\n"
+             "Antwoord: Wat is het meldrecht bij Veilig Thuis bij een vermoeden van kindermishandeling [2].\n"
+             "[2] Meldrecht › Veilig Thuis\n"
+             "Antwoord: Dit meldrecht geldt ook voor leerkrachten [2].")
+    text, dropped = keep_supported(draft, sources, question=QUESTION)
+    assert text == "Dit meldrecht geldt ook voor leerkrachten [2]."
+    assert dropped == 0
+
+
+def test_keep_supported_cites_a_copied_sentence_and_drops_a_cut_off_end():
+    sources = {1: NOISE.chunk.text, 2: RULE.chunk.text}
+    draft = "Dit meldrecht geldt ook voor leerkrachten. Bij een vermoeden van kindermishandeling mag u zonder"
+    text, dropped = keep_supported(draft, sources, question=QUESTION)
+    assert text == "Dit meldrecht geldt ook voor leerkrachten. [2]"
+    assert dropped == 0  # words cut off at the token limit state nothing; they are not counted
 
 
 def test_the_local_model_warning_is_shown_only_under_text_the_model_wrote(tmp_path):
