@@ -262,7 +262,10 @@ LOCAL_MODEL_SETTING_NOTE = (
     "een groter model (`DEELWIJZER_LLM_PROVIDER=openai`). Zonder taalmodel (standaard) citeert Deelwijzer "
     "de handvatten letterlijk."
 )
-LOCAL_MODEL_FIGURES = ""
+LOCAL_MODEL_FIGURES = (
+    "Gemeten op 14 oefenvragen: het herhaalde 6 keer de vraag (dan staat het antwoord zonder taalmodel er) "
+    "en kopieerde 8 keer de gekozen zinnen, zonder eigen antwoord; gemiddeld 170 s per antwoord."
+)
 
 
 # Measured (issue 13): the 0.5B in-process model copies or distorts sentences and needs 30 s to
