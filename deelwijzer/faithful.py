@@ -6,7 +6,8 @@ sentence of a model's draft is kept only when
 
 1. it states something: at least MIN_TERMS content terms; it is not a question, not the user's
    question repeated (nearly all its terms are the question's), not an echo of the prompt (a
-   "Vraag:" line, a heading path with "›") and not the last words cut off at the token limit;
+   "Vraag:" line, a heading path with "›"), not a repeat of a kept sentence and not the last words
+   cut off at the token limit;
 2. most of its content terms (SUPPORT_SHARE, stems) occur in the passages the model was shown;
 3. its negation (niet/geen/nooit) agrees with the passage sentences closest to it: a dropped or
    added "niet" flips a rule while keeping nearly every word.
@@ -36,6 +37,7 @@ _CITE = re.compile(r"\[(\d+)\]")
 _NEGATION = re.compile(r"\b(niet|geen|nooit)\b")
 _LABEL = re.compile(r"^\s*(?:[-*•]\s*)?antwoord\s*:\s*", re.IGNORECASE)  # the prompt's "Antwoord:" copied
 _PROMPT_ECHO = re.compile(r"^\s*(vraag|passages?)\s*:|›", re.IGNORECASE)
+_LEAD_LABEL = re.compile(r"^[^.:;?!]{2,60}:\s+")
 _ENDS = re.compile(r"([.!?:;)\]\"”’]|\[\d+\])\s*$")
 
 
@@ -70,7 +72,9 @@ def states_nothing(sentence: str, question_terms: frozenset[str] = frozenset()) 
     if body.endswith("?") or _PROMPT_ECHO.search(body):
         return True
     terms = set(analyze(body))
-    return len(terms) < MIN_TERMS or _echoes(terms, question_terms)
+    # The question may come back behind a label ("De regie- of coördinatietaken: <the question>").
+    unlabelled = set(analyze(_LEAD_LABEL.sub("", body, count=1)))
+    return len(terms) < MIN_TERMS or _echoes(terms, question_terms) or _echoes(unlabelled, question_terms)
 
 
 def supported(sentence: str, source_sentences: Sequence[tuple[frozenset[str], bool]],
@@ -109,9 +113,12 @@ def keep_supported(draft: str, sources: Mapping[int, str], question: str = "") -
         pieces.pop()  # the last words, cut off at the token limit: not counted, nothing was stated
     dropped = 0
     lines: dict[int, list[str]] = {}
+    seen: set[str] = set()
     for i, sentence in pieces:
-        if states_nothing(sentence, question_terms):
-            continue
+        said = " ".join(_body(sentence).casefold().split())
+        if states_nothing(sentence, question_terms) or said in seen:
+            continue  # a repeated sentence adds nothing (the 0.5B model repeats lines)
+        seen.add(said)
         if not supported(sentence, source_sentences, source_terms):
             dropped += 1
             continue

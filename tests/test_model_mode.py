@@ -143,3 +143,12 @@ def test_the_local_model_warning_is_shown_only_under_text_the_model_wrote(tmp_pa
     assert ui.model_notice(written) == ui.LOCAL_MODEL_NOTICE
     assert ui.model_notice(replaced) is None  # the text says itself that these are the handvatten's sentences
     assert "rooktest" in ui.llm_setting_label("local") and "OpenAI-compatibele server" in ui.local_model_setting_note()
+
+
+def test_keep_supported_drops_a_labelled_echo_and_repeats():
+    sources = {2: RULE.chunk.text}
+    draft = ("Meldrecht: Wat is het meldrecht bij Veilig Thuis bij een vermoeden van kindermishandeling.\n"
+             "[2] Dit meldrecht geldt ook voor leerkrachten.\n[3] Dit meldrecht geldt ook voor leerkrachten.")
+    text, dropped = keep_supported(draft, sources, question=QUESTION)
+    assert text == "[2] Dit meldrecht geldt ook voor leerkrachten."
+    assert dropped == 0
