@@ -136,6 +136,8 @@ def render_sidebar() -> None:
                                  settings.llm_model_path)
         )
     )
+    if settings.llm_provider == "local":
+        sb.caption(ui.local_model_setting_note())
     sb.caption(f"Zoeken: {settings.retrieval_mode} · embedder: {settings.embedder} · top {settings.top_k}")
 
     sb.header("Opnieuw inlezen")
@@ -281,8 +283,9 @@ def render_answer(msg: dict) -> None:
             st.markdown(ui.inert_markdown_keep_markers(answer.verdict_text))
     else:
         render_body(answer.answer)
-    if not answer.refused and answer.llm.provider == "local":
-        st.warning(ui.LOCAL_MODEL_NOTICE, icon=":material/science:")
+    notice = ui.model_notice(answer)
+    if notice:
+        st.warning(notice, icon=":material/science:")
     render_citations(msg, answer)
     if answer.verdict is not None:
         render_verdict_line(msg, answer)

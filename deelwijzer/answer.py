@@ -15,8 +15,10 @@ from deelwijzer.asker_role import unmapped_self_role
 from deelwijzer.compose import compose_extractive, select
 from deelwijzer.config import Settings
 from deelwijzer.conversation import FOLLOWUP_NOTE, contextualize
+from deelwijzer.faithful import keep_supported
 from deelwijzer.facts import describe_assumptions, extract, extract_with_llm, filter_facts, merge_facts
-from deelwijzer.guard import SCOPE_REFUSAL_TEXT, Guarded, guard, refusal, verdict_block
+from deelwijzer.guard import (SCOPE_REFUSAL_TEXT, Guarded, guard, refusal, strip_unsupported_claims,
+                             verdict_block)
 from deelwijzer.llm import llm_info
 from deelwijzer.models import Answer, Chunk, Passage, Verdict
 from deelwijzer.refusal import refuse_sharing_decision
@@ -210,20 +212,19 @@ def with_step_passage(passages: Sequence[Passage], step_chunk: Chunk | None) -> 
 
 
 def _model_passages(prep: Prepared, provider: str, idf) -> tuple[str, list[int]]:
-    """What the model writes from (issue 13): the same sections the extractive composer selects,
-    the answering section first, keeping each passage's own number [n]. A server model gets those
-    sections whole (cut at PROMPT_PASSAGE_CHARS) plus the next retrieved passages up to its budget;
-    the in-process model gets only the selected sentences of the selected sections (a short prompt:
-    every token costs time on CPU). Returns (block text, the passage numbers shown)."""
+    """What the model writes from (issue 13): exactly the sections the extractive composer selects
+    (`compose.select`), the answering section first, keeping each passage's own number [n]. A
+    server model gets those sections whole (cut at PROMPT_PASSAGE_CHARS); the in-process model gets
+    only the selected sentences of them (a short prompt: every token costs time on CPU). Only when
+    the composer selects nothing does the model see the top retrieved passages. Returns (block
+    text, the passage numbers shown)."""
     size = "local" if provider == "local" else "default"
     passages = prep.retrieved.passages
     chosen = select(prep.query, passages, idf)
     lines_by_n: dict[int, list[str]] = {}
     for n, lines, _ in chosen:
         lines_by_n.setdefault(n, []).extend(line.strip().removeprefix("- ") for line in lines)
-    order = list(lines_by_n)
-    if size != "local" or not order:
-        order += [n for n in range(1, len(passages) + 1) if n not in order]
+    order = list(lines_by_n) or list(range(1, len(passages) + 1))
     order = order[: PROMPT_PASSAGES[size]]
     blocks = []
     for n in order:
@@ -257,6 +258,9 @@ def _prompt_messages(prep: Prepared, settings: Settings, idf=None):
 _CITE = re.compile(r"\[(\d+)\]")
 MODEL_FALLBACK_NOTE = (
     "(Het taalmodel gaf geen bruikbaar antwoord; hieronder staan de zinnen uit de handvatten zelf.)"
+)
+MODEL_UNSUPPORTED_NOTE = (
+    "(Een zin van het taalmodel die de passages niet dragen is weggelaten.)"
 )
 
 
@@ -344,33 +348,44 @@ def stream_ask(
     prompt_version = None
     idf = services.term_idf()
     shown: list[int] = []
+    notes = list(prep.notes)
     extractive = llm is None
     if llm is None:
         draft = compose_extractive(prep.query, prep.retrieved.passages, idf)
     else:
         prompt_version, messages, shown = _prompt_messages(prep, settings, idf)
         chunks: list[str] = []
-        if settings.llm_provider == "local":
-            # transformers' streamer gives up after 60 s without a token, which a CPU prefill on a
-            # busy machine can exceed; the in-process model therefore answers in one piece.
-            piece = getattr(llm.invoke(messages), "content", "") or ""
-            chunks.append(piece)
-            yield piece
-        else:
-            for chunk in llm.stream(messages):
-                piece = getattr(chunk, "content", "") or ""
-                if piece:
-                    chunks.append(piece)
-                    yield piece
+        try:
+            if settings.llm_provider == "local":
+                # transformers' streamer gives up after 60 s without a token, which a CPU prefill on a
+                # busy machine can exceed; the in-process model therefore answers in one piece.
+                piece = getattr(llm.invoke(messages), "content", "") or ""
+                chunks.append(piece)
+                yield piece
+            else:
+                for chunk in llm.stream(messages):
+                    piece = getattr(chunk, "content", "") or ""
+                    if piece:
+                        chunks.append(piece)
+                        yield piece
+        except Exception as exc:  # a failing or silent model server: the extractive answer, with the note
+            log.warning("taalmodel gaf een fout: %s", type(exc).__name__)
         draft = _only_shown_citations("".join(chunks), shown)
-        if not usable_model_draft(draft):
-            # The small local model sometimes answers "[1]" and nothing else: then the user gets
-            # the extractive answer from the same sections, and is told so.
+        # Only the sentences the shown passages carry (deelwijzer.faithful): a distorted rule or an
+        # echo of the question is dropped, and the user is told so.
+        draft, unsupported = keep_supported(draft, {n: prep.retrieved.passages[n - 1].chunk.text for n in shown},
+                                            prep.query)
+        if not usable_model_draft(strip_unsupported_claims(draft, prep.verdict)[0]):
+            # The small local model often answers "[1]" and nothing else, or nothing the passages
+            # carry, or only a yes/no the guard removes: then the user gets the extractive answer
+            # from the same sections, and is told so (never an empty answer).
             log.info("taalmodel gaf geen bruikbaar antwoord; extractief antwoord gebruikt")
             draft = MODEL_FALLBACK_NOTE + "\n" + compose_extractive(prep.query, prep.retrieved.passages, idf)
             extractive = True
+        elif unsupported:
+            notes.append(MODEL_UNSUPPORTED_NOTE)
     citable, step_n = with_step_passage(prep.retrieved.passages, prep.step_chunk)
-    guarded = guard(draft, citable, prep.verdict, notes=prep.notes, step_n=step_n, protect_quotes=extractive,
+    guarded = guard(draft, citable, prep.verdict, notes=notes, step_n=step_n, protect_quotes=extractive,
                     about_rules=asks_about_rules(prep.query),
                     role_unknown=prep.role_unknown and bool(prep.verdict and prep.verdict.vraag
                                                             and prep.verdict.vraag.fact == "rol"))

@@ -147,6 +147,9 @@ def _sentences(line: str) -> list[str]:
     return out
 
 
+draft_sentences = _sentences  # public: the model-draft support check (deelwijzer.faithful) splits alike
+
+
 def _collapse(text: str) -> str:
     return " ".join(text.split()).casefold()
 

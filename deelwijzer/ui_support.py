@@ -251,8 +251,22 @@ def llm_setting_label(provider: str, model: str | None = None, base_url: str | N
         return f"OpenAI-compatibele server{where}, model {model or 'standaard'}"
     if provider == "local":
         name = getattr(model_path, "name", None) or str(model_path or "niet ingesteld")
-        return f"Lokaal GGUF-model {name} — rooktest, geen betrouwbare antwoordmodus"
+        return f"Lokaal GGUF-model {name} — rooktest van de koppeling, geen antwoordmodus"
     return provider
+
+
+# Shown under the model setting when the local model is configured (issue 13, item 3; measured
+# with bench/llm_mode.py, see README "Configuration").
+LOCAL_MODEL_SETTING_NOTE = (
+    "Het lokale model (0,5B) test alleen of de koppeling met een taalmodel werkt; het is geen "
+    "antwoordmodus. {figures} Voor antwoorden door een taalmodel: een OpenAI-compatibele server met "
+    "een groter model (`DEELWIJZER_LLM_PROVIDER=openai`). Zonder taalmodel (standaard) citeert Deelwijzer "
+    "de handvatten letterlijk."
+)
+LOCAL_MODEL_FIGURES = (
+    "Gemeten op 14 oefenvragen: het herhaalde 6 keer de vraag (dan staat het antwoord zonder taalmodel er) "
+    "en kopieerde 8 keer de gekozen zinnen, zonder eigen antwoord; gemiddeld 170 s per antwoord."
+)
 
 
 # Measured (issue 13): the 0.5B in-process model copies or distorts sentences and needs 30 s to
@@ -262,6 +276,20 @@ LOCAL_MODEL_NOTICE = (
     "koppeling met een taalmodel, geen betrouwbare antwoordmodus: het kan zinnen uit de handvatten "
     "verdraaien. Controleer elke zin in de passages, of gebruik de standaardmodus zonder taalmodel."
 )
+
+
+def local_model_setting_note() -> str:
+    return " ".join(LOCAL_MODEL_SETTING_NOTE.format(figures=LOCAL_MODEL_FIGURES).split())
+
+
+def model_notice(answer: Answer) -> str | None:
+    """The warning under an answer the local model wrote; none when its draft was replaced by the
+    extractive answer (the text itself says so then) or the question was refused."""
+    from deelwijzer.answer import MODEL_FALLBACK_NOTE
+
+    if answer.refused or answer.llm.provider != "local" or MODEL_FALLBACK_NOTE in answer.answer:
+        return None
+    return LOCAL_MODEL_NOTICE
 
 
 PII_WARNING = (

@@ -42,10 +42,11 @@ def test_fake_model_claiming_opposite_verdict_is_overridden(settings):
 
 
 def test_fake_model_citing_a_missing_passage_is_fixed(settings):
-    fake = FakeListChatModel(responses=["{}", "Melden bij Veilig Thuis kan [9]. Het beroepsgeheim geldt [2]."])
+    fake = FakeListChatModel(responses=["{}", "Melden bij Veilig Thuis kan [9]. "
+                                              "Het meldrecht geldt ook zonder toestemming van de cliënt [1]."])
     answer, _, _ = run(ACCEPTANCE, settings, llm=fake, verdict=ASK_STRAFBAAR_FEIT)
     assert "[9]" not in answer.answer
-    assert [c.n for c in answer.citations] == [2]
+    assert [c.n for c in answer.citations] == [1]
     assert "Voor een oordeel volgens het stappenplan zorg: Is er een strafbaar feit gepleegd?" in answer.answer
 
 
@@ -59,13 +60,15 @@ def test_model_facts_are_used_but_extractor_wins(settings):
 
 
 def test_streaming_yields_pieces_then_the_guarded_answer(settings):
-    fake = GenericFakeChatModel(messages=iter([AIMessage(content="Het meldrecht geldt [1]. Zie ook [2].")]))
+    fake = GenericFakeChatModel(messages=iter([AIMessage(
+        content="Bij een vermoeden van kindermishandeling kunt u een melding doen bij Veilig Thuis [1]. "
+                "Het meldrecht geldt ook zonder toestemming van de cliënt [1].")]))
     pieces = list(stream_ask("Wat is het meldrecht bij Veilig Thuis?", settings, llm=fake,
                              services=FakeServices(retriever=FakeRetriever(), rules=FakeRules())))
     assert isinstance(pieces[-1], Answer)
     text = "".join(p for p in pieces[:-1])
     assert "meldrecht" in text and len(pieces) > 2  # streamed in several pieces
-    assert [c.n for c in pieces[-1].citations] == [1, 2]
+    assert [c.n for c in pieces[-1].citations] == [1]  # the model was shown only the selected section
 
 
 def test_extractive_answer_without_model(settings):
