@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "ingest.json"
+COLD_TARGET_S = 120  # issue 14: cold ingest of the whole corpus <= 120 s on 2 cores (was 180 s before it)
+WARM_TARGET_S = 3
 
 PHASE = """
 import json, resource, sys, time
@@ -70,10 +72,10 @@ def main() -> int:
         "python": platform.python_version(),
         "cold": cold,
         "warm": warm,
-        "targets": {"cold_seconds": 180, "warm_seconds": 3},
+        "targets": {"cold_seconds": COLD_TARGET_S, "warm_seconds": WARM_TARGET_S},
         # The targets are for the whole corpus; for another corpus they do not apply.
-        "cold_ok": cold["seconds"] < 180 if whole else None,
-        "warm_ok": warm["seconds"] < 3 if whole else None,
+        "cold_ok": cold["seconds"] <= COLD_TARGET_S if whole else None,
+        "warm_ok": warm["seconds"] < WARM_TARGET_S if whole else None,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +86,8 @@ def main() -> int:
               f"{r['chunks_total']:>9} {r['peak_rss_mb']:>12.0f}")
     verdict = {True: "ok", False: "GEMIST", None: "n.v.t. (niet het hele corpus)"}
     print(f"corpus: {args.corpus} ({words} woorden), {os.cpu_count()} cores, load {result['load_avg_1m']:.1f}; "
-          f"doelen: cold < 180 s ({verdict[result['cold_ok']]}), warm < 3 s ({verdict[result['warm_ok']]})")
+          f"doelen: cold <= {COLD_TARGET_S} s ({verdict[result['cold_ok']]}), warm < {WARM_TARGET_S} s "
+          f"({verdict[result['warm_ok']]})")
     print(f"-> {RESULTS.relative_to(ROOT)}")
     return 0
 
