@@ -186,11 +186,17 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(analyze(text))
 
 
-def _point_weights(question: str, idf: Callable[[str], float | None] | None) -> dict[str, float]:
-    """The terms of what the question asks (its sentences ending in "?"), not of the situation it
-    describes first: the lead must state the rule on that point (issue 13, round 4)."""
+def _asked_part(question: str) -> str:
+    """What the question asks: its sentences ending in "?" (the whole text when none does), not the
+    situation it describes first."""
     asked = [s for s in split_sentences_nl(question) if s.rstrip().endswith("?")]
-    return _question_weights(" ".join(asked) if asked else question, idf)
+    return " ".join(asked) if asked else question
+
+
+def _point_weights(question: str, idf: Callable[[str], float | None] | None) -> dict[str, float]:
+    """The terms of what the question asks: the lead must state the rule on that point (issue 13,
+    round 4)."""
+    return _question_weights(_asked_part(question), idf)
 
 
 def _coverage(weights: dict[str, float], text: str) -> float:
@@ -371,13 +377,11 @@ _MODAL_Q = re.compile(r"\b(mag|mogen|moet|moeten|mocht|kan|kun|kunnen|kunt|dient
                       r"beroepen|hoeft|hoeven|wanneer|welke regels|zonder|nodig|vereist|klopt|geldt|gelden|"
                       r"van toepassing|toestemming|grondslag|verantwoordelijk\w*|hoe|hoort|horen|wel en niet|"
                       r"beroepsgeheim|geheimhoudingsplicht|zwijgplicht)\b")
-INFO_RULE_SHARE = 0.0  # dev: 1.0 -> 0.0, first bullet 46 -> 48 of 105
 INFO_LEAD_COVER = 0.5  # an informational lead covering this share of the question's point is a short answer
 
 
 def _asks_rule(question: str) -> bool:
-    asked = [s for s in split_sentences_nl(question) if s.rstrip().endswith("?")] or [question]
-    return bool(_MODAL_Q.search(fold(" ".join(asked))))
+    return bool(_MODAL_Q.search(fold(_asked_part(question))))
 
 
 def score_units(question: str, passages: Sequence[Passage],
@@ -406,7 +410,8 @@ def score_units(question: str, passages: Sequence[Passage],
             # An illustration ("Voorbeeld: …", "bijvoorbeeld") leads only when it is about the
             # question's situation; it still counts for choosing the section.
             u.illustration = bool(u.title or _ILLUSTRATION.search(fold(_unit_text(u)))) and title_cov < 0.4
-            rule = _rule_factor(_unit_text(u)) if asks_rule else 1.0 + INFO_RULE_SHARE * (_rule_factor(_unit_text(u)) - 1.0)
+            # A question what something is gets no rule bonus (dev: first bullet 46 -> 48 of 105).
+            rule = _rule_factor(_unit_text(u)) if asks_rule else 1.0
             u.score = (base * rule + prior) * era * actor if own > 0 or ctx > 0 else 0.0
             units.append(u)
     return units

@@ -53,6 +53,14 @@ _PERSON = (r"(client|clienten|patient|patienten|leerling|leerlingen|jongere|jong
 _WHO = (r"(hij|zij|ze|(de|mijn|onze|deze|die|zijn|haar|het) (\w+ )?(client|cliente|patient|patiente|betrokkene|jongere|leerling|"
         r"moeder|vader|ouders?|jongen|meisje|man|vrouw|gezin|familie|bewoner|huurder|kind|verdachte|slachtoffer)"
         r"( van \d{1,2}( jaar)?)?)")
+# One pattern each where two facts are read from the same words: written consent states both explicit and
+# unambiguous consent; "no hurry" denies both acute necessity and urgent interest.
+_WRITTEN_CONSENT = r"\bschriftelijk(e)? (\w+ )?toestemming|\btoestemming (\w+ )?schriftelijk\b"
+_NOT_URGENT = (r"\bgeen acute (noodzaak|dreiging)\b", r"\bgeen (haast|spoed)\b",
+               r"\b(is|het is) (\w+ )?niet (acuut|dringend|urgent|spoedeisend)\b",
+               r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
+
+
 PATTERNS: tuple[Pattern, ...] = tuple(
     # consent (a pupil's own consent and the parents' are separate facts in plan onderwijs). Negations
     # first: a wrong "yes" would make a verdict more permissive than the question allows.
@@ -87,8 +95,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
          r"\b" + _WHO + r" (stemt|stemmen|stemde|stemden) (er ?mee |er |mee )?in\b",
          r"\bmet (zijn |haar |hun |de )?(schriftelijke |uitdrukkelijke |mondelinge )?toestemming\b",
          r"\btoestemming (is )?(gegeven|verleend)", r"\b(heeft|hebben) (\w+ )?ingestemd met")
-    + _p("toestemming_uitdrukkelijk", True, r"\bschriftelijk(e)? (\w+ )?toestemming|\btoestemming (\w+ )?schriftelijk\b")
-    + _p("toestemming_ondubbelzinnig", True, r"\bschriftelijk(e)? (\w+ )?toestemming|\btoestemming (\w+ )?schriftelijk\b")
+    + _p("toestemming_uitdrukkelijk", True, _WRITTEN_CONSENT)
+    + _p("toestemming_ondubbelzinnig", True, _WRITTEN_CONSENT)
     + _p("toestemming_vrij", False, r"\b(alleen|pas) nadat ik (zei|zeg|dreigde)", r"\banders (stopt|stoppen) (de|mijn) (hulp|behandeling)",
          r"\bonder druk\b")
     + _p("toestemming_gevraagd_of_onveilig", True, r"\bals ik (\w+ ){0,2}(om |naar )?toestemming vraag,? (vrees|ben ik bang|denk|loopt|gaat|wordt|zal)",
@@ -250,12 +258,8 @@ PATTERNS: tuple[Pattern, ...] = tuple(
     # politie/gemeenten: no concrete threat, no weighty interest for an incidental provision (not for the OM,
     # whose weighty interest is the purpose itself: see _by_role)
     + _p("zwaarwegend_algemeen_belang", False, r"\bgeen concrete (dreiging|signalen|aanwijzingen)\b")
-    + _p("acute_noodzaak", False, r"\bgeen acute (noodzaak|dreiging)\b", r"\bgeen (haast|spoed)\b",
-         r"\b(is|het is) (\w+ )?niet (acuut|dringend|urgent|spoedeisend)\b",
-         r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
-    + _p("spoedeisend_belang", False, r"\bgeen acute (noodzaak|dreiging)\b", r"\bgeen (haast|spoed)\b",
-         r"\b(is|het is) (\w+ )?niet (acuut|dringend|urgent|spoedeisend)\b",
-         r"\b(volgende|over een) (maand|week|paar weken)\b", r"\bover (een paar|enkele|twee|drie) weken\b")
+    + _p("acute_noodzaak", False, *_NOT_URGENT)
+    + _p("spoedeisend_belang", False, *_NOT_URGENT)
     + _p("contra_indicatie_belang", "geen", r"\bgeen acuut gevaar of (ander )?zwaarwegend belang")
     + _p("ontvanger_heeft_grondslag", False,
          r"\bgeen (aparte |eigen |specifieke |zelfstandige )?(wettelijke )?(basis|grondslag) (waarop|om|voor|waarmee) (zij|ze|hij|die|de \w+)\b",

@@ -248,11 +248,6 @@ def refusal_model() -> RefusalModel:
     return RefusalModel.load()
 
 
-def refusal_score(features: Mapping[str, float]) -> float:
-    """The fitted model's decision value (log-odds that the handvatten answer the question)."""
-    return refusal_model().score(features)
-
-
 # The facts that place a question inside the stappenplannen: the asker's role (stated or implied by
 # the situation), a recipient the fact dictionary knows, or a plan named outright.
 SCOPE_FACTS = ("rol", "plan", "ontvanger")

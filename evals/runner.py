@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from deelwijzer.rules.facts import DECLINED_VALUE as DECLINED  # the simulated user's "weet ik niet" (--facts)
 from evals import metrics as M
 from evals.backend import Backend
 from evals.schema import (
@@ -27,7 +28,6 @@ NDCG_K = 10
 # A dialogue that has not ended after this many questions counts as failed (a loop).
 DIALOGUE_LIMIT = 30
 UNKNOWN_ANSWER = "weet ik niet"
-DECLINED = "onbekend"  # how the simulated user's "weet ik niet" goes to the engine (--facts)
 
 
 @dataclass
